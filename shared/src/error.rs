@@ -1,0 +1,264 @@
+//! The engine's one error type: what was wrong, and where (a JSON Pointer).
+
+use std::fmt;
+
+/// Everything that can go wrong in the engine: a list of one or more problems.
+///
+/// Validation reports every problem it finds (up to [`Error::MAX_PROBLEMS`]), so a
+/// form can mark all bad fields at once. Each [`Problem`] names the offending field
+/// with a JSON Pointer into the input (`/answers/3/level`) and says what was wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    problems: Vec<Problem>,
+}
+
+/// One thing that was wrong with an input or a question bank.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// What kind of problem this is.
+    pub kind: ProblemKind,
+    /// JSON Pointer (RFC 6901) to the offending value, `""` for the whole document.
+    pub pointer: String,
+}
+
+/// The kinds of problem the engine reports.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// The JSON could not be read into the expected shape (syntax, type, unknown field).
+    Json {
+        /// The parser's description of the problem.
+        message: String,
+    },
+    /// An answer names a question the bank does not have.
+    UnknownQuestion {
+        /// The question ID as given.
+        question: String,
+    },
+    /// A level outside 0–4 that is neither `"unknown"` nor `"not_applicable"`.
+    LevelOutOfRange {
+        /// The question the answer was for.
+        question: String,
+        /// The value as given, rendered as text.
+        value: String,
+    },
+    /// `not_applicable` on a question that covers a mandatory clause requirement.
+    NotApplicableOnMandatory {
+        /// The question the answer was for.
+        question: String,
+    },
+    /// `not_applicable` without a justification (or with only whitespace).
+    MissingJustification {
+        /// The question the answer was for.
+        question: String,
+    },
+    /// Two answers for the same question.
+    DuplicateAnswer {
+        /// The question answered twice.
+        question: String,
+    },
+    /// An answer to a question of the other mode (a full-assessment question in a quick quiz).
+    WrongMode {
+        /// The question the answer was for.
+        question: String,
+        /// The mode the assessment declared.
+        mode: crate::Mode,
+    },
+    /// The input was written for another version of the question bank.
+    BankVersionMismatch {
+        /// The version of the bank in use.
+        expected: String,
+        /// The version the input names.
+        found: String,
+    },
+    /// A profile field is outside what the engine accepts.
+    InvalidProfile {
+        /// The profile field (`"capacity_fte"`).
+        field: &'static str,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A text field is longer than allowed.
+    TextTooLong {
+        /// The maximum number of characters.
+        max: u32,
+    },
+    /// More answers than the bank has questions.
+    TooManyAnswers {
+        /// The maximum number of answers accepted.
+        max: u32,
+    },
+    /// The question bank itself is inconsistent.
+    InvalidBank {
+        /// What is inconsistent.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// The most problems one error carries; validation stops collecting after this.
+    pub const MAX_PROBLEMS: usize = 50;
+
+    pub(crate) fn single(kind: ProblemKind, pointer: impl Into<String>) -> Error {
+        Error {
+            problems: vec![Problem {
+                kind,
+                pointer: pointer.into(),
+            }],
+        }
+    }
+
+    pub(crate) fn from_problems(problems: Vec<Problem>) -> Option<Error> {
+        if problems.is_empty() {
+            None
+        } else {
+            Some(Error { problems })
+        }
+    }
+
+    pub(crate) fn bank(pointer: impl Into<String>, reason: impl Into<String>) -> Error {
+        Error::single(
+            ProblemKind::InvalidBank {
+                reason: reason.into(),
+            },
+            pointer,
+        )
+    }
+
+    /// The first (or only) problem's kind.
+    pub fn kind(&self) -> &ProblemKind {
+        &self.problems[0].kind
+    }
+
+    /// The first (or only) problem's JSON Pointer.
+    pub fn pointer(&self) -> &str {
+        &self.problems[0].pointer
+    }
+
+    /// Every problem found, in input order.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.pointer.is_empty() {
+            "the document".to_string()
+        } else {
+            format!("`{}`", self.pointer)
+        };
+        match &self.kind {
+            ProblemKind::Json { message } => write!(f, "{at}: {message}"),
+            ProblemKind::UnknownQuestion { question } => {
+                write!(f, "{at}: the bank has no question `{question}`")
+            }
+            ProblemKind::LevelOutOfRange { question, value } => write!(
+                f,
+                "{at}: level {value} for question `{question}` is not valid; \
+                 expected an integer 0-4, \"unknown\" or \"not_applicable\""
+            ),
+            ProblemKind::NotApplicableOnMandatory { question } => write!(
+                f,
+                "{at}: question `{question}` covers a mandatory clause requirement \
+                 and cannot be not applicable"
+            ),
+            ProblemKind::MissingJustification { question } => write!(
+                f,
+                "{at}: question `{question}` is marked not applicable without a justification"
+            ),
+            ProblemKind::DuplicateAnswer { question } => {
+                write!(f, "{at}: question `{question}` is answered more than once")
+            }
+            ProblemKind::WrongMode { question, mode } => write!(
+                f,
+                "{at}: question `{question}` does not belong to the {} mode",
+                mode.as_str()
+            ),
+            ProblemKind::BankVersionMismatch { expected, found } => write!(
+                f,
+                "{at}: the answers were given for bank version {found}, \
+                 but the bank in use is version {expected}"
+            ),
+            ProblemKind::InvalidProfile { field, reason } => {
+                write!(f, "{at}: profile field `{field}` {reason}")
+            }
+            ProblemKind::TextTooLong { max } => {
+                write!(f, "{at}: text is longer than {max} characters")
+            }
+            ProblemKind::TooManyAnswers { max } => {
+                write!(f, "{at}: more than {max} answers")
+            }
+            ProblemKind::InvalidBank { reason } => {
+                write!(f, "{at}: invalid question bank: {reason}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.problems[0])?;
+        if self.problems.len() > 1 {
+            write!(f, " (and {} more problems)", self.problems.len() - 1)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Reads JSON into `T`, reporting a failure with a JSON Pointer to the bad value.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let pointer = pointer_of(e.path());
+        let inner = e.into_inner();
+        Error::single(
+            ProblemKind::Json {
+                message: json_message(&inner),
+            },
+            pointer,
+        )
+    })?;
+    de.end().map_err(|e| {
+        Error::single(
+            ProblemKind::Json {
+                message: json_message(&e),
+            },
+            "",
+        )
+    })?;
+    Ok(value)
+}
+
+/// serde_json's message without the trailing "at line 1 column 40" when a pointer says more.
+fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match e.classify() {
+        serde_json::error::Category::Data => match text.rfind(" at line ") {
+            Some(i) => text[..i].to_string(),
+            None => text,
+        },
+        _ => text,
+    }
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => {
+                out.push('/');
+                out.push_str(&index.to_string());
+            }
+            Segment::Map { key } => {
+                out.push('/');
+                out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}

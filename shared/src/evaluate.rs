@@ -1,0 +1,623 @@
+//! Scores, gaps, the effort and calendar estimate and the roadmap, from a validated assessment.
+
+use crate::bank::{Item, Owner};
+use crate::input::{Answer, Level, Mode, Status};
+use crate::num::{Figure, round_to};
+use crate::validate::Assessment;
+use crate::{Bank, Date};
+use serde::{Deserialize, Serialize};
+
+/// How severe a gap is for certification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Certification cannot pass while it remains.
+    Blocker = 0,
+    /// Documented but not yet operating with evidence.
+    Major = 1,
+    /// Operating but not measured: an improvement, not a certification gap.
+    Minor = 2,
+}
+
+/// Readiness band of the overall score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// Below the "developing" threshold.
+    Early,
+    /// Below the "advanced" threshold.
+    Developing,
+    /// Below "audit ready", or blockers remain.
+    Advanced,
+    /// Above the threshold and no blocker left.
+    AuditReady,
+}
+
+/// What a roadmap task asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Create what does not exist yet (level 0–1).
+    Establish,
+    /// Put a documented practice into operation and keep records (level 2).
+    Operate,
+    /// Measure and improve what already operates (level 3).
+    Improve,
+    /// Find out the current state of something answered "unknown".
+    Confirm,
+    /// Work every programme does in this phase.
+    Standard,
+    /// Start with one AI system when many are in scope.
+    Pilot,
+}
+
+/// The whole answer for one assessment: readiness, estimate and roadmap.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// Scores and gaps.
+    pub result: Readiness,
+    /// Effort and calendar estimate, with its derivation.
+    pub estimate: Estimate,
+    /// The six-phase roadmap.
+    pub roadmap: Roadmap,
+}
+
+/// Scores and gaps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Readiness {
+    /// The mode answered.
+    pub mode: Mode,
+    /// The bank's ID.
+    pub bank_id: String,
+    /// The bank's version.
+    pub bank_version: String,
+    /// Overall readiness 0–100, one decimal.
+    pub overall: f64,
+    /// Band of the overall score.
+    pub band: Band,
+    /// Number of blocker gaps.
+    pub blockers: u32,
+    /// Number of major gaps.
+    pub majors: u32,
+    /// Number of minor gaps.
+    pub minors: u32,
+    /// Questions of this mode.
+    pub questions: u32,
+    /// Questions answered (any answer, including "unknown").
+    pub answered: u32,
+    /// Questions answered "unknown" or left unanswered.
+    pub unknowns: u32,
+    /// Questions answered "not applicable".
+    pub not_applicable: u32,
+    /// Readiness per clause 4–10.
+    pub clauses: Vec<GroupScore>,
+    /// Readiness per Annex A objective.
+    pub objectives: Vec<GroupScore>,
+    /// Readiness per requirement, in bank order.
+    pub requirements: Vec<RequirementScore>,
+    /// Gaps, blockers first, then by effort (largest first).
+    pub gaps: Vec<Gap>,
+}
+
+/// Readiness of a clause or Annex A objective.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupScore {
+    /// `"6"` or `"A.6"`.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// 0–100, one decimal; `null` when every control in it is not applicable.
+    pub score: Option<f64>,
+    /// Blocker gaps in the group.
+    pub blockers: u32,
+}
+
+/// Readiness of one requirement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequirementScore {
+    /// `"6.1.2"`.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// `"6"`.
+    pub group: String,
+    /// The question whose answer set the level.
+    pub question: String,
+    /// The answer: a level, `"unknown"` or `"not_applicable"`.
+    pub status: Status,
+    /// 0–100; `null` when not applicable.
+    pub score: Option<f64>,
+    /// The justification of a not-applicable answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+}
+
+/// How a gap's effort was derived (multipliers applied to the bank's weight).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapBasis {
+    /// Person-days from nothing to implemented for the reference organisation.
+    pub weight_days: f64,
+    /// Size factor.
+    pub size: f64,
+    /// Sector factor.
+    pub sector: f64,
+    /// Number-of-systems factor (1 unless the work is per system).
+    pub systems: f64,
+    /// High-risk factor (1 unless risk-sensitive and high-risk systems are in scope).
+    pub high_risk: f64,
+    /// Share saved by frameworks in place (0–1).
+    pub credit: f64,
+    /// Share of the work still open at this level (likely case).
+    pub remaining: f64,
+}
+
+/// A requirement that is not yet where certification needs it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gap {
+    /// The first requirement the question covers.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// Every requirement the question covers.
+    pub refs: Vec<String>,
+    /// The full-assessment question for this work.
+    pub question: String,
+    /// The question actually answered (a quick question in quick mode).
+    pub answered_by: String,
+    /// Short title.
+    pub title: String,
+    /// Blocker, major or minor.
+    pub severity: Severity,
+    /// The answer.
+    pub status: Status,
+    /// Whether the requirement is a mandatory clause (not an Annex A control).
+    pub mandatory: bool,
+    /// Roadmap phase of the work.
+    pub phase: u8,
+    /// Owner role.
+    pub owner: Owner,
+    /// What to do.
+    pub action: Action,
+    /// Person-days to close it, one decimal.
+    pub effort_days: Figure,
+    /// How the effort was derived.
+    pub basis: GapBasis,
+}
+
+/// Whole-number low / likely / high.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Range {
+    /// Optimistic.
+    pub low: u32,
+    /// Most likely.
+    pub likely: u32,
+    /// Pessimistic.
+    pub high: u32,
+}
+
+/// Effort and duration of one phase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseEstimate {
+    /// 1–6.
+    pub number: u8,
+    /// Name.
+    pub name: String,
+    /// Person-days.
+    pub effort_days: Range,
+    /// Calendar weeks.
+    pub weeks: Range,
+}
+
+/// One step of the derivation of a figure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// Which figure it explains (`"effort_days"`, `"weeks_to_ready"`, `"phase_4.weeks"`).
+    pub figure: String,
+    /// The step, in words, with its numbers.
+    pub text: String,
+}
+
+/// Effort and calendar estimate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    /// Person-days to certification readiness (all six phases).
+    pub effort_days: Range,
+    /// Weeks from the start until ready for the Stage 1 audit (end of phase 5).
+    pub weeks_to_ready: Range,
+    /// Weeks from the start until the Stage 2 audit is done (end of phase 6).
+    pub weeks_to_certification: Range,
+    /// Per phase.
+    pub phases: Vec<PhaseEstimate>,
+    /// How every figure was derived.
+    pub explain: Vec<Explanation>,
+}
+
+/// Advice for a phase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Advice {
+    /// Where it comes from (`"ISO/IEC 27001"`, `"Scope"`).
+    pub source: String,
+    /// The advice.
+    pub text: String,
+}
+
+/// A roadmap task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// What to do.
+    pub title: String,
+    /// Who owns it.
+    pub owner: Owner,
+    /// The kind of work.
+    pub action: Action,
+    /// Severity of the gap it closes, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// Requirements it serves.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<String>,
+    /// The question it comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// What it produces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deliverable: Option<String>,
+    /// Likely person-days, one decimal (0 for standard tasks, which are in the phase's fixed effort).
+    pub effort_days: f64,
+}
+
+/// One roadmap phase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoadmapPhase {
+    /// 1–6.
+    pub number: u8,
+    /// Name.
+    pub name: String,
+    /// What the phase is for.
+    pub purpose: String,
+    /// Who leads it.
+    pub owner: Owner,
+    /// First day (when the profile has a start date).
+    pub start: Option<Date>,
+    /// Last day (when the profile has a start date).
+    pub end: Option<Date>,
+    /// Week offset from the programme start.
+    pub start_week: u32,
+    /// Likely duration in weeks.
+    pub weeks: u32,
+    /// Tasks: pilot advice first, then gap tasks (blockers first, larger first), then standard tasks.
+    pub tasks: Vec<Task>,
+    /// What the phase produces.
+    pub deliverables: Vec<String>,
+    /// Reuse advice from frameworks in place, and scope advice.
+    pub advice: Vec<Advice>,
+}
+
+/// The six-phase roadmap.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Roadmap {
+    /// Programme start.
+    pub start: Option<Date>,
+    /// Likely day the organisation is ready for the Stage 1 audit.
+    pub ready_by: Option<Date>,
+    /// Likely day the Stage 2 audit is done.
+    pub certified_by: Option<Date>,
+    /// Always the six phases, in order.
+    pub phases: Vec<RoadmapPhase>,
+}
+
+/// Per-item facts computed once and reused by scores, gaps and the estimate.
+pub(crate) struct ItemFacts {
+    pub status: Status,
+    /// Effort: low, likely, high (0 when not applicable).
+    pub effort: [f64; 3],
+    pub severity: Option<Severity>,
+    pub basis: GapBasis,
+    /// Unrounded factors, for the estimate's explanation.
+    pub remaining: f64,
+    pub systems: f64,
+    pub high_risk: f64,
+    pub credit: f64,
+}
+
+impl Bank {
+    /// Validates and evaluates in one step.
+    ///
+    /// ```
+    /// use aims_engine::{AssessmentInput, Bank, Band};
+    /// let input = AssessmentInput::from_json(r#"{
+    ///   "mode": "quick",
+    ///   "profile": {"size": "51-250", "ai_systems": 3, "role": "develops", "sector": "finance",
+    ///               "frameworks": ["iso27001"], "capacity_fte": 1.5, "start_date": "2027-01-04"},
+    ///   "answers": [{"question": "q-quick-context", "level": 3}]
+    /// }"#).unwrap();
+    /// let evaluation = Bank::embedded().evaluate_input(&input).unwrap();
+    /// assert_eq!(evaluation.roadmap.phases.len(), 6);
+    /// assert_eq!(evaluation.result.band, Band::Early);
+    /// assert!(evaluation.estimate.effort_days.low <= evaluation.estimate.effort_days.high);
+    /// ```
+    pub fn evaluate_input(
+        &self,
+        input: &crate::AssessmentInput,
+    ) -> Result<Evaluation, crate::Error> {
+        let assessment = self.validate(input)?;
+        Ok(self.evaluate(&assessment))
+    }
+
+    /// Evaluates a validated assessment. Deterministic: the same assessment gives the
+    /// same result, natively and in Wasm.
+    pub fn evaluate(&self, a: &Assessment) -> Evaluation {
+        let facts: Vec<ItemFacts> = self
+            .items
+            .iter()
+            .map(|item| self.item_facts(a, item))
+            .collect();
+        let result = self.readiness(a, &facts);
+        let (estimate, phase_weeks) = self.estimate(a, &facts);
+        let roadmap = self.roadmap(a, &facts, &result.gaps, &phase_weeks);
+        Evaluation {
+            result,
+            estimate,
+            roadmap,
+        }
+    }
+
+    fn answer_for<'a>(&self, a: &'a Assessment, item: &Item) -> (Option<&'a Answer>, u16) {
+        let q = match a.mode {
+            Mode::Full => item.question,
+            Mode::Quick => item.quick_parent,
+        };
+        (a.answers[q as usize].as_ref(), q)
+    }
+
+    fn item_facts(&self, a: &Assessment, item: &Item) -> ItemFacts {
+        let m = &self.data.model;
+        let q = &self.data.questions[item.question as usize];
+        let p = &a.profile;
+        let (answer, _) = self.answer_for(a, item);
+        let status = match answer {
+            Some(Answer::Level(l)) => Status::Level(*l),
+            Some(Answer::NotApplicable(_)) => Status::NotApplicable,
+            Some(Answer::Unknown) | None => Status::Unknown,
+        };
+        let size = m.size_factors.get(p.size);
+        let systems = if q.per_system {
+            let extra = f64::from(p.ai_systems.saturating_sub(1));
+            f64::min(1.0 + m.extra_system_factor * extra, m.max_system_factor)
+        } else {
+            1.0
+        };
+        let high_risk = if q.risk_sensitive && p.high_risk {
+            m.high_risk_factor
+        } else {
+            1.0
+        };
+        let credit = self.credit(a, item);
+        let scale =
+            item.effort_days * size * a.sector_factor * systems * high_risk * (1.0 - credit);
+        let remaining = |level: u8| 1.0 - m.level_points[level as usize] / 100.0;
+        let u = &m.uncertainty;
+        let (quick_low, quick_high) = match a.mode {
+            Mode::Quick => (u.quick_low, u.quick_high),
+            Mode::Full => (1.0, 1.0),
+        };
+        let (effort, share, severity) = match status {
+            Status::NotApplicable => ([0.0; 3], 0.0, None),
+            Status::Level(l) => {
+                let share = remaining(l.get());
+                let likely = scale * share;
+                (
+                    [
+                        likely * u.answered_low * quick_low,
+                        likely,
+                        likely * u.answered_high * quick_high,
+                    ],
+                    share,
+                    m.severity_by_level[l.get() as usize],
+                )
+            }
+            Status::Unknown => {
+                let share = remaining(0);
+                let likely = scale * share;
+                let low = scale * remaining(u.unknown_low_level) * u.answered_low * quick_low;
+                let high = likely * u.answered_high * u.unknown_high * quick_high;
+                (
+                    [f64::min(low, likely), likely, high],
+                    share,
+                    m.severity_by_level[0],
+                )
+            }
+        };
+        ItemFacts {
+            status,
+            effort,
+            severity,
+            remaining: share,
+            systems,
+            high_risk,
+            credit,
+            basis: GapBasis {
+                weight_days: item.effort_days,
+                size,
+                sector: a.sector_factor,
+                systems: round_to(systems, 2),
+                high_risk,
+                credit: round_to(credit, 2),
+                remaining: round_to(share, 2),
+            },
+        }
+    }
+
+    /// Combined share saved by the frameworks in place: 1 − Π(1 − credit), capped.
+    fn credit(&self, a: &Assessment, item: &Item) -> f64 {
+        let index = self.requirement_item[item.requirements[0] as usize] as usize;
+        let mut keep = 1.0;
+        for (fi, f) in self.data.frameworks.iter().enumerate() {
+            if crate::validate::has(&a.profile, f.id) {
+                keep *= 1.0 - self.item_credits[index][fi];
+            }
+        }
+        f64::min(1.0 - keep, self.data.model.max_credit)
+    }
+
+    fn readiness(&self, a: &Assessment, facts: &[ItemFacts]) -> Readiness {
+        let m = &self.data.model;
+        let points = |status: Status| match status {
+            Status::Level(l) => Some(m.level_points[l.get() as usize]),
+            Status::Unknown => Some(0.0),
+            Status::NotApplicable => None,
+        };
+        let groups = &self.data.groups;
+        let mut group_sums = vec![(0.0f64, 0.0f64, 0u32); groups.len()];
+        let (mut total, mut total_weight) = (0.0, 0.0);
+        let mut requirements = Vec::with_capacity(self.data.requirements.len());
+        for (ri, r) in self.data.requirements.iter().enumerate() {
+            let item_index = self.requirement_item[ri] as usize;
+            let item = &self.items[item_index];
+            let fact = &facts[item_index];
+            let (answer, answered_q) = self.answer_for(a, item);
+            let score = points(fact.status);
+            let g = self.requirement_group[ri] as usize;
+            if let Some(s) = score {
+                let w = self.requirement_weight[ri];
+                group_sums[g].0 += w * s;
+                group_sums[g].1 += w;
+                total += w * s;
+                total_weight += w;
+            }
+            if fact.severity == Some(Severity::Blocker) && item.requirements[0] as usize == ri {
+                group_sums[g].2 += 1;
+            }
+            requirements.push(RequirementScore {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                group: r.group.clone(),
+                question: self.data.questions[answered_q as usize].id.clone(),
+                status: fact.status,
+                score: score.map(|s| round_to(s, 1)),
+                justification: match answer {
+                    Some(Answer::NotApplicable(j)) => Some(j.clone()),
+                    _ => None,
+                },
+            });
+        }
+        let mut clauses = Vec::new();
+        let mut objectives = Vec::new();
+        for (gi, g) in groups.iter().enumerate() {
+            let (sum, weight, blockers) = group_sums[gi];
+            let score = GroupScore {
+                id: g.id.clone(),
+                title: g.title.clone(),
+                score: (weight > 0.0).then(|| round_to(sum / weight, 1)),
+                blockers,
+            };
+            match g.kind {
+                crate::bank::GroupKind::Clause => clauses.push(score),
+                crate::bank::GroupKind::AnnexA => objectives.push(score),
+            }
+        }
+        let overall = if total_weight > 0.0 {
+            round_to(total / total_weight, 1)
+        } else {
+            0.0
+        };
+
+        let mut gaps: Vec<(usize, Gap)> = Vec::new();
+        for (ii, (item, fact)) in self.items.iter().zip(facts).enumerate() {
+            let Some(severity) = fact.severity else {
+                continue;
+            };
+            let q = &self.data.questions[item.question as usize];
+            let (_, answered_q) = self.answer_for(a, item);
+            gaps.push((
+                ii,
+                Gap {
+                    reference: q.refs[0].clone(),
+                    refs: q.refs.clone(),
+                    question: q.id.clone(),
+                    answered_by: self.data.questions[answered_q as usize].id.clone(),
+                    title: q.title.clone(),
+                    severity,
+                    status: fact.status,
+                    mandatory: item.mandatory,
+                    phase: if severity == Severity::Minor {
+                        6
+                    } else {
+                        item.phase
+                    },
+                    owner: item.owner,
+                    action: action_for(fact.status),
+                    effort_days: Figure::new(fact.effort),
+                    basis: fact.basis.clone(),
+                },
+            ));
+        }
+        gaps.sort_by(|(ia, a), (ib, b)| {
+            a.severity
+                .cmp(&b.severity)
+                .then(facts[*ib].effort[1].total_cmp(&facts[*ia].effort[1]))
+                .then(ia.cmp(ib))
+        });
+        let gaps: Vec<Gap> = gaps.into_iter().map(|(_, g)| g).collect();
+        let count = |s: Severity| gaps.iter().filter(|g| g.severity == s).count() as u32;
+        let blockers = count(Severity::Blocker);
+
+        let quick = a.mode == Mode::Quick;
+        let (mut questions, mut answered, mut unknowns, mut not_applicable) = (0, 0, 0, 0);
+        for (qi, q) in self.data.questions.iter().enumerate() {
+            if q.quick != quick {
+                continue;
+            }
+            questions += 1;
+            match &a.answers[qi] {
+                None => unknowns += 1,
+                Some(answer) => {
+                    answered += 1;
+                    match answer {
+                        Answer::Unknown => unknowns += 1,
+                        Answer::NotApplicable(_) => not_applicable += 1,
+                        Answer::Level(_) => {}
+                    }
+                }
+            }
+        }
+        let band = if overall >= m.bands.audit_ready && blockers == 0 {
+            Band::AuditReady
+        } else if overall >= m.bands.advanced {
+            Band::Advanced
+        } else if overall >= m.bands.developing {
+            Band::Developing
+        } else {
+            Band::Early
+        };
+        Readiness {
+            mode: a.mode,
+            bank_id: self.data.id.clone(),
+            bank_version: self.data.version.clone(),
+            overall,
+            band,
+            blockers,
+            majors: count(Severity::Major),
+            minors: count(Severity::Minor),
+            questions,
+            answered,
+            unknowns,
+            not_applicable,
+            clauses,
+            objectives,
+            requirements,
+            gaps,
+        }
+    }
+}
+
+fn action_for(status: Status) -> Action {
+    match status {
+        Status::Unknown => Action::Establish,
+        Status::Level(l) if l < Level::DEFINED => Action::Establish,
+        Status::Level(l) if l == Level::DEFINED => Action::Operate,
+        _ => Action::Improve,
+    }
+}
+
+/// Per-phase weeks (low, likely, high), whole numbers; used by the roadmap.
+pub(crate) type PhaseWeeks = Vec<[u32; 3]>;

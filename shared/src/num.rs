@@ -1,0 +1,85 @@
+//! Rounding, done once and in one place, so results are identical natively and in Wasm.
+//!
+//! The engine computes in `f64` with `+ - * /` only (no transcendental functions, whose
+//! results may differ between platforms' maths libraries), then rounds here before
+//! anything is shown or stored.
+
+use serde::{Deserialize, Serialize};
+
+/// Rounds half away from zero to `decimals` places (0–3).
+pub fn round_to(x: f64, decimals: u8) -> f64 {
+    let scale = match decimals {
+        0 => 1.0,
+        1 => 10.0,
+        2 => 100.0,
+        _ => 1000.0,
+    };
+    let r = (x * scale).round() / scale;
+    // Never show "-0.0".
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// Rounds to a whole number, as `u32` (negative and non-finite values become 0).
+pub fn whole(x: f64) -> u32 {
+    if x.is_finite() && x > 0.0 {
+        let r = x.round();
+        if r >= f64::from(u32::MAX) {
+            u32::MAX
+        } else {
+            r as u32
+        }
+    } else {
+        0
+    }
+}
+
+/// Rounds up to a whole number, as `u32`, with a tolerance for representation error
+/// (4.0000000001 weeks is 4 weeks, not 5).
+pub fn whole_up(x: f64) -> u32 {
+    if x.is_finite() && x > 0.0 {
+        let r = (x - 1e-9).ceil();
+        if r >= f64::from(u32::MAX) {
+            u32::MAX
+        } else {
+            r.max(0.0) as u32
+        }
+    } else {
+        0
+    }
+}
+
+/// A low / likely / high figure with one decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    /// Optimistic.
+    pub low: f64,
+    /// Most likely.
+    pub likely: f64,
+    /// Pessimistic.
+    pub high: f64,
+}
+
+impl Figure {
+    pub(crate) fn new(x: [f64; 3]) -> Figure {
+        Figure {
+            low: round_to(x[0], 1),
+            likely: round_to(x[1], 1),
+            high: round_to(x[2], 1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        assert_eq!(round_to(2.25, 1), 2.3);
+        assert_eq!(round_to(-0.04, 1), 0.0);
+        assert_eq!(whole(2.5), 3);
+        assert_eq!(whole(-3.0), 0);
+        assert_eq!(whole_up(4.000_000_000_1), 4);
+        assert_eq!(whole_up(4.01), 5);
+    }
+}

@@ -1,0 +1,333 @@
+//! What a user sees in a result: scores, bands, gaps, the estimate and the roadmap.
+
+use aims_engine::{
+    Action, AnswerInput, AssessmentInput, Band, Bank, Evaluation, Framework, Mode, Owner, Severity,
+};
+
+fn profile_json(extra: &str) -> String {
+    format!(
+        r#"{{"size":"51-250","ai_systems":1,"role":"both","capacity_fte":1.5,"start_date":"2027-01-04"{extra}}}"#
+    )
+}
+
+fn all_at(mode: Mode, level: u8, profile_extra: &str) -> AssessmentInput {
+    let mut input = AssessmentInput::from_json(&format!(
+        r#"{{"mode":"{}","profile":{}}}"#,
+        mode.as_str(),
+        profile_json(profile_extra)
+    ))
+    .unwrap();
+    for q in Bank::embedded().questions(mode) {
+        input.answers.push(AnswerInput::level(&q.id, level));
+    }
+    input
+}
+
+fn evaluate(input: &AssessmentInput) -> Evaluation {
+    Bank::embedded().evaluate_input(input).unwrap()
+}
+
+fn set(input: &mut AssessmentInput, question: &str, answer: AnswerInput) {
+    let slot = input
+        .answers
+        .iter_mut()
+        .find(|a| a.question == question)
+        .unwrap();
+    *slot = answer;
+}
+
+#[test]
+fn nothing_in_place_scores_zero_and_everything_is_a_blocker() {
+    let e = evaluate(&all_at(Mode::Full, 0, ""));
+    assert_eq!(e.result.overall, 0.0);
+    assert_eq!(e.result.band, Band::Early);
+    assert_eq!(e.result.blockers, 62);
+    assert!(e.result.clauses.iter().all(|c| c.score == Some(0.0)));
+}
+
+#[test]
+fn everything_implemented_is_audit_ready_with_only_improvements_left() {
+    let e = evaluate(&all_at(Mode::Full, 3, ""));
+    assert_eq!(e.result.overall, 100.0);
+    assert_eq!(e.result.band, Band::AuditReady);
+    assert_eq!((e.result.blockers, e.result.majors), (0, 0));
+    assert!(
+        e.result
+            .gaps
+            .iter()
+            .all(|g| g.severity == Severity::Minor && g.effort_days.likely == 0.0)
+    );
+    // Minor gaps become improvement tasks after certification.
+    assert!(
+        e.roadmap.phases[5]
+            .tasks
+            .iter()
+            .any(|t| t.action == Action::Improve)
+    );
+    // Even when everything operates, the audits and lead times remain: about three months.
+    assert!(
+        (10..=16).contains(&e.estimate.weeks_to_ready.likely),
+        "{:?}",
+        e.estimate.weeks_to_ready
+    );
+}
+
+#[test]
+fn one_blocker_keeps_a_high_score_out_of_audit_ready() {
+    let mut input = all_at(Mode::Full, 4, "");
+    set(&mut input, "q-9-2", AnswerInput::level("q-9-2", 1));
+    let e = evaluate(&input);
+    assert!(e.result.overall >= 90.0, "{}", e.result.overall);
+    assert_eq!(e.result.blockers, 1);
+    assert_eq!(e.result.band, Band::Advanced);
+    assert_eq!(e.result.gaps[0].reference, "9.2");
+    assert_eq!(e.result.gaps[0].severity, Severity::Blocker);
+}
+
+#[test]
+fn unknown_scores_like_level_zero_but_widens_the_estimate() {
+    let zero = evaluate(&all_at(Mode::Full, 0, ""));
+    let mut input = all_at(Mode::Full, 0, "");
+    input.answers.clear();
+    let unknown = evaluate(&input);
+    assert_eq!(unknown.result.overall, zero.result.overall);
+    assert_eq!(unknown.result.unknowns, 62);
+    assert!(
+        unknown.estimate.effort_days.likely > zero.estimate.effort_days.likely,
+        "follow-up work to find out"
+    );
+    assert!(unknown.estimate.effort_days.low < zero.estimate.effort_days.low);
+    assert!(unknown.estimate.effort_days.high > zero.estimate.effort_days.high);
+    assert!(
+        unknown.roadmap.phases[1]
+            .tasks
+            .iter()
+            .any(|t| t.action == Action::Confirm)
+    );
+}
+
+#[test]
+fn not_applicable_controls_leave_the_score_and_the_effort() {
+    let mut input = all_at(Mode::Full, 0, "");
+    set(
+        &mut input,
+        "q-a-10-4",
+        AnswerInput::not_applicable("q-a-10-4", "No customers use our AI systems."),
+    );
+    let e = evaluate(&input);
+    let a10 = e.result.objectives.iter().find(|o| o.id == "A.10").unwrap();
+    assert_eq!(a10.score, Some(0.0));
+    assert!(e.result.gaps.iter().all(|g| g.question != "q-a-10-4"));
+    let req = e
+        .result
+        .requirements
+        .iter()
+        .find(|r| r.id == "A.10.4")
+        .unwrap();
+    assert_eq!(req.score, None);
+    assert_eq!(
+        req.justification.as_deref(),
+        Some("No customers use our AI systems.")
+    );
+    for q in ["q-a-10-2", "q-a-10-3"] {
+        set(
+            &mut input,
+            q,
+            AnswerInput::not_applicable(q, "No third parties."),
+        );
+    }
+    let e = evaluate(&input);
+    assert_eq!(
+        e.result
+            .objectives
+            .iter()
+            .find(|o| o.id == "A.10")
+            .unwrap()
+            .score,
+        None
+    );
+}
+
+#[test]
+fn bigger_organisations_with_more_and_riskier_systems_need_more_work() {
+    let base = evaluate(&all_at(Mode::Full, 0, ""))
+        .estimate
+        .effort_days
+        .likely;
+    let mut bigger = all_at(Mode::Full, 0, "");
+    bigger.profile.size = aims_engine::Size::Over1000;
+    let bigger = evaluate(&bigger).estimate.effort_days.likely;
+    let mut more = all_at(Mode::Full, 0, "");
+    more.profile.ai_systems = 10;
+    let more = evaluate(&more).estimate.effort_days.likely;
+    let mut risky = all_at(Mode::Full, 0, "");
+    risky.profile.high_risk = true;
+    let risky = evaluate(&risky).estimate.effort_days.likely;
+    assert!(
+        bigger > base && more > base && risky > base,
+        "{base} {bigger} {more} {risky}"
+    );
+}
+
+#[test]
+fn iso27001_shortens_the_programme_by_a_credible_share() {
+    let scratch = evaluate(&all_at(Mode::Full, 0, ""));
+    let mut with = all_at(Mode::Full, 0, "");
+    with.profile.frameworks = vec![Framework::Iso27001];
+    let with = evaluate(&with);
+    let saved = 1.0
+        - f64::from(with.estimate.effort_days.likely)
+            / f64::from(scratch.estimate.effort_days.likely);
+    // Published figures: roughly a third less; claims of 60 % and more are marketing.
+    assert!(
+        (0.15..=0.45).contains(&saved),
+        "ISO 27001 saves {saved:.2} of the effort"
+    );
+    assert!(
+        with.estimate.weeks_to_certification.likely
+            < scratch.estimate.weeks_to_certification.likely
+    );
+    assert!(
+        with.roadmap
+            .phases
+            .iter()
+            .any(|p| p.advice.iter().any(|a| a.source == "ISO/IEC 27001"))
+    );
+    assert!(
+        with.estimate
+            .explain
+            .iter()
+            .any(|x| x.text.contains("ISO/IEC 27001"))
+    );
+}
+
+#[test]
+fn more_capacity_means_fewer_weeks_but_not_below_the_lead_times() {
+    let mut slow = all_at(Mode::Full, 0, "");
+    slow.profile.capacity_fte = 0.5;
+    let mut fast = all_at(Mode::Full, 0, "");
+    fast.profile.capacity_fte = 100.0;
+    let slow = evaluate(&slow).estimate;
+    let fast = evaluate(&fast).estimate;
+    assert!(slow.weeks_to_ready.likely > fast.weeks_to_ready.likely);
+    assert_eq!(slow.effort_days, fast.effort_days);
+    // Operating period, internal audit and Stage 1 -> Stage 2 cannot be bought with people.
+    assert!(
+        fast.weeks_to_certification.likely >= 16,
+        "{:?}",
+        fast.weeks_to_certification
+    );
+}
+
+#[test]
+fn roadmap_has_six_dated_phases_with_blockers_first() {
+    let mut input = all_at(Mode::Full, 2, "");
+    set(&mut input, "q-a-5-2", AnswerInput::level("q-a-5-2", 0));
+    let e = evaluate(&input);
+    let phases = &e.roadmap.phases;
+    assert_eq!(
+        phases.iter().map(|p| p.number).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5, 6]
+    );
+    assert_eq!(phases[0].name, "Planning & Scoping");
+    assert_eq!(phases[5].name, "Certification & Continuous Improvement");
+    assert_eq!(phases[0].start.unwrap().to_string(), "2027-01-04");
+    for w in phases.windows(2) {
+        assert_eq!(w[0].end.unwrap().add_days(1), w[1].start.unwrap());
+        assert_eq!(w[0].start_week + w[0].weeks, w[1].start_week);
+    }
+    assert_eq!(e.roadmap.ready_by, phases[4].end);
+    let phase4 = &phases[3];
+    assert_eq!(phase4.tasks[0].severity, Some(Severity::Blocker));
+    assert_eq!(phase4.tasks[0].question.as_deref(), Some("q-a-5-2"));
+    assert!(phase4.tasks.iter().any(|t| t.owner == Owner::Data));
+    assert!(phases.iter().all(|p| !p.deliverables.is_empty()));
+    assert!(
+        phases[1]
+            .deliverables
+            .iter()
+            .any(|d| d == "Gap Analysis Report")
+    );
+    assert!(
+        phases[3]
+            .deliverables
+            .iter()
+            .any(|d| d.contains("AI Control Register"))
+    );
+    let weeks: u32 = phases[..5].iter().map(|p| p.weeks).sum();
+    assert_eq!(weeks, e.estimate.weeks_to_ready.likely);
+}
+
+#[test]
+fn many_systems_get_pilot_first_advice() {
+    let mut input = all_at(Mode::Quick, 1, "");
+    input.profile.ai_systems = 8;
+    let e = evaluate(&input);
+    assert_eq!(e.roadmap.phases[0].tasks[0].action, Action::Pilot);
+    assert!(!e.roadmap.phases[0].advice.is_empty());
+    input.profile.ai_systems = 1;
+    assert!(
+        evaluate(&input).roadmap.phases[0]
+            .tasks
+            .iter()
+            .all(|t| t.action != Action::Pilot)
+    );
+}
+
+#[test]
+fn quick_mode_extrapolates_to_the_full_model_with_a_wider_range() {
+    let quick = evaluate(&all_at(Mode::Quick, 1, ""));
+    let full = evaluate(&all_at(Mode::Full, 1, ""));
+    assert_eq!(quick.result.overall, full.result.overall);
+    assert_eq!(
+        quick.estimate.effort_days.likely,
+        full.estimate.effort_days.likely
+    );
+    assert!(quick.estimate.effort_days.low < full.estimate.effort_days.low);
+    assert!(quick.estimate.effort_days.high > full.estimate.effort_days.high);
+    let gap = quick
+        .result
+        .gaps
+        .iter()
+        .find(|g| g.reference == "6.1.2")
+        .unwrap();
+    assert_eq!(gap.answered_by, "q-quick-risk");
+    assert_eq!(gap.question, "q-6-1-2");
+}
+
+#[test]
+fn every_figure_is_explained() {
+    let e = evaluate(&all_at(
+        Mode::Quick,
+        1,
+        r#","frameworks":["gdpr"],"high_risk":true"#,
+    ));
+    let figures: Vec<&str> = e
+        .estimate
+        .explain
+        .iter()
+        .map(|x| x.figure.as_str())
+        .collect();
+    for f in [
+        "effort_days",
+        "weeks_to_ready",
+        "weeks_to_certification",
+        "phase_1.weeks",
+        "phase_6.weeks",
+    ] {
+        assert!(figures.contains(&f), "{f} unexplained: {figures:?}");
+    }
+    let total = e.estimate.effort_days.likely.to_string();
+    assert!(
+        e.estimate
+            .explain
+            .iter()
+            .any(|x| x.figure == "effort_days" && x.text.contains(&total))
+    );
+    assert!(
+        e.result
+            .gaps
+            .iter()
+            .all(|g| g.basis.weight_days > 0.0 && g.basis.high_risk >= 1.0)
+    );
+}

@@ -1,0 +1,227 @@
+//! Bad input gets a typed error naming the question, the problem and the field.
+
+use aims_engine::{AnswerInput, AssessmentInput, Bank, Mode, ProblemKind};
+
+fn input(mode: &str) -> AssessmentInput {
+    AssessmentInput::from_json(&format!(
+        r#"{{"mode":"{mode}","profile":{{"size":"51-250","ai_systems":2,"role":"develops","capacity_fte":1}}}}"#
+    ))
+    .unwrap()
+}
+
+fn problem(input: &AssessmentInput) -> (ProblemKind, String, String) {
+    let e = Bank::embedded().validate(input).unwrap_err();
+    (e.kind().clone(), e.pointer().to_string(), e.to_string())
+}
+
+#[test]
+fn unknown_question_id() {
+    let mut i = input("full");
+    i.answers.push(AnswerInput::level("q-4-1", 2));
+    i.answers.push(AnswerInput::level("q-99", 2));
+    let (kind, pointer, message) = problem(&i);
+    assert_eq!(
+        kind,
+        ProblemKind::UnknownQuestion {
+            question: "q-99".into()
+        }
+    );
+    assert_eq!(pointer, "/answers/1/question");
+    assert!(message.contains("q-99"), "{message}");
+}
+
+#[test]
+fn level_out_of_range_names_the_question() {
+    for bad in [
+        r#"7"#,
+        r#"-1"#,
+        r#"2.5"#,
+        r#""high""#,
+        r#"99999999999999999999"#,
+    ] {
+        let json = format!(
+            r#"{{"mode":"full","profile":{{"size":"1-50","ai_systems":1,"role":"uses","capacity_fte":1}},
+                "answers":[{{"question":"q-7-5","level":{bad}}}]}}"#
+        );
+        let i = AssessmentInput::from_json(&json).unwrap();
+        let (kind, pointer, message) = problem(&i);
+        assert!(
+            matches!(kind, ProblemKind::LevelOutOfRange { ref question, .. } if question == "q-7-5"),
+            "{bad}: {kind:?}"
+        );
+        assert_eq!(pointer, "/answers/0/level");
+        assert!(
+            message.contains("q-7-5") && message.contains("0-4"),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn not_applicable_on_a_mandatory_clause_is_refused() {
+    let mut i = input("full");
+    i.answers
+        .push(AnswerInput::not_applicable("q-9-2", "we never audit"));
+    let (kind, pointer, _) = problem(&i);
+    assert_eq!(
+        kind,
+        ProblemKind::NotApplicableOnMandatory {
+            question: "q-9-2".into()
+        }
+    );
+    assert_eq!(pointer, "/answers/0/level");
+}
+
+#[test]
+fn not_applicable_needs_a_justification() {
+    for justification in [None, Some("   ".to_string())] {
+        let mut i = input("full");
+        let mut a = AnswerInput::not_applicable("q-a-10-4", "x");
+        a.justification = justification;
+        i.answers.push(a);
+        let (kind, pointer, _) = problem(&i);
+        assert_eq!(
+            kind,
+            ProblemKind::MissingJustification {
+                question: "q-a-10-4".into()
+            }
+        );
+        assert_eq!(pointer, "/answers/0/justification");
+    }
+}
+
+#[test]
+fn duplicate_answers_are_refused() {
+    let mut i = input("full");
+    i.answers.push(AnswerInput::level("q-4-1", 2));
+    i.answers.push(AnswerInput::level("q-4-1", 3));
+    let (kind, pointer, _) = problem(&i);
+    assert_eq!(
+        kind,
+        ProblemKind::DuplicateAnswer {
+            question: "q-4-1".into()
+        }
+    );
+    assert_eq!(pointer, "/answers/1/question");
+}
+
+#[test]
+fn answers_from_the_other_mode_are_refused() {
+    let mut i = input("quick");
+    i.answers.push(AnswerInput::level("q-4-1", 2));
+    let (kind, pointer, _) = problem(&i);
+    assert_eq!(
+        kind,
+        ProblemKind::WrongMode {
+            question: "q-4-1".into(),
+            mode: Mode::Quick
+        }
+    );
+    assert_eq!(pointer, "/answers/0/question");
+
+    let mut i = input("full");
+    i.answers.push(AnswerInput::level("q-quick-risk", 2));
+    assert!(matches!(problem(&i).0, ProblemKind::WrongMode { .. }));
+}
+
+#[test]
+fn another_bank_version_is_refused() {
+    let mut i = input("quick");
+    i.bank_version = Some("0.9.0".into());
+    let (kind, pointer, _) = problem(&i);
+    assert_eq!(
+        kind,
+        ProblemKind::BankVersionMismatch {
+            expected: "1.0.0".into(),
+            found: "0.9.0".into()
+        }
+    );
+    assert_eq!(pointer, "/bank_version");
+}
+
+#[test]
+fn profile_values_out_of_range_name_the_field() {
+    let mut i = input("quick");
+    i.profile.capacity_fte = 0.0;
+    assert_eq!(problem(&i).1, "/profile/capacity_fte");
+    let mut i = input("quick");
+    i.profile.sector = "piracy".into();
+    let (_, pointer, message) = problem(&i);
+    assert_eq!(pointer, "/profile/sector");
+    assert!(message.contains("finance"), "{message}");
+    let mut i = input("quick");
+    i.profile.ai_systems = 1_000_000;
+    assert_eq!(problem(&i).1, "/profile/ai_systems");
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let mut i = input("full");
+    i.answers.push(AnswerInput::level("q-nope", 1));
+    i.answers.push(AnswerInput::not_applicable("q-4-1", "no"));
+    i.profile.capacity_fte = -3.0;
+    let e = Bank::embedded().validate(&i).unwrap_err();
+    let pointers: Vec<&str> = e.problems().iter().map(|p| p.pointer.as_str()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "/profile/capacity_fte",
+            "/answers/0/question",
+            "/answers/1/level"
+        ]
+    );
+    assert!(e.to_string().contains("and 2 more"));
+}
+
+#[test]
+fn too_many_answers_are_refused_without_reading_them() {
+    let mut i = input("full");
+    for _ in 0..500 {
+        i.answers.push(AnswerInput::level("q-4-1", 1));
+    }
+    assert!(matches!(problem(&i).0, ProblemKind::TooManyAnswers { .. }));
+}
+
+#[test]
+fn overlong_justifications_are_refused() {
+    let mut i = input("full");
+    i.answers
+        .push(AnswerInput::not_applicable("q-a-10-4", &"x".repeat(5000)));
+    let (kind, pointer, _) = problem(&i);
+    assert!(matches!(kind, ProblemKind::TextTooLong { max: 2000 }));
+    assert_eq!(pointer, "/answers/0/justification");
+}
+
+#[test]
+fn malformed_json_points_at_the_bad_value() {
+    let cases = [
+        (r#"{"mode":"fast","profile":{}}"#, "/mode"),
+        (
+            r#"{"mode":"quick","profile":{"size":"51-250","ai_systems":-2,"role":"uses","capacity_fte":1}}"#,
+            "/profile/ai_systems",
+        ),
+        (
+            r#"{"mode":"quick","profile":{"size":"51-250","ai_systems":2,"role":"uses","capacity_fte":1,"start_date":"2027-02-30"}}"#,
+            "/profile/start_date",
+        ),
+        (
+            r#"{"mode":"quick","profile":{"size":"51-250","ai_systems":2,"role":"uses","capacity_fte":1,"frameworks":["iso27001","cmmi"]}}"#,
+            "/profile/frameworks/1",
+        ),
+        (
+            r#"{"mode":"quick","profile":{"size":"51-250","ai_systems":2,"role":"uses","capacity_fte":1},"answers":[{"question":"q-quick-risk","level":null}]}"#,
+            "/answers/0/level",
+        ),
+        (
+            r#"{"mode":"quick","profile":{"size":"51-250","ai_systems":2,"role":"uses","capacity_fte":1},"score":99}"#,
+            "/score",
+        ),
+    ];
+    for (json, pointer) in cases {
+        let e = AssessmentInput::from_json(json).unwrap_err();
+        assert!(matches!(e.kind(), ProblemKind::Json { .. }), "{json}");
+        assert_eq!(e.pointer(), pointer, "{json}: {e}");
+    }
+    let e = AssessmentInput::from_json(r#"{"mode":"quick""#).unwrap_err();
+    assert!(e.to_string().contains("EOF"), "{e}");
+}
