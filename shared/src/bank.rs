@@ -2,6 +2,7 @@
 
 use crate::error::{Error, ProblemKind};
 use crate::input::{Framework, Role, Size};
+use crate::text::{Text, TextList};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -365,6 +366,98 @@ pub struct Bank {
     pub(crate) requirement_item: Vec<u16>,
     /// For each item and framework (in `Framework` order of `data.frameworks`): credit share.
     pub(crate) item_credits: Vec<Vec<f64>>,
+    /// The bank's text, shared into results without copying.
+    pub(crate) text: Texts,
+}
+
+/// Text quoted by results, prepared once per bank.
+#[derive(Debug, Clone)]
+pub(crate) struct Texts {
+    pub bank_id: Text,
+    pub version: Text,
+    pub requirement_id: Vec<Text>,
+    pub requirement_title: Vec<Text>,
+    pub requirement_group: Vec<Text>,
+    pub group_id: Vec<Text>,
+    pub group_title: Vec<Text>,
+    pub question_id: Vec<Text>,
+    pub question_title: Vec<Text>,
+    pub question_refs: Vec<TextList>,
+    pub question_task: Vec<Text>,
+    pub question_deliverable: Vec<Option<Text>>,
+    pub phase_name: Vec<Text>,
+    pub phase_purpose: Vec<Text>,
+    pub phase_tasks: Vec<Vec<Text>>,
+    pub phase_deliverables: Vec<TextList>,
+    pub framework_name: Vec<Text>,
+    pub framework_advice: Vec<Vec<(u8, Text)>>,
+    pub pilot_task: Text,
+    pub pilot_advice: Text,
+    pub pilot_refs: TextList,
+}
+
+impl Texts {
+    /// `forever`: the bank lives as long as the program (the embedded one), so its text
+    /// is leaked once and shared without reference counting.
+    fn new(d: &BankData, forever: bool) -> Texts {
+        let t = |s: &String| {
+            if forever {
+                Text::from_static(String::leak(s.clone()))
+            } else {
+                Text::from(s.as_str())
+            }
+        };
+        let list = |items: Vec<Text>| TextList::new(items, forever);
+        Texts {
+            bank_id: t(&d.id),
+            version: t(&d.version),
+            requirement_id: d.requirements.iter().map(|r| t(&r.id)).collect(),
+            requirement_title: d.requirements.iter().map(|r| t(&r.title)).collect(),
+            requirement_group: d.requirements.iter().map(|r| t(&r.group)).collect(),
+            group_id: d.groups.iter().map(|g| t(&g.id)).collect(),
+            group_title: d.groups.iter().map(|g| t(&g.title)).collect(),
+            question_id: d.questions.iter().map(|q| t(&q.id)).collect(),
+            question_title: d.questions.iter().map(|q| t(&q.title)).collect(),
+            question_refs: d
+                .questions
+                .iter()
+                .map(|q| list(q.refs.iter().map(t).collect()))
+                .collect(),
+            question_task: d
+                .questions
+                .iter()
+                .map(|q| t(q.task.as_ref().unwrap_or(&String::new())))
+                .collect(),
+            question_deliverable: d
+                .questions
+                .iter()
+                .map(|q| q.deliverable.as_ref().map(t))
+                .collect(),
+            phase_name: d.model.phases.iter().map(|p| t(&p.name)).collect(),
+            phase_purpose: d.model.phases.iter().map(|p| t(&p.purpose)).collect(),
+            phase_tasks: d
+                .model
+                .phases
+                .iter()
+                .map(|p| p.standard_tasks.iter().map(t).collect())
+                .collect(),
+            phase_deliverables: d
+                .model
+                .phases
+                .iter()
+                .map(|p| list(p.deliverables.iter().map(t).collect()))
+                .collect(),
+            framework_name: d.frameworks.iter().map(|f| t(&f.name)).collect(),
+            framework_advice: d
+                .frameworks
+                .iter()
+                .map(|f| f.advice.iter().map(|a| (a.phase, t(&a.text))).collect())
+                .collect(),
+            pilot_task: t(&d.model.pilot_first.task),
+            pilot_advice: t(&d.model.pilot_first.advice),
+            pilot_refs: list(vec![t(&"4.3".to_string())]),
+        }
+    }
 }
 
 static EMBEDDED: OnceLock<Bank> = OnceLock::new();
@@ -377,7 +470,10 @@ impl Bank {
     /// The bank shipped with the engine, parsed once.
     pub fn embedded() -> &'static Bank {
         EMBEDDED.get_or_init(|| {
-            Bank::from_json(DEFAULT_BANK_JSON).expect("the embedded bank is validated by its tests")
+            let mut bank = Bank::from_json(DEFAULT_BANK_JSON)
+                .expect("the embedded bank is validated by its tests");
+            bank.text = Texts::new(&bank.data, true);
+            bank
         })
     }
 
@@ -501,13 +597,13 @@ impl Bank {
                     ),
                 ));
             }
-            if let Some(a) = &q.applicability {
-                if a.justification.trim().is_empty() || a.not_applicable_for_roles.is_empty() {
-                    return Err(Error::bank(
-                        at("questions", i, "applicability"),
-                        "applicability needs roles and a justification",
-                    ));
-                }
+            if let Some(a) = &q.applicability
+                && (a.justification.trim().is_empty() || a.not_applicable_for_roles.is_empty())
+            {
+                return Err(Error::bank(
+                    at("questions", i, "applicability"),
+                    "applicability needs roles and a justification",
+                ));
             }
             if !q.quick {
                 let ok = q.phase.is_some_and(|p| (1..=6).contains(&p))
@@ -657,6 +753,7 @@ impl Bank {
         validate_model(&data.model)?;
 
         Ok(Bank {
+            text: Texts::new(&data, false),
             data,
             by_id,
             items,
@@ -787,8 +884,9 @@ fn validate_model(m: &Model) -> Result<(), Error> {
             "size factors are in (0, 10]",
         ));
     }
-    if !(m.extra_system_factor.is_finite() && (0.0..=1.0).contains(&m.extra_system_factor))
-        || !(1.0..=20.0).contains(&m.max_system_factor)
+    if !(m.extra_system_factor.is_finite()
+        && (0.0..=1.0).contains(&m.extra_system_factor)
+        && (1.0..=20.0).contains(&m.max_system_factor))
     {
         return Err(Error::bank(
             "/model/extra_system_factor",

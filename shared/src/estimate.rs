@@ -6,17 +6,34 @@ use crate::input::{Mode, Status};
 use crate::num::{whole, whole_up};
 use crate::validate::Assessment;
 
-fn fmt1(x: f64) -> String {
-    let r = crate::num::round_to(x, 1);
-    if r.fract() == 0.0 {
-        format!("{r:.0}")
+/// `x` with `decimals` places, through integers (float formatting is slow).
+fn fixed(x: f64, decimals: u32) -> String {
+    let scale = 10i64.pow(decimals);
+    let n = (x * scale as f64).round() as i64;
+    let sign = if n < 0 { "-" } else { "" };
+    let (whole, fraction) = (n.abs() / scale, n.abs() % scale);
+    if decimals == 0 {
+        format!("{sign}{whole}")
     } else {
-        format!("{r:.1}")
+        format!(
+            "{sign}{whole}.{fraction:0width$}",
+            width = decimals as usize
+        )
+    }
+}
+
+/// One decimal, without a trailing ".0".
+fn fmt1(x: f64) -> String {
+    let tenths = (x * 10.0).round();
+    if tenths % 10.0 == 0.0 {
+        fixed(x, 0)
+    } else {
+        fixed(x, 1)
     }
 }
 
 fn fmt2(x: f64) -> String {
-    format!("{:.2}", crate::num::round_to(x, 2))
+    fixed(x, 2)
 }
 
 fn range(x: [f64; 3]) -> Range {
@@ -35,6 +52,8 @@ fn explain(out: &mut Vec<Explanation>, figure: &str, text: String) {
 }
 
 impl Bank {
+    // Low, likely and high run side by side through several arrays: indexing reads best.
+    #[allow(clippy::needless_range_loop)]
     pub(crate) fn estimate(
         &self,
         a: &Assessment,
@@ -259,7 +278,7 @@ impl Bank {
             weeks.push(w);
             phases.push(PhaseEstimate {
                 number: ph.number,
-                name: ph.name.clone(),
+                name: self.text.phase_name[i].clone(),
                 effort_days: range(phase_effort[i]),
                 weeks: Range {
                     low: w[0],

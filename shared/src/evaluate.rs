@@ -3,6 +3,7 @@
 use crate::bank::{Item, Owner};
 use crate::input::{Answer, Level, Mode, Status};
 use crate::num::{Figure, round_to};
+use crate::text::{Text, TextList};
 use crate::validate::Assessment;
 use crate::{Bank, Date};
 use serde::{Deserialize, Serialize};
@@ -29,7 +30,7 @@ pub enum Band {
     Developing,
     /// Below "audit ready", or blockers remain.
     Advanced,
-    /// Above the threshold and no blocker left.
+    /// Above the threshold, no blocker left and no major gap on a mandatory clause.
     AuditReady,
 }
 
@@ -68,9 +69,9 @@ pub struct Readiness {
     /// The mode answered.
     pub mode: Mode,
     /// The bank's ID.
-    pub bank_id: String,
+    pub bank_id: Text,
     /// The bank's version.
-    pub bank_version: String,
+    pub bank_version: Text,
     /// Overall readiness 0–100, one decimal.
     pub overall: f64,
     /// Band of the overall score.
@@ -103,9 +104,9 @@ pub struct Readiness {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupScore {
     /// `"6"` or `"A.6"`.
-    pub id: String,
+    pub id: Text,
     /// Title.
-    pub title: String,
+    pub title: Text,
     /// 0–100, one decimal; `null` when every control in it is not applicable.
     pub score: Option<f64>,
     /// Blocker gaps in the group.
@@ -116,13 +117,13 @@ pub struct GroupScore {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequirementScore {
     /// `"6.1.2"`.
-    pub id: String,
+    pub id: Text,
     /// Title.
-    pub title: String,
+    pub title: Text,
     /// `"6"`.
-    pub group: String,
+    pub group: Text,
     /// The question whose answer set the level.
-    pub question: String,
+    pub question: Text,
     /// The answer: a level, `"unknown"` or `"not_applicable"`.
     pub status: Status,
     /// 0–100; `null` when not applicable.
@@ -156,15 +157,15 @@ pub struct GapBasis {
 pub struct Gap {
     /// The first requirement the question covers.
     #[serde(rename = "ref")]
-    pub reference: String,
+    pub reference: Text,
     /// Every requirement the question covers.
-    pub refs: Vec<String>,
+    pub refs: TextList,
     /// The full-assessment question for this work.
-    pub question: String,
+    pub question: Text,
     /// The question actually answered (a quick question in quick mode).
-    pub answered_by: String,
+    pub answered_by: Text,
     /// Short title.
-    pub title: String,
+    pub title: Text,
     /// Blocker, major or minor.
     pub severity: Severity,
     /// The answer.
@@ -200,7 +201,7 @@ pub struct PhaseEstimate {
     /// 1–6.
     pub number: u8,
     /// Name.
-    pub name: String,
+    pub name: Text,
     /// Person-days.
     pub effort_days: Range,
     /// Calendar weeks.
@@ -235,16 +236,16 @@ pub struct Estimate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Advice {
     /// Where it comes from (`"ISO/IEC 27001"`, `"Scope"`).
-    pub source: String,
+    pub source: Text,
     /// The advice.
-    pub text: String,
+    pub text: Text,
 }
 
 /// A roadmap task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     /// What to do.
-    pub title: String,
+    pub title: Text,
     /// Who owns it.
     pub owner: Owner,
     /// The kind of work.
@@ -253,14 +254,14 @@ pub struct Task {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     /// Requirements it serves.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub refs: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refs: Option<TextList>,
     /// The question it comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub question: Option<String>,
+    pub question: Option<Text>,
     /// What it produces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deliverable: Option<String>,
+    pub deliverable: Option<Text>,
     /// Likely person-days, one decimal (0 for standard tasks, which are in the phase's fixed effort).
     pub effort_days: f64,
 }
@@ -271,9 +272,9 @@ pub struct RoadmapPhase {
     /// 1–6.
     pub number: u8,
     /// Name.
-    pub name: String,
+    pub name: Text,
     /// What the phase is for.
-    pub purpose: String,
+    pub purpose: Text,
     /// Who leads it.
     pub owner: Owner,
     /// First day (when the profile has a start date).
@@ -287,7 +288,7 @@ pub struct RoadmapPhase {
     /// Tasks: pilot advice first, then gap tasks (blockers first, larger first), then standard tasks.
     pub tasks: Vec<Task>,
     /// What the phase produces.
-    pub deliverables: Vec<String>,
+    pub deliverables: TextList,
     /// Reuse advice from frameworks in place, and scope advice.
     pub advice: Vec<Advice>,
 }
@@ -351,9 +352,9 @@ impl Bank {
             .iter()
             .map(|item| self.item_facts(a, item))
             .collect();
-        let result = self.readiness(a, &facts);
+        let (result, gap_items) = self.readiness(a, &facts);
         let (estimate, phase_weeks) = self.estimate(a, &facts);
-        let roadmap = self.roadmap(a, &facts, &result.gaps, &phase_weeks);
+        let roadmap = self.roadmap(a, &facts, &result.gaps, &gap_items, &phase_weeks);
         Evaluation {
             result,
             estimate,
@@ -459,7 +460,7 @@ impl Bank {
         f64::min(1.0 - keep, self.data.model.max_credit)
     }
 
-    fn readiness(&self, a: &Assessment, facts: &[ItemFacts]) -> Readiness {
+    fn readiness(&self, a: &Assessment, facts: &[ItemFacts]) -> (Readiness, Vec<u16>) {
         let m = &self.data.model;
         let points = |status: Status| match status {
             Status::Level(l) => Some(m.level_points[l.get() as usize]),
@@ -470,7 +471,7 @@ impl Bank {
         let mut group_sums = vec![(0.0f64, 0.0f64, 0u32); groups.len()];
         let (mut total, mut total_weight) = (0.0, 0.0);
         let mut requirements = Vec::with_capacity(self.data.requirements.len());
-        for (ri, r) in self.data.requirements.iter().enumerate() {
+        for ri in 0..self.data.requirements.len() {
             let item_index = self.requirement_item[ri] as usize;
             let item = &self.items[item_index];
             let fact = &facts[item_index];
@@ -484,14 +485,14 @@ impl Bank {
                 total += w * s;
                 total_weight += w;
             }
-            if fact.severity == Some(Severity::Blocker) && item.requirements[0] as usize == ri {
+            if fact.severity == Some(Severity::Blocker) {
                 group_sums[g].2 += 1;
             }
             requirements.push(RequirementScore {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                group: r.group.clone(),
-                question: self.data.questions[answered_q as usize].id.clone(),
+                id: self.text.requirement_id[ri].clone(),
+                title: self.text.requirement_title[ri].clone(),
+                group: self.text.requirement_group[ri].clone(),
+                question: self.text.question_id[answered_q as usize].clone(),
                 status: fact.status,
                 score: score.map(|s| round_to(s, 1)),
                 justification: match answer {
@@ -505,8 +506,8 @@ impl Bank {
         for (gi, g) in groups.iter().enumerate() {
             let (sum, weight, blockers) = group_sums[gi];
             let score = GroupScore {
-                id: g.id.clone(),
-                title: g.title.clone(),
+                id: self.text.group_id[gi].clone(),
+                title: self.text.group_title[gi].clone(),
                 score: (weight > 0.0).then(|| round_to(sum / weight, 1)),
                 blockers,
             };
@@ -526,16 +527,17 @@ impl Bank {
             let Some(severity) = fact.severity else {
                 continue;
             };
-            let q = &self.data.questions[item.question as usize];
+            let qi = item.question as usize;
+            let refs = self.text.question_refs[qi].clone();
             let (_, answered_q) = self.answer_for(a, item);
             gaps.push((
                 ii,
                 Gap {
-                    reference: q.refs[0].clone(),
-                    refs: q.refs.clone(),
-                    question: q.id.clone(),
-                    answered_by: self.data.questions[answered_q as usize].id.clone(),
-                    title: q.title.clone(),
+                    reference: refs[0].clone(),
+                    refs,
+                    question: self.text.question_id[qi].clone(),
+                    answered_by: self.text.question_id[answered_q as usize].clone(),
+                    title: self.text.question_title[qi].clone(),
                     severity,
                     status: fact.status,
                     mandatory: item.mandatory,
@@ -557,6 +559,7 @@ impl Bank {
                 .then(facts[*ib].effort[1].total_cmp(&facts[*ia].effort[1]))
                 .then(ia.cmp(ib))
         });
+        let gap_items: Vec<u16> = gaps.iter().map(|(ii, _)| *ii as u16).collect();
         let gaps: Vec<Gap> = gaps.into_iter().map(|(_, g)| g).collect();
         let count = |s: Severity| gaps.iter().filter(|g| g.severity == s).count() as u32;
         let blockers = count(Severity::Blocker);
@@ -580,7 +583,13 @@ impl Bank {
                 }
             }
         }
-        let band = if overall >= m.bands.audit_ready && blockers == 0 {
+        // A documented but never operated mandatory process (a major gap on a clause)
+        // fails Stage 2 as surely as a blocker does.
+        let clause_majors = gaps
+            .iter()
+            .filter(|g| g.mandatory && g.severity == Severity::Major)
+            .count();
+        let band = if overall >= m.bands.audit_ready && blockers == 0 && clause_majors == 0 {
             Band::AuditReady
         } else if overall >= m.bands.advanced {
             Band::Advanced
@@ -589,24 +598,27 @@ impl Bank {
         } else {
             Band::Early
         };
-        Readiness {
-            mode: a.mode,
-            bank_id: self.data.id.clone(),
-            bank_version: self.data.version.clone(),
-            overall,
-            band,
-            blockers,
-            majors: count(Severity::Major),
-            minors: count(Severity::Minor),
-            questions,
-            answered,
-            unknowns,
-            not_applicable,
-            clauses,
-            objectives,
-            requirements,
-            gaps,
-        }
+        (
+            Readiness {
+                mode: a.mode,
+                bank_id: self.text.bank_id.clone(),
+                bank_version: self.text.version.clone(),
+                overall,
+                band,
+                blockers,
+                majors: count(Severity::Major),
+                minors: count(Severity::Minor),
+                questions,
+                answered,
+                unknowns,
+                not_applicable,
+                clauses,
+                objectives,
+                requirements,
+                gaps,
+            },
+            gap_items,
+        )
     }
 }
 

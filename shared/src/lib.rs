@@ -66,6 +66,7 @@ mod evaluate;
 mod input;
 pub mod num;
 mod roadmap;
+mod text;
 mod validate;
 
 pub use bank::{
@@ -84,6 +85,7 @@ pub use input::{
     Status,
 };
 pub use num::Figure;
+pub use text::{Text, TextList};
 pub use validate::{Assessment, MAX_AI_SYSTEMS, MAX_JUSTIFICATION_CHARS};
 
 /// Validates and evaluates JSON with the embedded bank, returning the evaluation as JSON.

@@ -12,6 +12,7 @@ impl Bank {
         a: &Assessment,
         facts: &[ItemFacts],
         gaps: &[Gap],
+        gap_items: &[u16],
         weeks: &PhaseWeeks,
     ) -> Roadmap {
         let m = &self.data.model;
@@ -25,33 +26,34 @@ impl Bank {
             let mut advice = Vec::new();
             if ph.number == 1 && p.ai_systems >= m.pilot_first.min_systems {
                 tasks.push(Task {
-                    title: m.pilot_first.task.clone(),
+                    title: self.text.pilot_task.clone(),
                     owner: ph.owner,
                     action: Action::Pilot,
                     severity: None,
-                    refs: vec!["4.3".to_string()],
+                    refs: Some(self.text.pilot_refs.clone()),
                     question: None,
                     deliverable: None,
                     effort_days: 0.0,
                 });
                 advice.push(Advice {
-                    source: format!("{} AI systems in scope", p.ai_systems),
-                    text: m.pilot_first.advice.clone(),
+                    source: format!("{} AI systems in scope", p.ai_systems).into(),
+                    text: self.text.pilot_advice.clone(),
                 });
             }
             // Gaps are already sorted blockers first, then larger first.
-            for g in gaps.iter().filter(|g| g.phase == ph.number) {
-                let q = self
-                    .question(&g.question)
-                    .expect("gaps name bank questions");
+            for (g, &item) in gaps.iter().zip(gap_items) {
+                if g.phase != ph.number {
+                    continue;
+                }
+                let qi = self.items[item as usize].question as usize;
                 tasks.push(Task {
-                    title: q.task.clone().unwrap_or_default(),
+                    title: self.text.question_task[qi].clone(),
                     owner: g.owner,
                     action: g.action,
                     severity: Some(g.severity),
-                    refs: g.refs.clone(),
+                    refs: Some(g.refs.clone()),
                     question: Some(g.question.clone()),
-                    deliverable: q.deliverable.clone(),
+                    deliverable: self.text.question_deliverable[qi].clone(),
                     effort_days: g.effort_days.likely,
                 });
             }
@@ -60,57 +62,60 @@ impl Bank {
                     if f.status != Status::Unknown {
                         continue;
                     }
-                    let q = &self.data.questions[item.question as usize];
+                    let qi = item.question as usize;
                     tasks.push(Task {
                         title: format!(
                             "Find out where \"{}\" stands today and record the evidence",
-                            q.title
-                        ),
+                            self.text.question_title[qi]
+                        )
+                        .into(),
                         owner: item.owner,
                         action: Action::Confirm,
                         severity: None,
-                        refs: q.refs.clone(),
-                        question: Some(q.id.clone()),
+                        refs: Some(self.text.question_refs[qi].clone()),
+                        question: Some(self.text.question_id[qi].clone()),
                         deliverable: None,
                         effort_days: round_to(m.unknown_followup_days, 1),
                     });
                 }
             }
-            for t in &ph.standard_tasks {
+            for t in &self.text.phase_tasks[i] {
                 tasks.push(Task {
                     title: t.clone(),
                     owner: ph.owner,
                     action: Action::Standard,
                     severity: None,
-                    refs: Vec::new(),
+                    refs: None,
                     question: None,
                     deliverable: None,
                     effort_days: 0.0,
                 });
             }
-            for f in &self.data.frameworks {
+            for (fi, f) in self.data.frameworks.iter().enumerate() {
                 if !crate::validate::has(p, f.id) {
                     continue;
                 }
-                for adv in f.advice.iter().filter(|adv| adv.phase == ph.number) {
-                    advice.push(Advice {
-                        source: f.name.clone(),
-                        text: adv.text.clone(),
-                    });
+                for (phase, text) in &self.text.framework_advice[fi] {
+                    if *phase == ph.number {
+                        advice.push(Advice {
+                            source: self.text.framework_name[fi].clone(),
+                            text: text.clone(),
+                        });
+                    }
                 }
             }
             let day = |weeks: u32| start.map(|s| s.add_days(7 * i64::from(weeks)));
             phases.push(RoadmapPhase {
                 number: ph.number,
-                name: ph.name.clone(),
-                purpose: ph.purpose.clone(),
+                name: self.text.phase_name[i].clone(),
+                purpose: self.text.phase_purpose[i].clone(),
                 owner: ph.owner,
                 start: day(offset),
                 end: day(offset + w).map(|d| d.add_days(-1)),
                 start_week: offset,
                 weeks: w,
                 tasks,
-                deliverables: ph.deliverables.clone(),
+                deliverables: self.text.phase_deliverables[i].clone(),
                 advice,
             });
             offset += w;

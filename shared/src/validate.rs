@@ -57,16 +57,16 @@ impl Bank {
     pub fn validate(&self, input: &AssessmentInput) -> Result<Assessment, Error> {
         let mut problems = Collector(Vec::new());
 
-        if let Some(found) = &input.bank_version {
-            if found != &self.data.version {
-                problems.push(
-                    ProblemKind::BankVersionMismatch {
-                        expected: self.data.version.clone(),
-                        found: found.chars().take(40).collect(),
-                    },
-                    "/bank_version".to_string(),
-                );
-            }
+        if let Some(found) = &input.bank_version
+            && found != &self.data.version
+        {
+            problems.push(
+                ProblemKind::BankVersionMismatch {
+                    expected: self.data.version.clone(),
+                    found: found.chars().take(40).collect(),
+                },
+                "/bank_version".to_string(),
+            );
         }
 
         let p = &input.profile;
@@ -162,16 +162,16 @@ impl Bank {
             );
             return;
         }
-        if let Some(j) = &a.justification {
-            if j.chars().count() > MAX_JUSTIFICATION_CHARS as usize {
-                problems.push(
-                    ProblemKind::TextTooLong {
-                        max: MAX_JUSTIFICATION_CHARS,
-                    },
-                    format!("/answers/{i}/justification"),
-                );
-                return;
-            }
+        if let Some(j) = &a.justification
+            && j.chars().count() > MAX_JUSTIFICATION_CHARS as usize
+        {
+            problems.push(
+                ProblemKind::TextTooLong {
+                    max: MAX_JUSTIFICATION_CHARS,
+                },
+                format!("/answers/{i}/justification"),
+            );
+            return;
         }
         let answer = match &a.level {
             RawLevel::Number(n) => match u8::try_from(*n).ok().and_then(Level::new) {
