@@ -143,6 +143,7 @@ fn test() -> Result<(), String> {
     ]);
     status(c, "wasm build")?;
 
+    let mut tally = Tally::default();
     step("Engine golden vectors in WebAssembly (byte-identical to native)");
     let mut c = cargo();
     c.args([
@@ -154,13 +155,69 @@ fn test() -> Result<(), String> {
         "--test",
         "golden",
     ]);
-    status(c, "wasm tests")?;
+    tally.run(c, "wasm tests")?;
 
     step("Every native test: unit, doc, property, golden, integration");
     let mut c = cargo();
     c.args(["test", "--workspace"]);
-    status(c, "cargo test")?;
+    tally.run(c, "cargo test")?;
+
+    println!(
+        "\nsummary: {} passed, {} failed",
+        tally.passed, tally.failed
+    );
     Ok(())
+}
+
+/// Counts what the test runners report, so the run ends with one overall line.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+impl Tally {
+    /// Runs a `cargo test`, echoing its output and adding up its "test result" lines.
+    fn run(&mut self, mut command: Command, what: &str) -> Result<(), String> {
+        use std::io::{BufRead, BufReader};
+        command.stdout(std::process::Stdio::piped());
+        let mut child = command
+            .spawn()
+            .map_err(|e| format!("{what}: could not start: {e}"))?;
+        let stdout = child.stdout.take().expect("stdout is piped");
+        for line in BufReader::new(stdout).lines() {
+            let line = line.map_err(|e| format!("{what}: {e}"))?;
+            println!("{line}");
+            if let Some(rest) = line.trim_start().strip_prefix("test result: ") {
+                self.passed += count(rest, "passed");
+                self.failed += count(rest, "failed");
+            }
+        }
+        let status = child.wait().map_err(|e| format!("{what}: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            println!(
+                "\nsummary: {} passed, {} failed",
+                self.passed,
+                self.failed.max(1)
+            );
+            Err(format!("{what} failed ({status})"))
+        }
+    }
+}
+
+/// The number before `label` in "ok. 12 passed; 0 failed; ...".
+fn count(text: &str, label: &str) -> u64 {
+    text.split(';')
+        .find_map(|part| {
+            let part = part
+                .trim()
+                .trim_start_matches("ok. ")
+                .trim_start_matches("FAILED. ");
+            part.strip_suffix(label).and_then(|n| n.trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 fn run(server_args: &[String]) -> Result<(), String> {
