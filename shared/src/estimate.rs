@@ -4,37 +4,67 @@ use crate::Bank;
 use crate::evaluate::{Estimate, Explanation, PhaseEstimate, PhaseWeeks, Range};
 use crate::input::{Mode, Status};
 use crate::num::{whole, whole_up};
+use crate::text::Text;
 use crate::validate::Assessment;
 
-/// `x` with `decimals` places, through integers (float formatting is slow).
-fn fixed(x: f64, decimals: u32) -> String {
-    let scale = 10i64.pow(decimals);
-    let n = (x * scale as f64).round() as i64;
-    let sign = if n < 0 { "-" } else { "" };
-    let (whole, fraction) = (n.abs() / scale, n.abs() % scale);
-    if decimals == 0 {
-        format!("{sign}{whole}")
-    } else {
-        format!(
-            "{sign}{whole}.{fraction:0width$}",
-            width = decimals as usize
-        )
+/// A number with a fixed count of decimals, printed through integers (float formatting
+/// is slow, and this keeps the engine's text identical on every platform).
+struct Fixed {
+    /// The value times 10^decimals, rounded.
+    scaled: i64,
+    decimals: u32,
+}
+
+impl std::fmt::Display for Fixed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scale = 10i64.pow(self.decimals);
+        let sign = if self.scaled < 0 { "-" } else { "" };
+        let (whole, fraction) = (self.scaled.abs() / scale, self.scaled.abs() % scale);
+        if self.decimals == 0 {
+            write!(f, "{sign}{whole}")
+        } else {
+            write!(
+                f,
+                "{sign}{whole}.{fraction:0width$}",
+                width = self.decimals as usize
+            )
+        }
     }
 }
 
 /// One decimal, without a trailing ".0".
-fn fmt1(x: f64) -> String {
-    let tenths = (x * 10.0).round();
-    if tenths % 10.0 == 0.0 {
-        fixed(x, 0)
+fn fmt1(x: f64) -> Fixed {
+    let tenths = (x * 10.0).round() as i64;
+    if tenths % 10 == 0 {
+        Fixed {
+            scaled: tenths / 10,
+            decimals: 0,
+        }
     } else {
-        fixed(x, 1)
+        Fixed {
+            scaled: tenths,
+            decimals: 1,
+        }
     }
 }
 
-fn fmt2(x: f64) -> String {
-    fixed(x, 2)
+/// Two decimals.
+fn fmt2(x: f64) -> Fixed {
+    Fixed {
+        scaled: (x * 100.0).round() as i64,
+        decimals: 2,
+    }
 }
+
+/// The figure names of the phases' durations.
+const PHASE_WEEKS: [&str; 6] = [
+    "phase_1.weeks",
+    "phase_2.weeks",
+    "phase_3.weeks",
+    "phase_4.weeks",
+    "phase_5.weeks",
+    "phase_6.weeks",
+];
 
 fn range(x: [f64; 3]) -> Range {
     Range {
@@ -44,9 +74,9 @@ fn range(x: [f64; 3]) -> Range {
     }
 }
 
-fn explain(out: &mut Vec<Explanation>, figure: &str, text: String) {
+fn explain(out: &mut Vec<Explanation>, figure: &'static str, text: String) {
     out.push(Explanation {
-        figure: figure.to_string(),
+        figure: Text::from_static(figure),
         text,
     });
 }
@@ -252,7 +282,7 @@ impl Bank {
                 w[k] = whole_up(f64::max(phase_effort[i][k] / per_week, min[k])).max(1);
             }
             let work = phase_effort[i][1] / per_week;
-            let figure = format!("phase_{}.weeks", ph.number);
+            let figure = PHASE_WEEKS[i];
             let decided = if work > min[1] {
                 "the work"
             } else {

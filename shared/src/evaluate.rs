@@ -212,7 +212,7 @@ pub struct PhaseEstimate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     /// Which figure it explains (`"effort_days"`, `"weeks_to_ready"`, `"phase_4.weeks"`).
-    pub figure: String,
+    pub figure: Text,
     /// The step, in words, with its numbers.
     pub text: String,
 }
@@ -522,45 +522,44 @@ impl Bank {
             0.0
         };
 
-        let mut gaps: Vec<(usize, Gap)> = Vec::new();
-        for (ii, (item, fact)) in self.items.iter().zip(facts).enumerate() {
-            let Some(severity) = fact.severity else {
-                continue;
-            };
+        // Sort item indices, not gaps: blockers first, then larger likely effort, then bank order.
+        let mut gap_items: Vec<u16> = (0..self.items.len() as u16)
+            .filter(|&ii| facts[ii as usize].severity.is_some())
+            .collect();
+        gap_items.sort_unstable_by(|&ia, &ib| {
+            let (fa, fb) = (&facts[ia as usize], &facts[ib as usize]);
+            fa.severity
+                .cmp(&fb.severity)
+                .then(fb.effort[1].total_cmp(&fa.effort[1]))
+                .then(ia.cmp(&ib))
+        });
+        let mut gaps: Vec<Gap> = Vec::with_capacity(gap_items.len());
+        for &ii in &gap_items {
+            let (item, fact) = (&self.items[ii as usize], &facts[ii as usize]);
+            let severity = fact.severity.unwrap_or(Severity::Minor);
             let qi = item.question as usize;
             let refs = self.text.question_refs[qi].clone();
             let (_, answered_q) = self.answer_for(a, item);
-            gaps.push((
-                ii,
-                Gap {
-                    reference: refs[0].clone(),
-                    refs,
-                    question: self.text.question_id[qi].clone(),
-                    answered_by: self.text.question_id[answered_q as usize].clone(),
-                    title: self.text.question_title[qi].clone(),
-                    severity,
-                    status: fact.status,
-                    mandatory: item.mandatory,
-                    phase: if severity == Severity::Minor {
-                        6
-                    } else {
-                        item.phase
-                    },
-                    owner: item.owner,
-                    action: action_for(fact.status),
-                    effort_days: Figure::new(fact.effort),
-                    basis: fact.basis.clone(),
+            gaps.push(Gap {
+                reference: refs[0].clone(),
+                refs,
+                question: self.text.question_id[qi].clone(),
+                answered_by: self.text.question_id[answered_q as usize].clone(),
+                title: self.text.question_title[qi].clone(),
+                severity,
+                status: fact.status,
+                mandatory: item.mandatory,
+                phase: if severity == Severity::Minor {
+                    6
+                } else {
+                    item.phase
                 },
-            ));
+                owner: item.owner,
+                action: action_for(fact.status),
+                effort_days: Figure::new(fact.effort),
+                basis: fact.basis.clone(),
+            });
         }
-        gaps.sort_by(|(ia, a), (ib, b)| {
-            a.severity
-                .cmp(&b.severity)
-                .then(facts[*ib].effort[1].total_cmp(&facts[*ia].effort[1]))
-                .then(ia.cmp(ib))
-        });
-        let gap_items: Vec<u16> = gaps.iter().map(|(ii, _)| *ii as u16).collect();
-        let gaps: Vec<Gap> = gaps.into_iter().map(|(_, g)| g).collect();
         let count = |s: Severity| gaps.iter().filter(|g| g.severity == s).count() as u32;
         let blockers = count(Severity::Blocker);
 

@@ -22,7 +22,16 @@ impl Bank {
         let mut offset = 0u32;
         for (i, ph) in m.phases.iter().enumerate() {
             let w = weeks[i][1];
-            let mut tasks = Vec::new();
+            let unknowns = if ph.number == 2 {
+                facts.iter().filter(|f| f.status == Status::Unknown).count()
+            } else {
+                0
+            };
+            let mut tasks = Vec::with_capacity(
+                1 + gaps.iter().filter(|g| g.phase == ph.number).count()
+                    + unknowns
+                    + self.text.phase_tasks[i].len(),
+            );
             let mut advice = Vec::new();
             if ph.number == 1 && p.ai_systems >= m.pilot_first.min_systems {
                 tasks.push(Task {

@@ -111,8 +111,17 @@ impl Bank {
                 "/answers".to_string(),
             );
         } else {
+            // Answers usually arrive in bank order: try the question after the last one first.
+            let mut hint = 0;
             for (i, a) in input.answers.iter().enumerate() {
-                self.check_answer(input.mode, i, a, &mut answers, &mut problems);
+                let index = match self.data.questions.get(hint) {
+                    Some(q) if q.id == a.question => Some(hint),
+                    _ => self.question_index(&a.question),
+                };
+                if let Some(q) = index {
+                    hint = q + 1;
+                }
+                self.check_answer(input.mode, i, a, index, &mut answers, &mut problems);
             }
         }
 
@@ -135,10 +144,11 @@ impl Bank {
         mode: Mode,
         i: usize,
         a: &crate::AnswerInput,
+        index: Option<usize>,
         answers: &mut [Option<Answer>],
         problems: &mut Collector,
     ) {
-        let Some(q) = self.question_index(&a.question) else {
+        let Some(q) = index else {
             problems.push(
                 ProblemKind::UnknownQuestion {
                     question: a.question.chars().take(80).collect(),
