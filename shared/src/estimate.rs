@@ -290,7 +290,7 @@ impl Bank {
             };
             explain(
                 &mut lines,
-                &figure,
+                figure,
                 format!(
                     "Phase {} {}: {} person-days / {} per week = {} weeks of work; at least {} weeks because {}; {decided} decides: {} weeks (low {}, high {}).",
                     ph.number,
