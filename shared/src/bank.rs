@@ -335,7 +335,6 @@ pub struct BankData {
 pub(crate) struct Item {
     pub question: u16,
     pub quick_parent: u16,
-    pub requirements: Vec<u16>,
     pub mandatory: bool,
     pub phase: u8,
     pub owner: Owner,
@@ -684,7 +683,6 @@ impl Bank {
             items.push(Item {
                 question: i as u16,
                 quick_parent: parent,
-                requirements: refs.clone(),
                 mandatory: !na_allowed[i],
                 phase: q.phase.unwrap_or(1),
                 owner: q.owner.unwrap_or(Owner::Leadership),

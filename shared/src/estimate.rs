@@ -3,38 +3,21 @@
 use crate::Bank;
 use crate::evaluate::{Estimate, Explanation, PhaseEstimate, PhaseWeeks, Range};
 use crate::input::{Mode, Status};
-use crate::num::{whole, whole_up};
+use crate::num::{round_half_away, whole, whole_up};
 use crate::text::Text;
 use crate::validate::Assessment;
 
-/// A number with a fixed count of decimals, printed through integers (float formatting
-/// is slow, and this keeps the engine's text identical on every platform).
+/// A number with a fixed count of decimals, printed through integers: float formatting
+/// is slow, and this keeps the engine's text identical on every platform.
 struct Fixed {
     /// The value times 10^decimals, rounded.
     scaled: i64,
     decimals: u32,
 }
 
-impl std::fmt::Display for Fixed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let scale = 10i64.pow(self.decimals);
-        let sign = if self.scaled < 0 { "-" } else { "" };
-        let (whole, fraction) = (self.scaled.abs() / scale, self.scaled.abs() % scale);
-        if self.decimals == 0 {
-            write!(f, "{sign}{whole}")
-        } else {
-            write!(
-                f,
-                "{sign}{whole}.{fraction:0width$}",
-                width = self.decimals as usize
-            )
-        }
-    }
-}
-
 /// One decimal, without a trailing ".0".
 fn fmt1(x: f64) -> Fixed {
-    let tenths = (x * 10.0).round() as i64;
+    let tenths = round_half_away(x * 10.0) as i64;
     if tenths % 10 == 0 {
         Fixed {
             scaled: tenths / 10,
@@ -51,8 +34,69 @@ fn fmt1(x: f64) -> Fixed {
 /// Two decimals.
 fn fmt2(x: f64) -> Fixed {
     Fixed {
-        scaled: (x * 100.0).round() as i64,
+        scaled: round_half_away(x * 100.0) as i64,
         decimals: 2,
+    }
+}
+
+fn push_digits(out: &mut String, mut v: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut i = buf.len();
+    while v > 0 || buf.len() - i < width.max(1) {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    for &digit in &buf[i..] {
+        out.push(char::from(digit));
+    }
+}
+
+/// One explanation line, built by appending (explanations are most of the text an
+/// evaluation produces, and `format!` would dominate the engine's time).
+struct Line(String);
+
+impl Line {
+    fn new(text: &str) -> Line {
+        let mut s = String::with_capacity(320);
+        s.push_str(text);
+        Line(s)
+    }
+
+    fn t(mut self, text: &str) -> Line {
+        self.0.push_str(text);
+        self
+    }
+
+    fn int(mut self, n: impl Into<i64>) -> Line {
+        let n = n.into();
+        if n < 0 {
+            self.0.push('-');
+        }
+        push_digits(&mut self.0, n.unsigned_abs(), 1);
+        self
+    }
+
+    fn fixed(mut self, f: Fixed) -> Line {
+        if f.scaled < 0 {
+            self.0.push('-');
+        }
+        let scale = 10u64.pow(f.decimals);
+        let v = f.scaled.unsigned_abs();
+        push_digits(&mut self.0, v / scale, 1);
+        if f.decimals > 0 {
+            self.0.push('.');
+            push_digits(&mut self.0, v % scale, f.decimals as usize);
+        }
+        self
+    }
+
+    fn n1(self, x: f64) -> Line {
+        self.fixed(fmt1(x))
+    }
+
+    fn n2(self, x: f64) -> Line {
+        self.fixed(fmt2(x))
     }
 }
 
@@ -74,10 +118,10 @@ fn range(x: [f64; 3]) -> Range {
     }
 }
 
-fn explain(out: &mut Vec<Explanation>, figure: &'static str, text: String) {
+fn explain(out: &mut Vec<Explanation>, figure: &'static str, line: Line) {
     out.push(Explanation {
         figure: Text::from_static(figure),
-        text,
+        text: line.0,
     });
 }
 
@@ -93,7 +137,7 @@ impl Bank {
         let p = &a.profile;
         let u = &m.uncertainty;
         let size = m.size_factors.get(p.size);
-        let mut lines = Vec::new();
+        let mut lines = Vec::with_capacity(20);
 
         // Work per phase, from the items, the fixed programme work and the follow-ups.
         let mut phase_effort = [[0.0f64; 3]; 6];
@@ -147,22 +191,32 @@ impl Bank {
         explain(
             &mut lines,
             e,
-            format!(
-                "{open} of {} full-assessment items are below level 3: {} person-days of open work for the reference organisation (51-250 staff, one AI system, nothing in place), each item's weight times the share still open at its level.",
-                self.items.len(),
-                fmt1(reference_days)
-            ),
+            Line::new("")
+                .int(open)
+                .t(" of ")
+                .int(self.items.len() as i64)
+                .t(" full-assessment items are below level 3: ")
+                .n1(reference_days)
+                .t(" person-days of open work for the reference organisation (51-250 staff, one AI system, nothing in place), each item's weight times the share still open at its level."),
         );
         explain(
             &mut lines,
             e,
-            format!("Organisation size {}: x {}.", p.size.as_str(), fmt2(size)),
+            Line::new("Organisation size ")
+                .t(p.size.as_str())
+                .t(": x ")
+                .n2(size)
+                .t("."),
         );
         if a.sector_factor != 1.0 {
             explain(
                 &mut lines,
                 e,
-                format!("Sector {}: x {}.", p.sector, fmt2(a.sector_factor)),
+                Line::new("Sector ")
+                    .t(&p.sector)
+                    .t(": x ")
+                    .n2(a.sector_factor)
+                    .t("."),
             );
         }
         if per_system_open > 0 {
@@ -173,109 +227,127 @@ impl Bank {
             explain(
                 &mut lines,
                 e,
-                format!(
-                    "{} AI systems in scope: x {} on the {per_system_open} open items whose work is per system (+{} per extra system, at most x {}).",
-                    p.ai_systems,
-                    fmt2(factor),
-                    fmt2(m.extra_system_factor),
-                    fmt2(m.max_system_factor)
-                ),
+                Line::new("")
+                    .int(p.ai_systems)
+                    .t(" AI systems in scope: x ")
+                    .n2(factor)
+                    .t(" on the ")
+                    .int(per_system_open)
+                    .t(" open items whose work is per system (+")
+                    .n2(m.extra_system_factor)
+                    .t(" per extra system, at most x ")
+                    .n2(m.max_system_factor)
+                    .t(")."),
             );
         }
         if risk_open > 0 {
             explain(
                 &mut lines,
                 e,
-                format!(
-                    "High-risk systems in scope: x {} on the {risk_open} open risk-sensitive items.",
-                    fmt2(m.high_risk_factor)
-                ),
+                Line::new("High-risk systems in scope: x ")
+                    .n2(m.high_risk_factor)
+                    .t(" on the ")
+                    .int(risk_open)
+                    .t(" open risk-sensitive items."),
             );
         }
         if credited > 0 {
-            let names: Vec<&str> = self
-                .data
-                .frameworks
-                .iter()
-                .filter(|f| crate::validate::has(p, f.id))
-                .map(|f| f.name.as_str())
-                .collect();
+            let mut line = Line::new("Reuse of ");
+            let mut first = true;
+            for (fi, f) in self.data.frameworks.iter().enumerate() {
+                if crate::validate::has(p, f.id) {
+                    line = line
+                        .t(if first { "" } else { ", " })
+                        .t(&self.text.framework_name[fi]);
+                    first = false;
+                }
+            }
             explain(
                 &mut lines,
                 e,
-                format!(
-                    "Reuse of {}: -{} person-days on {credited} open items (credits combine as 1 - (1 - a)(1 - b), at most {} % per item).",
-                    names.join(", "),
-                    fmt1(credit_days),
-                    fmt1(m.max_credit * 100.0)
-                ),
+                line.t(": -")
+                    .n1(credit_days)
+                    .t(" person-days on ")
+                    .int(credited)
+                    .t(" open items (credits combine as 1 - (1 - a)(1 - b), at most ")
+                    .n1(m.max_credit * 100.0)
+                    .t(" % per item)."),
             );
         }
         if unknown_items > 0 {
             explain(
                 &mut lines,
                 e,
-                format!(
-                    "{unknown_items} items answered \"unknown\" or not answered: counted as level 0 (likely), as level {} (low) and x {} more (high); +{} person-days in phase 2 to find out ({} each).",
-                    u.unknown_low_level,
-                    fmt2(u.unknown_high),
-                    fmt1(followup),
-                    fmt2(m.unknown_followup_days)
-                ),
+                Line::new("")
+                    .int(unknown_items)
+                    .t(" items answered \"unknown\" or not answered: counted as level 0 (likely), as level ")
+                    .int(u.unknown_low_level)
+                    .t(" (low) and x ")
+                    .n2(u.unknown_high)
+                    .t(" more (high); +")
+                    .n1(followup)
+                    .t(" person-days in phase 2 to find out (")
+                    .n2(m.unknown_followup_days)
+                    .t(" each)."),
             );
         }
         explain(
             &mut lines,
             e,
-            format!(
-                "Work every programme does (scoping, gap assessment, internal audit and management review, audit support): +{} person-days.",
-                fmt1(fixed_total)
-            ),
+            Line::new("Work every programme does (scoping, gap assessment, internal audit and management review, audit support): +")
+                .n1(fixed_total)
+                .t(" person-days."),
         );
-        let mut range_text = format!(
-            "Range: low = likely x {}, high = likely x {}",
-            fmt2(u.answered_low),
-            fmt2(u.answered_high)
-        );
+        let mut range_line = Line::new("Range: low = likely x ")
+            .n2(u.answered_low)
+            .t(", high = likely x ")
+            .n2(u.answered_high);
         if a.mode == Mode::Quick {
-            range_text.push_str(&format!(
-                ", widened by x {} / x {} because each quick answer stands for a whole group of requirements",
-                fmt2(u.quick_low), fmt2(u.quick_high)
-            ));
+            range_line = range_line
+                .t(", widened by x ")
+                .n2(u.quick_low)
+                .t(" / x ")
+                .n2(u.quick_high)
+                .t(" because each quick answer stands for a whole group of requirements");
         }
-        range_text.push_str(&format!(
-            ". Total: {} (low {}, high {}) person-days.",
-            whole(total[1]),
-            whole(total[0]),
-            whole(total[2])
-        ));
-        explain(&mut lines, e, range_text);
+        explain(
+            &mut lines,
+            e,
+            range_line
+                .t(". Total: ")
+                .int(whole(total[1]))
+                .t(" (low ")
+                .int(whole(total[0]))
+                .t(", high ")
+                .int(whole(total[2]))
+                .t(") person-days."),
+        );
 
         // Calendar.
         let per_week = p.capacity_fte * m.days_per_fte_week;
         explain(
             &mut lines,
             "weeks_to_ready",
-            format!(
-                "Capacity {} FTE x {} productive programme days per FTE per week = {} person-days per week.",
-                fmt2(p.capacity_fte),
-                fmt1(m.days_per_fte_week),
-                fmt1(per_week)
-            ),
+            Line::new("Capacity ")
+                .n2(p.capacity_fte)
+                .t(" FTE x ")
+                .n1(m.days_per_fte_week)
+                .t(" productive programme days per FTE per week = ")
+                .n1(per_week)
+                .t(" person-days per week."),
         );
         let mut weeks: PhaseWeeks = Vec::with_capacity(6);
         let mut phases = Vec::with_capacity(6);
         for (i, ph) in m.phases.iter().enumerate() {
             let mut min = [ph.min_weeks.low, ph.min_weeks.likely, ph.min_weeks.high];
-            let mut min_basis = ph.min_weeks_basis.clone();
+            let mut min_basis = ph.min_weeks_basis.as_str();
             if ph.number == 4 && needs_operation {
                 let op = &m.operating_period_weeks;
                 let op = [op.low, op.likely, op.high];
                 for k in 0..3 {
                     min[k] = f64::max(min[k], op[k]);
                 }
-                min_basis = "controls must operate and produce records before the internal audit"
-                    .to_string();
+                min_basis = "controls must operate and produce records before the internal audit";
             }
             let mut w = [0u32; 3];
             for k in 0..3 {
@@ -291,19 +363,29 @@ impl Bank {
             explain(
                 &mut lines,
                 figure,
-                format!(
-                    "Phase {} {}: {} person-days / {} per week = {} weeks of work; at least {} weeks because {}; {decided} decides: {} weeks (low {}, high {}).",
-                    ph.number,
-                    ph.name,
-                    fmt1(phase_effort[i][1]),
-                    fmt1(per_week),
-                    fmt1(work),
-                    fmt1(min[1]),
-                    min_basis,
-                    w[1],
-                    w[0],
-                    w[2]
-                ),
+                Line::new("Phase ")
+                    .int(ph.number)
+                    .t(" ")
+                    .t(&self.text.phase_name[i])
+                    .t(": ")
+                    .n1(phase_effort[i][1])
+                    .t(" person-days / ")
+                    .n1(per_week)
+                    .t(" per week = ")
+                    .n1(work)
+                    .t(" weeks of work; at least ")
+                    .n1(min[1])
+                    .t(" weeks because ")
+                    .t(min_basis)
+                    .t("; ")
+                    .t(decided)
+                    .t(" decides: ")
+                    .int(w[1])
+                    .t(" weeks (low ")
+                    .int(w[0])
+                    .t(", high ")
+                    .int(w[2])
+                    .t(")."),
             );
             weeks.push(w);
             phases.push(PhaseEstimate {
@@ -331,20 +413,24 @@ impl Bank {
         explain(
             &mut lines,
             "weeks_to_ready",
-            format!(
-                "Phases 1-5 run one after the other: {} weeks (low {}, high {}) until ready for the Stage 1 audit.",
-                weeks_to_ready.likely, weeks_to_ready.low, weeks_to_ready.high
-            ),
+            Line::new("Phases 1-5 run one after the other: ")
+                .int(weeks_to_ready.likely)
+                .t(" weeks (low ")
+                .int(weeks_to_ready.low)
+                .t(", high ")
+                .int(weeks_to_ready.high)
+                .t(") until ready for the Stage 1 audit."),
         );
         explain(
             &mut lines,
             "weeks_to_certification",
-            format!(
-                "Plus phase 6 (Stage 1 review, fixing its findings, Stage 2 audit): {} weeks (low {}, high {}) until certification.",
-                weeks_to_certification.likely,
-                weeks_to_certification.low,
-                weeks_to_certification.high
-            ),
+            Line::new("Plus phase 6 (Stage 1 review, fixing its findings, Stage 2 audit): ")
+                .int(weeks_to_certification.likely)
+                .t(" weeks (low ")
+                .int(weeks_to_certification.low)
+                .t(", high ")
+                .int(weeks_to_certification.high)
+                .t(") until certification."),
         );
         (
             Estimate {

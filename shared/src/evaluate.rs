@@ -347,10 +347,18 @@ impl Bank {
     /// Evaluates a validated assessment. Deterministic: the same assessment gives the
     /// same result, natively and in Wasm.
     pub fn evaluate(&self, a: &Assessment) -> Evaluation {
+        // Which of the bank's frameworks the organisation runs, looked up once.
+        let active: Vec<bool> = self
+            .data
+            .frameworks
+            .iter()
+            .map(|f| crate::validate::has(&a.profile, f.id))
+            .collect();
         let facts: Vec<ItemFacts> = self
             .items
             .iter()
-            .map(|item| self.item_facts(a, item))
+            .enumerate()
+            .map(|(ii, item)| self.item_facts(a, ii, item, &active))
             .collect();
         let (result, gap_items) = self.readiness(a, &facts);
         let (estimate, phase_weeks) = self.estimate(a, &facts);
@@ -370,7 +378,7 @@ impl Bank {
         (a.answers[q as usize].as_ref(), q)
     }
 
-    fn item_facts(&self, a: &Assessment, item: &Item) -> ItemFacts {
+    fn item_facts(&self, a: &Assessment, index: usize, item: &Item, active: &[bool]) -> ItemFacts {
         let m = &self.data.model;
         let q = &self.data.questions[item.question as usize];
         let p = &a.profile;
@@ -392,7 +400,7 @@ impl Bank {
         } else {
             1.0
         };
-        let credit = self.credit(a, item);
+        let credit = self.credit(index, active);
         let scale =
             item.effort_days * size * a.sector_factor * systems * high_risk * (1.0 - credit);
         let remaining = |level: u8| 1.0 - m.level_points[level as usize] / 100.0;
@@ -449,19 +457,22 @@ impl Bank {
     }
 
     /// Combined share saved by the frameworks in place: 1 − Π(1 − credit), capped.
-    fn credit(&self, a: &Assessment, item: &Item) -> f64 {
-        let index = self.requirement_item[item.requirements[0] as usize] as usize;
+    fn credit(&self, index: usize, active: &[bool]) -> f64 {
         let mut keep = 1.0;
-        for (fi, f) in self.data.frameworks.iter().enumerate() {
-            if crate::validate::has(&a.profile, f.id) {
-                keep *= 1.0 - self.item_credits[index][fi];
-            }
+        for (share, _) in self.item_credits[index]
+            .iter()
+            .zip(active)
+            .filter(|(_, on)| **on)
+        {
+            keep *= 1.0 - share;
         }
         f64::min(1.0 - keep, self.data.model.max_credit)
     }
 
     fn readiness(&self, a: &Assessment, facts: &[ItemFacts]) -> (Readiness, Vec<u16>) {
         let m = &self.data.model;
+        // The shown (rounded) score of each level, computed once.
+        let shown = m.level_points.map(|p| round_to(p, 1));
         let points = |status: Status| match status {
             Status::Level(l) => Some(m.level_points[l.get() as usize]),
             Status::Unknown => Some(0.0),
@@ -494,15 +505,15 @@ impl Bank {
                 group: self.text.requirement_group[ri].clone(),
                 question: self.text.question_id[answered_q as usize].clone(),
                 status: fact.status,
-                score: score.map(|s| round_to(s, 1)),
+                score: score.map(|_| shown[level_index(fact.status)]),
                 justification: match answer {
                     Some(Answer::NotApplicable(j)) => Some(j.clone()),
                     _ => None,
                 },
             });
         }
-        let mut clauses = Vec::new();
-        let mut objectives = Vec::new();
+        let mut clauses = Vec::with_capacity(groups.len());
+        let mut objectives = Vec::with_capacity(groups.len());
         for (gi, g) in groups.iter().enumerate() {
             let (sum, weight, blockers) = group_sums[gi];
             let score = GroupScore {
@@ -523,16 +534,19 @@ impl Bank {
         };
 
         // Sort item indices, not gaps: blockers first, then larger likely effort, then bank order.
-        let mut gap_items: Vec<u16> = (0..self.items.len() as u16)
-            .filter(|&ii| facts[ii as usize].severity.is_some())
+        // One integer key per gap: severity, then likely effort descending (the bits of a
+        // non-negative float order like the float), then bank order.
+        let mut keys: Vec<u128> = facts
+            .iter()
+            .enumerate()
+            .filter_map(|(ii, f)| {
+                let severity = f.severity? as u128;
+                let effort = u128::from(u64::MAX - f.effort[1].max(0.0).to_bits());
+                Some(severity << 80 | effort << 16 | ii as u128)
+            })
             .collect();
-        gap_items.sort_unstable_by(|&ia, &ib| {
-            let (fa, fb) = (&facts[ia as usize], &facts[ib as usize]);
-            fa.severity
-                .cmp(&fb.severity)
-                .then(fb.effort[1].total_cmp(&fa.effort[1]))
-                .then(ia.cmp(&ib))
-        });
+        keys.sort_unstable();
+        let gap_items: Vec<u16> = keys.iter().map(|k| *k as u16).collect();
         let mut gaps: Vec<Gap> = Vec::with_capacity(gap_items.len());
         for &ii in &gap_items {
             let (item, fact) = (&self.items[ii as usize], &facts[ii as usize]);
@@ -618,6 +632,14 @@ impl Bank {
             },
             gap_items,
         )
+    }
+}
+
+/// The level a status scores as (unknown scores as 0; not applicable is never asked).
+fn level_index(status: Status) -> usize {
+    match status {
+        Status::Level(l) => l.get() as usize,
+        _ => 0,
     }
 }
 

@@ -6,6 +6,24 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Rounds half away from zero to a whole number, like `f64::round`, but without a call
+/// into the maths library (on x86-64 without SSE 4.1 that call is a software routine).
+/// Exact for |x| < 2^52; beyond that every `f64` is already whole.
+pub fn round_half_away(x: f64) -> f64 {
+    if x.is_nan() || x.abs() >= 4_503_599_627_370_496.0 {
+        return x;
+    }
+    let whole = x as i64 as f64; // truncates toward zero, exactly
+    let rest = x - whole; // exact: both are within 2^52 of each other
+    if rest >= 0.5 {
+        whole + 1.0
+    } else if rest <= -0.5 {
+        whole - 1.0
+    } else {
+        whole
+    }
+}
+
 /// Rounds half away from zero to `decimals` places (0–3).
 pub fn round_to(x: f64, decimals: u8) -> f64 {
     let scale = match decimals {
@@ -14,7 +32,7 @@ pub fn round_to(x: f64, decimals: u8) -> f64 {
         2 => 100.0,
         _ => 1000.0,
     };
-    let r = (x * scale).round() / scale;
+    let r = round_half_away(x * scale) / scale;
     // Never show "-0.0".
     if r == 0.0 { 0.0 } else { r }
 }
@@ -22,7 +40,7 @@ pub fn round_to(x: f64, decimals: u8) -> f64 {
 /// Rounds to a whole number, as `u32` (negative and non-finite values become 0).
 pub fn whole(x: f64) -> u32 {
     if x.is_finite() && x > 0.0 {
-        let r = x.round();
+        let r = round_half_away(x);
         if r >= f64::from(u32::MAX) {
             u32::MAX
         } else {
@@ -72,6 +90,28 @@ impl Figure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounds_like_the_standard_library() {
+        let mut x = -1000.0f64;
+        while x < 1000.0 {
+            assert_eq!(round_half_away(x), x.round(), "{x}");
+            assert_eq!(round_half_away(x + 0.5), (x + 0.5).round(), "{x}");
+            x += 0.125 / 3.0;
+        }
+        for x in [
+            0.499_999_999_999_999_94,
+            -0.499_999_999_999_999_94,
+            2.5,
+            -2.5,
+            1e300,
+            -0.0,
+            f64::MAX,
+        ] {
+            assert_eq!(round_half_away(x), x.round(), "{x}");
+        }
+        assert!(round_half_away(f64::NAN).is_nan());
+    }
 
     #[test]
     fn rounds_half_away_from_zero() {

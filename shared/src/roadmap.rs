@@ -32,7 +32,7 @@ impl Bank {
                     + unknowns
                     + self.text.phase_tasks[i].len(),
             );
-            let mut advice = Vec::new();
+            let mut advice = Vec::with_capacity(4);
             if ph.number == 1 && p.ai_systems >= m.pilot_first.min_systems {
                 tasks.push(Task {
                     title: self.text.pilot_task.clone(),

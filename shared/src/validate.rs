@@ -157,17 +157,22 @@ impl Bank {
             );
             return;
         };
-        let question = a.question.clone();
+        let question = || a.question.clone();
         if self.data.questions[q].quick != (mode == Mode::Quick) {
             problems.push(
-                ProblemKind::WrongMode { question, mode },
+                ProblemKind::WrongMode {
+                    question: question(),
+                    mode,
+                },
                 format!("/answers/{i}/question"),
             );
             return;
         }
         if answers[q].is_some() {
             problems.push(
-                ProblemKind::DuplicateAnswer { question },
+                ProblemKind::DuplicateAnswer {
+                    question: question(),
+                },
                 format!("/answers/{i}/question"),
             );
             return;
@@ -189,7 +194,7 @@ impl Bank {
                 None => {
                     problems.push(
                         ProblemKind::LevelOutOfRange {
-                            question,
+                            question: question(),
                             value: a.level.render(),
                         },
                         format!("/answers/{i}/level"),
@@ -201,7 +206,9 @@ impl Bank {
             RawLevel::Text(t) if t == "not_applicable" => {
                 if !self.na_allowed[q] {
                     problems.push(
-                        ProblemKind::NotApplicableOnMandatory { question },
+                        ProblemKind::NotApplicableOnMandatory {
+                            question: question(),
+                        },
                         format!("/answers/{i}/level"),
                     );
                     return;
@@ -210,7 +217,9 @@ impl Bank {
                     Some(j) if !j.is_empty() => Answer::NotApplicable(j.to_string()),
                     _ => {
                         problems.push(
-                            ProblemKind::MissingJustification { question },
+                            ProblemKind::MissingJustification {
+                                question: question(),
+                            },
                             format!("/answers/{i}/justification"),
                         );
                         return;
@@ -220,7 +229,7 @@ impl Bank {
             other => {
                 problems.push(
                     ProblemKind::LevelOutOfRange {
-                        question,
+                        question: question(),
                         value: other.render(),
                     },
                     format!("/answers/{i}/level"),
