@@ -244,6 +244,24 @@ fn json_message(e: &serde_json::Error) -> String {
     }
 }
 
+/// Reads an already parsed JSON value into `T`; `prefix` is prepended to pointers
+/// (the value's place in a larger document, `""` for the whole).
+pub(crate) fn from_value<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    prefix: &str,
+) -> Result<T, Error> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let pointer = format!("{prefix}{}", pointer_of(e.path()));
+        let inner = e.into_inner();
+        Error::single(
+            ProblemKind::Json {
+                message: json_message(&inner),
+            },
+            pointer,
+        )
+    })
+}
+
 fn pointer_of(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();

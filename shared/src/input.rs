@@ -302,6 +302,19 @@ impl AssessmentInput {
     pub fn from_json(json: &str) -> Result<AssessmentInput, crate::Error> {
         crate::error::from_json(json)
     }
+
+    /// Reads an assessment from an already parsed JSON value (for callers that take other
+    /// fields out of the same document first); a failure names the offending field.
+    ///
+    /// ```
+    /// let value = serde_json::json!({"mode": "full", "profile": {"size": "1-50",
+    ///     "ai_systems": "two", "role": "uses", "capacity_fte": 1}});
+    /// let err = aims_engine::AssessmentInput::from_value(value).unwrap_err();
+    /// assert_eq!(err.pointer(), "/profile/ai_systems");
+    /// ```
+    pub fn from_value(value: serde_json::Value) -> Result<AssessmentInput, crate::Error> {
+        crate::error::from_value(value, "")
+    }
 }
 
 /// A validated answer.

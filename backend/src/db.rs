@@ -1,0 +1,516 @@
+//! Storage: SQLite by default, PostgreSQL when the URL says so. One set of operations,
+//! written once and compiled for both engines (`with_pool!`); migrations per engine.
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Row;
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A connection pool to one of the supported engines.
+#[derive(Clone, Debug)]
+pub enum Database {
+    /// An embedded SQLite file (the default).
+    Sqlite(SqlitePool),
+    /// A PostgreSQL server (several API instances may share it).
+    Postgres(PgPool),
+}
+
+/// What can go wrong in storage.
+#[derive(Debug)]
+pub enum DbError {
+    /// The database refused or failed.
+    Sqlx(sqlx::Error),
+    /// Migrations failed at start.
+    Migrate(sqlx::migrate::MigrateError),
+    /// The same idempotency key was used with a different request.
+    IdempotencyConflict,
+}
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DbError::Sqlx(e) => write!(f, "database error: {e}"),
+            DbError::Migrate(e) => write!(f, "migration error: {e}"),
+            DbError::IdempotencyConflict => f.write_str("idempotency key reused with a different request"),
+        }
+    }
+}
+
+impl std::error::Error for DbError {}
+
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> DbError {
+        DbError::Sqlx(e)
+    }
+}
+
+/// Placeholder style: SQLite takes `?`, PostgreSQL `$1, $2, ...`.
+#[derive(Clone, Copy)]
+enum Style {
+    Sqlite,
+    Postgres,
+}
+
+impl Style {
+    /// Writes SQL once with `?` placeholders; numbers them for PostgreSQL.
+    fn sql(self, text: &'static str) -> Cow<'static, str> {
+        match self {
+            Style::Sqlite => Cow::Borrowed(text),
+            Style::Postgres => {
+                let mut out = String::with_capacity(text.len() + 16);
+                let mut n = 0;
+                for c in text.chars() {
+                    if c == '?' {
+                        n += 1;
+                        out.push('$');
+                        out.push_str(&n.to_string());
+                    } else {
+                        out.push(c);
+                    }
+                }
+                Cow::Owned(out)
+            }
+        }
+    }
+}
+
+/// Runs the same body against whichever pool this is.
+macro_rules! with_pool {
+    ($db:expr, |$pool:ident, $style:ident| $body:expr) => {
+        match $db {
+            Database::Sqlite($pool) => {
+                let $style = Style::Sqlite;
+                $body
+            }
+            Database::Postgres($pool) => {
+                let $style = Style::Postgres;
+                $body
+            }
+        }
+    };
+}
+
+/// A new assessment to store, already evaluated by the engine.
+pub struct NewAssessment {
+    /// Unguessable ID (UUID v4: 122 random bits).
+    pub id: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// `quick` or `full`.
+    pub mode: String,
+    /// Bank version used.
+    pub bank_version: String,
+    /// Overall score (from the engine).
+    pub overall: f64,
+    /// Band (from the engine).
+    pub band: String,
+    /// Blocker count (from the engine).
+    pub blockers: i64,
+    /// The assessment input, without contact details.
+    pub input_json: String,
+    /// The engine's evaluation.
+    pub evaluation_json: String,
+    /// Client-chosen key that makes retries safe.
+    pub idempotency_key: Option<String>,
+    /// SHA-256 of the request body, to tell a retry from a different request.
+    pub request_hash: String,
+    /// Contact details, if the visitor left them.
+    pub lead: Option<NewLead>,
+    /// Webhook payload to queue with the lead, if a webhook is configured.
+    pub outbox_payload: Option<String>,
+}
+
+/// Contact details to store.
+pub struct NewLead {
+    /// Lead ID.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+    /// Company, may be empty.
+    pub company: String,
+}
+
+/// A stored assessment as read back.
+#[derive(Debug, Clone)]
+pub struct StoredAssessment {
+    /// ID.
+    pub id: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// The input, as JSON text.
+    pub input_json: String,
+    /// The evaluation, as JSON text.
+    pub evaluation_json: String,
+    /// The company of its lead, if one was left and not erased (for the report's title).
+    pub company: Option<String>,
+}
+
+/// A lead as the admin sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LeadRow {
+    /// Lead ID.
+    pub id: String,
+    /// The assessment it came with.
+    pub assessment_id: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// Name (null once erased).
+    pub name: Option<String>,
+    /// Email (null once erased).
+    pub email: Option<String>,
+    /// Company (null once erased).
+    pub company: Option<String>,
+    /// When the personal data was erased.
+    pub erased_at: Option<String>,
+    /// The assessment's overall score.
+    pub overall: f64,
+    /// The assessment's band.
+    pub band: String,
+    /// The assessment's mode.
+    pub mode: String,
+}
+
+/// Filters for the lead list.
+#[derive(Debug, Clone, Default)]
+pub struct LeadFilter {
+    /// Only this band.
+    pub band: Option<String>,
+    /// Created at or after (RFC 3339 or a date).
+    pub from: Option<String>,
+    /// Created before (RFC 3339 or a date).
+    pub to: Option<String>,
+}
+
+/// A webhook delivery that is due.
+#[derive(Debug, Clone)]
+pub struct OutboxItem {
+    /// ID.
+    pub id: String,
+    /// JSON body to send.
+    pub payload: String,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// When it became due (used to claim it).
+    pub next_attempt_at: String,
+}
+
+impl Database {
+    /// Connects, creating the SQLite file and its folder when needed, and runs migrations.
+    pub async fn connect(url: &str) -> Result<Database, DbError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            sqlx::migrate!("./migrations/postgres")
+                .run(&pool)
+                .await
+                .map_err(DbError::Migrate)?;
+            Ok(Database::Postgres(pool))
+        } else {
+            let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+            let path = path.split('?').next().unwrap_or(path);
+            if let Some(parent) = std::path::Path::new(path).parent() {
+                if !parent.as_os_str().is_empty() {
+                    std::fs::create_dir_all(parent).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
+                }
+            }
+            let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
+                .create_if_missing(true)
+                // WAL with synchronous=NORMAL: a committed transaction survives a crash of
+                // the process (kill -9); only a power loss could lose the last commits.
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("./migrations/sqlite")
+                .run(&pool)
+                .await
+                .map_err(DbError::Migrate)?;
+            Ok(Database::Sqlite(pool))
+        }
+    }
+
+    /// Which engine, for logs and metrics.
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Database::Sqlite(_) => "sqlite",
+            Database::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        with_pool!(self, |pool, _s| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        with_pool!(self, |pool, _s| pool.close().await)
+    }
+
+    /// Stores an assessment with its lead and webhook delivery, all or nothing. With an
+    /// idempotency key already used for the same request, returns the stored one instead
+    /// (`false` in the second field); with a different request, `IdempotencyConflict`.
+    pub async fn insert_assessment(&self, a: &NewAssessment) -> Result<(String, bool), DbError> {
+        with_pool!(self, |pool, s| {
+            let mut tx = pool.begin().await?;
+            let inserted = sqlx::query(&s.sql(
+                "INSERT INTO assessments (id, created_at, mode, bank_version, overall, band, blockers, \
+                 input_json, evaluation_json, idempotency_key, request_hash) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+            ))
+            .bind(&a.id)
+            .bind(&a.created_at)
+            .bind(&a.mode)
+            .bind(&a.bank_version)
+            .bind(a.overall)
+            .bind(&a.band)
+            .bind(a.blockers)
+            .bind(&a.input_json)
+            .bind(&a.evaluation_json)
+            .bind(&a.idempotency_key)
+            .bind(&a.request_hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if inserted == 0 {
+                tx.rollback().await?;
+                let row = sqlx::query(&s.sql(
+                    "SELECT id, request_hash FROM assessments WHERE idempotency_key = ?",
+                ))
+                .bind(&a.idempotency_key)
+                .fetch_one(pool)
+                .await?;
+                let hash: String = row.try_get("request_hash")?;
+                if hash != a.request_hash {
+                    return Err(DbError::IdempotencyConflict);
+                }
+                return Ok((row.try_get("id")?, false));
+            }
+            if let Some(lead) = &a.lead {
+                sqlx::query(&s.sql(
+                    "INSERT INTO leads (id, assessment_id, created_at, name, email, company, consent) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ))
+                .bind(&lead.id)
+                .bind(&a.id)
+                .bind(&a.created_at)
+                .bind(&lead.name)
+                .bind(&lead.email)
+                .bind(&lead.company)
+                .bind(true)
+                .execute(&mut *tx)
+                .await?;
+                if let Some(payload) = &a.outbox_payload {
+                    sqlx::query(&s.sql(
+                        "INSERT INTO outbox (id, lead_id, payload, attempts, next_attempt_at) VALUES (?, ?, ?, 0, ?)",
+                    ))
+                    .bind(uuid::Uuid::new_v4().to_string())
+                    .bind(&lead.id)
+                    .bind(payload)
+                    .bind(&a.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok((a.id.clone(), true))
+        })
+    }
+
+    /// One stored assessment.
+    pub async fn assessment(&self, id: &str) -> Result<Option<StoredAssessment>, DbError> {
+        with_pool!(self, |pool, s| {
+            let row = sqlx::query(&s.sql(
+                "SELECT a.id, a.created_at, a.input_json, a.evaluation_json, \
+                 (SELECT l.company FROM leads l WHERE l.assessment_id = a.id AND l.erased_at IS NULL LIMIT 1) AS company \
+                 FROM assessments a WHERE a.id = ?",
+            ))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+            match row {
+                None => Ok(None),
+                Some(row) => Ok(Some(StoredAssessment {
+                    id: row.try_get("id")?,
+                    created_at: row.try_get("created_at")?,
+                    input_json: row.try_get("input_json")?,
+                    evaluation_json: row.try_get("evaluation_json")?,
+                    company: row.try_get("company")?,
+                })),
+            }
+        })
+    }
+
+    /// Number of stored assessments.
+    pub async fn count_assessments(&self) -> Result<i64, DbError> {
+        with_pool!(self, |pool, _s| {
+            let row = sqlx::query("SELECT COUNT(*) AS n FROM assessments").fetch_one(pool).await?;
+            Ok(row.try_get::<i64, _>("n")?)
+        })
+    }
+
+    /// Leads, newest first.
+    pub async fn leads(&self, filter: &LeadFilter, limit: i64, offset: i64) -> Result<(Vec<LeadRow>, i64), DbError> {
+        let band = filter.band.clone();
+        let from = filter.from.clone().unwrap_or_default();
+        let to = filter.to.clone().unwrap_or_else(|| "~".to_string());
+        with_pool!(self, |pool, s| {
+            let rows = sqlx::query(&s.sql(
+                "SELECT l.id, l.assessment_id, l.created_at, l.name, l.email, l.company, l.erased_at, \
+                 a.overall, a.band, a.mode FROM leads l JOIN assessments a ON a.id = l.assessment_id \
+                 WHERE (? IS NULL OR a.band = ?) AND l.created_at >= ? AND l.created_at < ? \
+                 ORDER BY l.created_at DESC, l.id DESC LIMIT ? OFFSET ?",
+            ))
+            .bind(&band)
+            .bind(&band)
+            .bind(&from)
+            .bind(&to)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+            let total = sqlx::query(&s.sql(
+                "SELECT COUNT(*) AS n FROM leads l JOIN assessments a ON a.id = l.assessment_id \
+                 WHERE (? IS NULL OR a.band = ?) AND l.created_at >= ? AND l.created_at < ?",
+            ))
+            .bind(&band)
+            .bind(&band)
+            .bind(&from)
+            .bind(&to)
+            .fetch_one(pool)
+            .await?
+            .try_get::<i64, _>("n")?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                out.push(LeadRow {
+                    id: row.try_get("id")?,
+                    assessment_id: row.try_get("assessment_id")?,
+                    created_at: row.try_get("created_at")?,
+                    name: row.try_get("name")?,
+                    email: row.try_get("email")?,
+                    company: row.try_get("company")?,
+                    erased_at: row.try_get("erased_at")?,
+                    overall: row.try_get("overall")?,
+                    band: row.try_get("band")?,
+                    mode: row.try_get("mode")?,
+                });
+            }
+            Ok((out, total))
+        })
+    }
+
+    /// Erases a lead's personal data (keeping the anonymous assessment). `false` when
+    /// there is no such lead.
+    pub async fn erase_lead(&self, id: &str, now: &str) -> Result<bool, DbError> {
+        with_pool!(self, |pool, s| {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(&s.sql(
+                "UPDATE leads SET name = NULL, email = NULL, company = NULL, \
+                 erased_at = COALESCE(erased_at, ?) WHERE id = ?",
+            ))
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            // Undelivered webhook payloads carry the same personal data.
+            sqlx::query(&s.sql("DELETE FROM outbox WHERE lead_id = ? AND delivered_at IS NULL"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(n > 0)
+        })
+    }
+
+    /// Webhook deliveries due now, oldest first.
+    pub async fn due_outbox(&self, now: &str, limit: i64) -> Result<Vec<OutboxItem>, DbError> {
+        with_pool!(self, |pool, s| {
+            let rows = sqlx::query(&s.sql(
+                "SELECT id, payload, attempts, next_attempt_at FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? \
+                 ORDER BY next_attempt_at LIMIT ?",
+            ))
+            .bind(now)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                out.push(OutboxItem {
+                    id: row.try_get("id")?,
+                    payload: row.try_get("payload")?,
+                    attempts: row.try_get("attempts")?,
+                    next_attempt_at: row.try_get("next_attempt_at")?,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// Claims a due delivery until `lease`, so that one instance sends it; `false` when
+    /// another instance claimed it first.
+    pub async fn claim_outbox(&self, id: &str, due: &str, lease: &str) -> Result<bool, DbError> {
+        with_pool!(self, |pool, s| {
+            let n = sqlx::query(&s.sql(
+                "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND next_attempt_at = ? AND delivered_at IS NULL",
+            ))
+            .bind(lease)
+            .bind(id)
+            .bind(due)
+            .execute(pool)
+            .await?
+            .rows_affected();
+            Ok(n == 1)
+        })
+    }
+
+    /// Records a delivery attempt: delivered, or to retry at `next` with the error.
+    pub async fn record_delivery(&self, id: &str, now: &str, outcome: Result<(), (String, String)>) -> Result<(), DbError> {
+        with_pool!(self, |pool, s| {
+            match &outcome {
+                Ok(()) => {
+                    sqlx::query(&s.sql("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?"))
+                        .bind(now)
+                        .bind(id)
+                        .execute(pool)
+                        .await?;
+                }
+                Err((next, error)) => {
+                    sqlx::query(&s.sql(
+                        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                    ))
+                    .bind(next)
+                    .bind(error)
+                    .bind(id)
+                    .execute(pool)
+                    .await?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Webhook deliveries not yet made.
+    pub async fn pending_outbox(&self) -> Result<i64, DbError> {
+        with_pool!(self, |pool, _s| {
+            let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL")
+                .fetch_one(pool)
+                .await?;
+            Ok(row.try_get::<i64, _>("n")?)
+        })
+    }
+}

@@ -1,0 +1,206 @@
+//! Admin endpoints (bearer token): leads list, CSV export and erasure. With no admin
+//! token configured they are off, never open.
+
+use super::Problem;
+use crate::db::{LeadFilter, LeadRow};
+use crate::metrics::inc;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get};
+use axum::Router;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/leads", get(list))
+        .route("/api/v1/leads.csv", get(export))
+        .route("/api/v1/leads/{id}", delete(erase))
+}
+
+/// Checks the bearer token in constant time (hashing first, so the length leaks nothing).
+fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), Problem> {
+    let Some(expected) = state.config.admin_token.as_deref().filter(|t| !t.is_empty()) else {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "The admin API is off: no admin token is configured.",
+        ));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    let same: bool = Sha256::digest(given.as_bytes()).ct_eq(&Sha256::digest(expected.as_bytes())).into();
+    if same && !given.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "Send the admin token as `Authorization: Bearer <token>`.",
+        ))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    page: Option<i64>,
+    per_page: Option<i64>,
+    band: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+const BANDS: [&str; 4] = ["early", "developing", "advanced", "audit_ready"];
+
+fn date_bound(value: Option<String>, field: &str, end: bool) -> Result<Option<String>, Problem> {
+    let Some(v) = value else { return Ok(None) };
+    let ok = aims_engine::Date::parse(v.get(..10).unwrap_or("")).is_ok() && (v.len() == 10 || v.as_bytes().get(10) == Some(&b'T'));
+    if !ok {
+        return Err(Problem::field(
+            StatusCode::BAD_REQUEST,
+            "Invalid filter",
+            &format!("/{field}"),
+            format!("{field} must be a date (YYYY-MM-DD) or an RFC 3339 time"),
+        ));
+    }
+    // A bare end date includes that whole day: "~" sorts after every time of day.
+    Ok(Some(if end && v.len() == 10 { format!("{v}~") } else { v }))
+}
+
+fn filter_of(q: ListQuery) -> Result<(LeadFilter, i64, i64), Problem> {
+    if let Some(b) = &q.band {
+        if !BANDS.contains(&b.as_str()) {
+            return Err(Problem::field(StatusCode::BAD_REQUEST, "Invalid filter", "/band", format!("band must be one of {}", BANDS.join(", "))));
+        }
+    }
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(50);
+    if page < 1 {
+        return Err(Problem::field(StatusCode::BAD_REQUEST, "Invalid filter", "/page", "page starts at 1"));
+    }
+    if !(1..=500).contains(&per_page) {
+        return Err(Problem::field(StatusCode::BAD_REQUEST, "Invalid filter", "/per_page", "per_page is 1 to 500"));
+    }
+    let filter = LeadFilter { band: q.band, from: date_bound(q.from, "from", false)?, to: date_bound(q.to, "to", true)? };
+    Ok((filter, page, per_page))
+}
+
+fn query_problem(e: axum::extract::rejection::QueryRejection) -> Problem {
+    Problem::new(StatusCode::BAD_REQUEST, "Invalid filter", e.body_text())
+}
+
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    require_admin(&state, &headers)?;
+    let Query(q) = q.map_err(query_problem)?;
+    let (filter, page, per_page) = filter_of(q)?;
+    let (items, total) = state.db.leads(&filter, per_page, (page - 1) * per_page).await?;
+    let mut r = axum::Json(serde_json::json!({
+        "items": items,
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+    }))
+    .into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}
+
+/// A spreadsheet cannot take a cell for a formula: cells starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return get a leading apostrophe.
+pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{text}")),
+        _ => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+fn leads_csv(rows: &[LeadRow]) -> Result<String, Problem> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["id", "created_at", "name", "email", "company", "assessment_id", "mode", "overall", "band", "erased_at"])
+        .map_err(Problem::internal)?;
+    for r in rows {
+        let overall = r.overall.to_string();
+        w.write_record([
+            csv_cell(&r.id).as_ref(),
+            csv_cell(&r.created_at).as_ref(),
+            csv_cell(r.name.as_deref().unwrap_or("")).as_ref(),
+            csv_cell(r.email.as_deref().unwrap_or("")).as_ref(),
+            csv_cell(r.company.as_deref().unwrap_or("")).as_ref(),
+            csv_cell(&r.assessment_id).as_ref(),
+            r.mode.as_str(),
+            overall.as_str(),
+            r.band.as_str(),
+            r.erased_at.as_deref().unwrap_or(""),
+        ])
+        .map_err(Problem::internal)?;
+    }
+    let bytes = w.into_inner().map_err(Problem::internal)?;
+    String::from_utf8(bytes).map_err(Problem::internal)
+}
+
+async fn export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    require_admin(&state, &headers)?;
+    let Query(mut q) = q.map_err(query_problem)?;
+    q.page = None;
+    q.per_page = None;
+    let (filter, _, _) = filter_of(q)?;
+    let mut rows = Vec::new();
+    let mut offset = 0;
+    loop {
+        let (batch, _) = state.db.leads(&filter, 1000, offset).await?;
+        let n = batch.len() as i64;
+        rows.extend(batch);
+        if n < 1000 {
+            break;
+        }
+        offset += n;
+    }
+    let text = leads_csv(&rows)?;
+    let mut r = ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], text).into_response();
+    r.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"leads.csv\""));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}
+
+async fn erase(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, Problem> {
+    require_admin(&state, &headers)?;
+    let not_found = || Problem::new(StatusCode::NOT_FOUND, "Not found", "There is no lead with this ID.");
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return Err(not_found());
+    }
+    if state.db.erase_lead(&id, &super::now()).await? {
+        inc(&state.metrics.leads_erased);
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(not_found())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn neutralises_spreadsheet_formulas() {
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        for c in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(csv_cell(c).starts_with('\''), "{c:?}");
+        }
+        assert_eq!(csv_cell("Ada Lovelace"), "Ada Lovelace");
+    }
+}

@@ -1,0 +1,138 @@
+//! Health, readiness, metrics, the question bank, stateless evaluation, the demo page
+//! and the built widget.
+
+use super::Problem;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::services::ServeDir;
+
+pub fn router(widget_dir: &std::path::Path) -> Router<AppState> {
+    Router::new()
+        .route("/", get(demo))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route("/api/v1/bank", get(bank))
+        .route("/api/v1/evaluate", post(evaluate))
+        .nest_service("/widget", widget_service(widget_dir))
+}
+
+/// The built widget: precompressed files, long caching for content-hashed names.
+fn widget_service(dir: &std::path::Path) -> axum::routing::MethodRouter {
+    let serve = ServeDir::new(dir).precompressed_br().precompressed_gzip();
+    axum::routing::get_service(serve).layer(middleware::from_fn(cache_headers))
+}
+
+/// `name.0123abcd.js`: a content hash in the name means the file never changes.
+fn is_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3 && {
+        let hash = parts[parts.len() - 2];
+        hash.len() >= 8 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    }
+}
+
+async fn cache_headers(request: Request, next: Next) -> Response {
+    let hashed = is_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    let value = if hashed && response.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'self'";
+
+async fn demo() -> Response {
+    let mut r = Html(include_str!("demo.html")).into_response();
+    r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEMO_CSP));
+    r
+}
+
+async fn readyz(State(state): State<AppState>) -> Result<&'static str, Problem> {
+    state.db.ping().await.map_err(|e| {
+        tracing::warn!(error = %e, "database not reachable");
+        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "Not ready", "The database is not reachable.")
+    })?;
+    Ok("ready")
+}
+
+async fn metrics(State(state): State<AppState>) -> Result<Response, Problem> {
+    let stored = state.db.count_assessments().await?;
+    let pending = state.db.pending_outbox().await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        state.metrics.render(stored, pending),
+    )
+        .into_response())
+}
+
+async fn bank(State(state): State<AppState>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], state.bank_json.to_string()).into_response()
+}
+
+/// Checks the content type and encoding of a JSON body.
+pub(super) fn json_body<'a>(
+    headers: &HeaderMap,
+    body: &'a Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<&'a str, Problem> {
+    let body = match body {
+        Ok(b) => b,
+        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err(Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Request body too large",
+                format!("The body must be at most {} bytes.", super::MAX_BODY_BYTES),
+            ));
+        }
+        Err(r) => return Err(Problem::new(StatusCode::BAD_REQUEST, "Unreadable request body", r.body_text())),
+    };
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported media type",
+            "Send the assessment as application/json.",
+        ));
+    }
+    std::str::from_utf8(body)
+        .map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "Malformed request body", "The body is not valid UTF-8."))
+}
+
+async fn evaluate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, Problem> {
+    let text = json_body(&headers, &body)?;
+    let input = aims_engine::AssessmentInput::from_json(text).map_err(|e| Problem::from_engine(&e))?;
+    let evaluation = state.bank.evaluate_input(&input).map_err(|e| Problem::from_engine(&e))?;
+    crate::metrics::inc(&state.metrics.evaluations);
+    Ok(axum::Json(evaluation).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn recognises_content_hashed_names() {
+        assert!(super::is_hashed("/widget/aims-readiness.3f2a9c1b.js"));
+        assert!(super::is_hashed("app_bg.0123456789abcdef.wasm"));
+        assert!(!super::is_hashed("/widget/aims-readiness.js"));
+        assert!(!super::is_hashed("/widget/readme.txt"));
+    }
+}
