@@ -1,9 +1,11 @@
 //! Storage: SQLite by default, PostgreSQL when the URL says so. One set of operations,
 //! written once and compiled for both engines (`with_pool!`); migrations per engine.
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Row;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
@@ -33,7 +35,9 @@ impl std::fmt::Display for DbError {
         match self {
             DbError::Sqlx(e) => write!(f, "database error: {e}"),
             DbError::Migrate(e) => write!(f, "migration error: {e}"),
-            DbError::IdempotencyConflict => f.write_str("idempotency key reused with a different request"),
+            DbError::IdempotencyConflict => {
+                f.write_str("idempotency key reused with a different request")
+            }
         }
     }
 }
@@ -213,12 +217,14 @@ impl Database {
                 .map_err(DbError::Migrate)?;
             Ok(Database::Postgres(pool))
         } else {
-            let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
             let path = path.split('?').next().unwrap_or(path);
-            if let Some(parent) = std::path::Path::new(path).parent() {
-                if !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
-                }
+            if let Some(parent) = std::path::Path::new(path).parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
             }
             let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
                 .create_if_missing(true)
@@ -288,9 +294,9 @@ impl Database {
             .rows_affected();
             if inserted == 0 {
                 tx.rollback().await?;
-                let row = sqlx::query(&s.sql(
-                    "SELECT id, request_hash FROM assessments WHERE idempotency_key = ?",
-                ))
+                let row = sqlx::query(
+                    &s.sql("SELECT id, request_hash FROM assessments WHERE idempotency_key = ?"),
+                )
                 .bind(&a.idempotency_key)
                 .fetch_one(pool)
                 .await?;
@@ -358,13 +364,20 @@ impl Database {
     /// Number of stored assessments.
     pub async fn count_assessments(&self) -> Result<i64, DbError> {
         with_pool!(self, |pool, _s| {
-            let row = sqlx::query("SELECT COUNT(*) AS n FROM assessments").fetch_one(pool).await?;
+            let row = sqlx::query("SELECT COUNT(*) AS n FROM assessments")
+                .fetch_one(pool)
+                .await?;
             Ok(row.try_get::<i64, _>("n")?)
         })
     }
 
     /// Leads, newest first.
-    pub async fn leads(&self, filter: &LeadFilter, limit: i64, offset: i64) -> Result<(Vec<LeadRow>, i64), DbError> {
+    pub async fn leads(
+        &self,
+        filter: &LeadFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<LeadRow>, i64), DbError> {
         let band = filter.band.clone();
         let from = filter.from.clone().unwrap_or_default();
         let to = filter.to.clone().unwrap_or_else(|| "~".to_string());
@@ -479,15 +492,22 @@ impl Database {
     }
 
     /// Records a delivery attempt: delivered, or to retry at `next` with the error.
-    pub async fn record_delivery(&self, id: &str, now: &str, outcome: Result<(), (String, String)>) -> Result<(), DbError> {
+    pub async fn record_delivery(
+        &self,
+        id: &str,
+        now: &str,
+        outcome: Result<(), (String, String)>,
+    ) -> Result<(), DbError> {
         with_pool!(self, |pool, s| {
             match &outcome {
                 Ok(()) => {
-                    sqlx::query(&s.sql("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?"))
-                        .bind(now)
-                        .bind(id)
-                        .execute(pool)
-                        .await?;
+                    sqlx::query(&s.sql(
+                        "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?",
+                    ))
+                    .bind(now)
+                    .bind(id)
+                    .execute(pool)
+                    .await?;
                 }
                 Err((next, error)) => {
                     sqlx::query(&s.sql(

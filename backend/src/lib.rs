@@ -69,7 +69,9 @@ impl std::fmt::Debug for Config {
 /// The database URL without a password, for logs.
 fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://***{}", &url[..scheme], &url[at..]),
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***{}", &url[..scheme], &url[at..])
+        }
         _ => url.to_string(),
     }
 }
@@ -124,7 +126,12 @@ impl Application {
         let bank = load_bank(&config)?;
         let db = db::Database::connect(&config.database_url)
             .await
-            .map_err(|e| format!("cannot open the database {}: {e}", redact_url(&config.database_url)))?;
+            .map_err(|e| {
+                format!(
+                    "cannot open the database {}: {e}",
+                    redact_url(&config.database_url)
+                )
+            })?;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
@@ -142,7 +149,9 @@ impl Application {
 
     /// The bound address.
     pub fn address(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     /// The shared state (tests reach the database through it).
@@ -151,20 +160,30 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes; in-flight requests finish first.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), String> {
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), String> {
         let address = self.address();
         let state = self.state;
         tracing::info!(%address, engine = state.db.engine(), bank_version = state.bank.version(),
             "AIMS Readiness API listening; demo page at http://{address}/");
         let worker = state.config.webhook_url.clone().map(|url| {
-            tokio::spawn(webhook::deliver_forever(state.db.clone(), state.metrics.clone(), url))
+            tokio::spawn(webhook::deliver_forever(
+                state.db.clone(),
+                state.metrics.clone(),
+                url,
+            ))
         });
         let db = state.db.clone();
         let app = router(state);
-        let result = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|e| format!("server error: {e}"));
+        let result = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| format!("server error: {e}"));
         if let Some(worker) = worker {
             worker.abort();
         }

@@ -2,7 +2,7 @@
 //! as the lead) and are retried with exponential backoff, so a CRM outage loses nothing.
 
 use crate::db::Database;
-use crate::metrics::{inc, Metrics};
+use crate::metrics::{Metrics, inc};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,7 +19,10 @@ pub fn backoff_secs(attempts: i64) -> i64 {
 
 /// Delivers due webhooks until the task is aborted.
 pub async fn deliver_forever(db: Database, metrics: Arc<Metrics>, url: String) {
-    let client = match reqwest::Client::builder().timeout(Duration::from_secs(10)).build() {
+    let client = match reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+    {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "webhook client could not be built; deliveries stay queued");
@@ -34,12 +37,20 @@ pub async fn deliver_forever(db: Database, metrics: Arc<Metrics>, url: String) {
     }
 }
 
-async fn deliver_due(db: &Database, metrics: &Metrics, client: &reqwest::Client, url: &str) -> Result<(), crate::db::DbError> {
+async fn deliver_due(
+    db: &Database,
+    metrics: &Metrics,
+    client: &reqwest::Client,
+    url: &str,
+) -> Result<(), crate::db::DbError> {
     let now = crate::http::now();
     for item in db.due_outbox(&now, 20).await? {
         // Claim the item first so that another instance does not send it too.
         let lease = crate::http::timestamp_in(60);
-        if !db.claim_outbox(&item.id, &item.next_attempt_at, &lease).await? {
+        if !db
+            .claim_outbox(&item.id, &item.next_attempt_at, &lease)
+            .await?
+        {
             continue;
         }
         let sent = client
@@ -63,7 +74,8 @@ async fn deliver_due(db: &Database, metrics: &Metrics, client: &reqwest::Client,
                 inc(&metrics.webhook_failed);
                 let next = crate::http::timestamp_in(backoff_secs(item.attempts));
                 tracing::info!(outbox = %item.id, attempts = item.attempts + 1, %error, "webhook delivery failed; will retry");
-                db.record_delivery(&item.id, &now, Err((next, error))).await?;
+                db.record_delivery(&item.id, &now, Err((next, error)))
+                    .await?;
             }
         }
     }

@@ -2,14 +2,15 @@
 //! token configured they are off, never open.
 
 use super::Problem;
+use crate::AppState;
 use crate::db::{LeadFilter, LeadRow};
 use crate::metrics::inc;
-use crate::AppState;
+use crate::report::csv_cell;
+use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
-use axum::Router;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -23,7 +24,12 @@ pub fn router() -> Router<AppState> {
 
 /// Checks the bearer token in constant time (hashing first, so the length leaks nothing).
 fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), Problem> {
-    let Some(expected) = state.config.admin_token.as_deref().filter(|t| !t.is_empty()) else {
+    let Some(expected) = state
+        .config
+        .admin_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+    else {
         return Err(Problem::new(
             StatusCode::NOT_FOUND,
             "Not found",
@@ -35,7 +41,9 @@ fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), Problem> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
-    let same: bool = Sha256::digest(given.as_bytes()).ct_eq(&Sha256::digest(expected.as_bytes())).into();
+    let same: bool = Sha256::digest(given.as_bytes())
+        .ct_eq(&Sha256::digest(expected.as_bytes()))
+        .into();
     if same && !given.is_empty() {
         Ok(())
     } else {
@@ -61,7 +69,8 @@ const BANDS: [&str; 4] = ["early", "developing", "advanced", "audit_ready"];
 
 fn date_bound(value: Option<String>, field: &str, end: bool) -> Result<Option<String>, Problem> {
     let Some(v) = value else { return Ok(None) };
-    let ok = aims_engine::Date::parse(v.get(..10).unwrap_or("")).is_ok() && (v.len() == 10 || v.as_bytes().get(10) == Some(&b'T'));
+    let ok = aims_engine::Date::parse(v.get(..10).unwrap_or("")).is_ok()
+        && (v.len() == 10 || v.as_bytes().get(10) == Some(&b'T'));
     if !ok {
         return Err(Problem::field(
             StatusCode::BAD_REQUEST,
@@ -71,24 +80,47 @@ fn date_bound(value: Option<String>, field: &str, end: bool) -> Result<Option<St
         ));
     }
     // A bare end date includes that whole day: "~" sorts after every time of day.
-    Ok(Some(if end && v.len() == 10 { format!("{v}~") } else { v }))
+    Ok(Some(if end && v.len() == 10 {
+        format!("{v}~")
+    } else {
+        v
+    }))
 }
 
 fn filter_of(q: ListQuery) -> Result<(LeadFilter, i64, i64), Problem> {
-    if let Some(b) = &q.band {
-        if !BANDS.contains(&b.as_str()) {
-            return Err(Problem::field(StatusCode::BAD_REQUEST, "Invalid filter", "/band", format!("band must be one of {}", BANDS.join(", "))));
-        }
+    if let Some(b) = &q.band
+        && !BANDS.contains(&b.as_str())
+    {
+        return Err(Problem::field(
+            StatusCode::BAD_REQUEST,
+            "Invalid filter",
+            "/band",
+            format!("band must be one of {}", BANDS.join(", ")),
+        ));
     }
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(50);
     if page < 1 {
-        return Err(Problem::field(StatusCode::BAD_REQUEST, "Invalid filter", "/page", "page starts at 1"));
+        return Err(Problem::field(
+            StatusCode::BAD_REQUEST,
+            "Invalid filter",
+            "/page",
+            "page starts at 1",
+        ));
     }
     if !(1..=500).contains(&per_page) {
-        return Err(Problem::field(StatusCode::BAD_REQUEST, "Invalid filter", "/per_page", "per_page is 1 to 500"));
+        return Err(Problem::field(
+            StatusCode::BAD_REQUEST,
+            "Invalid filter",
+            "/per_page",
+            "per_page is 1 to 500",
+        ));
     }
-    let filter = LeadFilter { band: q.band, from: date_bound(q.from, "from", false)?, to: date_bound(q.to, "to", true)? };
+    let filter = LeadFilter {
+        band: q.band,
+        from: date_bound(q.from, "from", false)?,
+        to: date_bound(q.to, "to", true)?,
+    };
     Ok((filter, page, per_page))
 }
 
@@ -104,7 +136,10 @@ async fn list(
     require_admin(&state, &headers)?;
     let Query(q) = q.map_err(query_problem)?;
     let (filter, page, per_page) = filter_of(q)?;
-    let (items, total) = state.db.leads(&filter, per_page, (page - 1) * per_page).await?;
+    let (items, total) = state
+        .db
+        .leads(&filter, per_page, (page - 1) * per_page)
+        .await?;
     let mut r = axum::Json(serde_json::json!({
         "items": items,
         "page": page,
@@ -112,23 +147,26 @@ async fn list(
         "total": total,
     }))
     .into_response();
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(r)
-}
-
-/// A spreadsheet cannot take a cell for a formula: cells starting with `=`, `+`, `-`,
-/// `@`, a tab or a carriage return get a leading apostrophe.
-pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{text}")),
-        _ => std::borrow::Cow::Borrowed(text),
-    }
 }
 
 fn leads_csv(rows: &[LeadRow]) -> Result<String, Problem> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["id", "created_at", "name", "email", "company", "assessment_id", "mode", "overall", "band", "erased_at"])
-        .map_err(Problem::internal)?;
+    w.write_record([
+        "id",
+        "created_at",
+        "name",
+        "email",
+        "company",
+        "assessment_id",
+        "mode",
+        "overall",
+        "band",
+        "erased_at",
+    ])
+    .map_err(Problem::internal)?;
     for r in rows {
         let overall = r.overall.to_string();
         w.write_record([
@@ -172,14 +210,28 @@ async fn export(
     }
     let text = leads_csv(&rows)?;
     let mut r = ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], text).into_response();
-    r.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"leads.csv\""));
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"leads.csv\""),
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(r)
 }
 
-async fn erase(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, Problem> {
+async fn erase(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
     require_admin(&state, &headers)?;
-    let not_found = || Problem::new(StatusCode::NOT_FOUND, "Not found", "There is no lead with this ID.");
+    let not_found = || {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "There is no lead with this ID.",
+        )
+    };
     if uuid::Uuid::parse_str(&id).is_err() {
         return Err(not_found());
     }
@@ -188,19 +240,5 @@ async fn erase(State(state): State<AppState>, headers: HeaderMap, Path(id): Path
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
         Err(not_found())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_cell;
-
-    #[test]
-    fn neutralises_spreadsheet_formulas() {
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        for c in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
-            assert!(csv_cell(c).starts_with('\''), "{c:?}");
-        }
-        assert_eq!(csv_cell("Ada Lovelace"), "Ada Lovelace");
     }
 }

@@ -1,20 +1,20 @@
 //! Stored assessments: submit (with an optional lead), read back, and the reports.
 
-use super::meta::json_body;
 use super::Problem;
+use super::meta::json_body;
+use crate::AppState;
 use crate::db::{NewAssessment, NewLead};
 use crate::metrics::inc;
 use crate::report::{self, ReportContext};
-use crate::AppState;
 use aims_engine::{AssessmentInput, Evaluation};
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 pub fn router() -> Router<AppState> {
@@ -45,20 +45,30 @@ pub fn valid_email(email: &str) -> bool {
     if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
-    let Some((local, domain)) = email.split_once('@') else { return false };
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
     if local.is_empty() || local.len() > 64 || domain.contains('@') {
         return false;
     }
     let labels: Vec<&str> = domain.split('.').collect();
     labels.len() >= 2
         && labels.iter().all(|l| {
-            !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-')
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
                 && l.chars().all(|c| c.is_alphanumeric() || c == '-')
         })
 }
 
 fn lead_problem(pointer: &str, detail: &str) -> Problem {
-    Problem::field(StatusCode::UNPROCESSABLE_ENTITY, "Invalid lead", pointer, detail)
+    Problem::field(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Invalid lead",
+        pointer,
+        detail,
+    )
 }
 
 fn parse_lead(value: Value) -> Result<NewLead, Problem> {
@@ -76,22 +86,39 @@ fn parse_lead(value: Value) -> Result<NewLead, Problem> {
         );
         let message = e.into_inner().to_string();
         let message = message.split(" at line ").next().unwrap_or("").to_string();
-        Problem::field(StatusCode::BAD_REQUEST, "Malformed request body", &pointer, message)
+        Problem::field(
+            StatusCode::BAD_REQUEST,
+            "Malformed request body",
+            &pointer,
+            message,
+        )
     })?;
     let name = lead.name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
-        return Err(lead_problem("/lead/name", "Give a name of 1 to 200 characters."));
+        return Err(lead_problem(
+            "/lead/name",
+            "Give a name of 1 to 200 characters.",
+        ));
     }
     let email = lead.email.trim();
     if !valid_email(email) {
-        return Err(lead_problem("/lead/email", "Give a valid email address, such as name@example.com."));
+        return Err(lead_problem(
+            "/lead/email",
+            "Give a valid email address, such as name@example.com.",
+        ));
     }
     let company = lead.company.as_deref().unwrap_or("").trim();
     if company.chars().count() > MAX_NAME || company.chars().any(char::is_control) {
-        return Err(lead_problem("/lead/company", "The company name is at most 200 characters."));
+        return Err(lead_problem(
+            "/lead/company",
+            "The company name is at most 200 characters.",
+        ));
     }
     if !lead.consent {
-        return Err(lead_problem("/lead/consent", "Consent is required to store your contact details."));
+        return Err(lead_problem(
+            "/lead/consent",
+            "Consent is required to store your contact details.",
+        ));
     }
     Ok(NewLead {
         id: uuid::Uuid::new_v4().to_string(),
@@ -102,7 +129,9 @@ fn parse_lead(value: Value) -> Result<NewLead, Problem> {
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
-    let Some(value) = headers.get("idempotency-key") else { return Ok(None) };
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
     let key = value.to_str().unwrap_or("");
     let ok = !key.is_empty() && key.len() <= 200 && key.bytes().all(|b| (0x21..=0x7e).contains(&b));
     if ok {
@@ -148,14 +177,26 @@ async fn create(
     let text = json_body(&headers, &raw)?;
     let key = idempotency_key(&headers)?;
     let mut document: Value = serde_json::from_str(text).map_err(|e| {
-        Problem::new(StatusCode::BAD_REQUEST, "Malformed request body", format!("The body is not valid JSON: {e}."))
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "Malformed request body",
+            format!("The body is not valid JSON: {e}."),
+        )
     })?;
     let Some(object) = document.as_object_mut() else {
-        return Err(Problem::field(StatusCode::BAD_REQUEST, "Malformed request body", "", "The body must be a JSON object."));
+        return Err(Problem::field(
+            StatusCode::BAD_REQUEST,
+            "Malformed request body",
+            "",
+            "The body must be a JSON object.",
+        ));
     };
     let lead_value = object.remove("lead");
     let input = AssessmentInput::from_value(document).map_err(|e| Problem::from_engine(&e))?;
-    let evaluation = state.bank.evaluate_input(&input).map_err(|e| Problem::from_engine(&e))?;
+    let evaluation = state
+        .bank
+        .evaluate_input(&input)
+        .map_err(|e| Problem::from_engine(&e))?;
     inc(&state.metrics.evaluations);
     let lead = match lead_value {
         None | Some(Value::Null) => None,
@@ -191,12 +232,18 @@ async fn create(
         mode: input.mode.as_str().to_string(),
         bank_version: state.bank.version().to_string(),
         overall: evaluation.result.overall,
-        band: serde_json::to_value(evaluation.result.band).map_err(Problem::internal)?.as_str().unwrap_or("").to_string(),
+        band: serde_json::to_value(evaluation.result.band)
+            .map_err(Problem::internal)?
+            .as_str()
+            .unwrap_or("")
+            .to_string(),
         blockers: i64::from(evaluation.result.blockers),
         input_json: serde_json::to_string(&input).map_err(Problem::internal)?,
         evaluation_json: evaluation_value.to_string(),
         idempotency_key: key,
-        request_hash: hex(&Sha256::digest(raw.as_ref().map(|b| b.as_ref()).unwrap_or(&[]))),
+        request_hash: hex(&Sha256::digest(
+            raw.as_ref().map(|b| b.as_ref()).unwrap_or(&[]),
+        )),
         lead,
         outbox_payload,
     };
@@ -206,7 +253,11 @@ async fn create(
         if has_lead {
             inc(&state.metrics.leads_stored);
         }
-        (StatusCode::CREATED, axum::Json(body(&id, &created_at, evaluation_value, None))).into_response()
+        (
+            StatusCode::CREATED,
+            axum::Json(body(&id, &created_at, evaluation_value, None)),
+        )
+            .into_response()
     } else {
         inc(&state.metrics.idempotent_replays);
         let stored = state
@@ -214,12 +265,19 @@ async fn create(
             .assessment(&stored_id)
             .await?
             .ok_or_else(|| Problem::internal("idempotent replay lost its assessment"))?;
-        let evaluation: Value = serde_json::from_str(&stored.evaluation_json).map_err(Problem::internal)?;
-        let mut r = (StatusCode::CREATED, axum::Json(body(&stored.id, &stored.created_at, evaluation, None))).into_response();
-        r.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+        let evaluation: Value =
+            serde_json::from_str(&stored.evaluation_json).map_err(Problem::internal)?;
+        let mut r = (
+            StatusCode::CREATED,
+            axum::Json(body(&stored.id, &stored.created_at, evaluation, None)),
+        )
+            .into_response();
+        r.headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
         r
     };
-    let location = HeaderValue::from_str(&format!("/api/v1/assessments/{stored_id}")).map_err(Problem::internal)?;
+    let location = HeaderValue::from_str(&format!("/api/v1/assessments/{stored_id}"))
+        .map_err(Problem::internal)?;
     response.headers_mut().insert(header::LOCATION, location);
     Ok(response)
 }
@@ -230,7 +288,13 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Loads a stored assessment; unknown or malformed IDs are 404.
 async fn load(state: &AppState, id: &str) -> Result<crate::db::StoredAssessment, Problem> {
-    let not_found = || Problem::new(StatusCode::NOT_FOUND, "Not found", "There is no assessment with this ID.");
+    let not_found = || {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "There is no assessment with this ID.",
+        )
+    };
     if uuid::Uuid::parse_str(id).is_err() {
         return Err(not_found());
     }
@@ -239,9 +303,16 @@ async fn load(state: &AppState, id: &str) -> Result<crate::db::StoredAssessment,
 
 async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
     let stored = load(&state, &id).await?;
-    let evaluation: Value = serde_json::from_str(&stored.evaluation_json).map_err(Problem::internal)?;
+    let evaluation: Value =
+        serde_json::from_str(&stored.evaluation_json).map_err(Problem::internal)?;
     let input: Value = serde_json::from_str(&stored.input_json).map_err(Problem::internal)?;
-    Ok(axum::Json(body(&stored.id, &stored.created_at, evaluation, Some(input))).into_response())
+    Ok(axum::Json(body(
+        &stored.id,
+        &stored.created_at,
+        evaluation,
+        Some(input),
+    ))
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -249,7 +320,8 @@ struct ReportQuery {
     format: Option<String>,
 }
 
-const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
+const REPORT_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
 
 async fn with_report<F>(state: &AppState, id: &str, render: F) -> Result<String, Problem>
 where
@@ -257,7 +329,8 @@ where
 {
     let stored = load(state, id).await?;
     let input = AssessmentInput::from_json(&stored.input_json).map_err(Problem::internal)?;
-    let evaluation: Evaluation = serde_json::from_str(&stored.evaluation_json).map_err(Problem::internal)?;
+    let evaluation: Evaluation =
+        serde_json::from_str(&stored.evaluation_json).map_err(Problem::internal)?;
     let ctx = ReportContext {
         id: &stored.id,
         created_at: &stored.created_at,
@@ -277,8 +350,12 @@ async fn report_page(
     match q.format.as_deref() {
         None | Some("html") => {
             let html = with_report(&state, &id, report::html).await?;
-            let mut r = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
-            r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(REPORT_CSP));
+            let mut r =
+                ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+            r.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(REPORT_CSP),
+            );
             Ok(r)
         }
         Some("md") | Some("markdown") => {
@@ -308,7 +385,10 @@ async fn soa(State(state): State<AppState>, Path(id): Path<String>) -> Result<Re
     Ok(csv_response("statement-of-applicability", &id, text))
 }
 
-async fn controls(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
+async fn controls(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
     let text = with_report(&state, &id, report::controls_csv).await?;
     Ok(csv_response("ai-control-register", &id, text))
 }
@@ -322,7 +402,10 @@ mod tests {
         for ok in ["a@b.co", "first.last+tag@sub.example.org", "x@exämple.de"] {
             assert!(valid_email(ok), "{ok}");
         }
-        for bad in ["", "plain", "@b.co", "a@", "a@b", "a@@b.co", "a b@c.de", "a@-b.co", "a@b..co", "a@b.co\n"] {
+        for bad in [
+            "", "plain", "@b.co", "a@", "a@b", "a@@b.co", "a b@c.de", "a@-b.co", "a@b..co",
+            "a@b.co\n",
+        ] {
             assert!(!valid_email(bad), "{bad:?}");
         }
     }

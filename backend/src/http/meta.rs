@@ -3,13 +3,13 @@
 
 use super::Problem;
 use crate::AppState;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use tower_http::services::ServeDir;
 
 pub fn router(widget_dir: &std::path::Path) -> Router<AppState> {
@@ -47,7 +47,9 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     } else {
         "no-cache"
     };
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     response
 }
 
@@ -56,14 +58,21 @@ const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'w
 
 async fn demo() -> Response {
     let mut r = Html(include_str!("demo.html")).into_response();
-    r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEMO_CSP));
+    r.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(DEMO_CSP),
+    );
     r
 }
 
 async fn readyz(State(state): State<AppState>) -> Result<&'static str, Problem> {
     state.db.ping().await.map_err(|e| {
         tracing::warn!(error = %e, "database not reachable");
-        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "Not ready", "The database is not reachable.")
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Not ready",
+            "The database is not reachable.",
+        )
     })?;
     Ok("ready")
 }
@@ -72,14 +81,21 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, Problem> {
     let stored = state.db.count_assessments().await?;
     let pending = state.db.pending_outbox().await?;
     Ok((
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(stored, pending),
     )
         .into_response())
 }
 
 async fn bank(State(state): State<AppState>) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], state.bank_json.to_string()).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.bank_json.to_string(),
+    )
+        .into_response()
 }
 
 /// Checks the content type and encoding of a JSON body.
@@ -96,7 +112,13 @@ pub(super) fn json_body<'a>(
                 format!("The body must be at most {} bytes.", super::MAX_BODY_BYTES),
             ));
         }
-        Err(r) => return Err(Problem::new(StatusCode::BAD_REQUEST, "Unreadable request body", r.body_text())),
+        Err(r) => {
+            return Err(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "Unreadable request body",
+                r.body_text(),
+            ));
+        }
     };
     let is_json = headers
         .get(header::CONTENT_TYPE)
@@ -110,8 +132,13 @@ pub(super) fn json_body<'a>(
             "Send the assessment as application/json.",
         ));
     }
-    std::str::from_utf8(body)
-        .map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "Malformed request body", "The body is not valid UTF-8."))
+    std::str::from_utf8(body).map_err(|_| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "Malformed request body",
+            "The body is not valid UTF-8.",
+        )
+    })
 }
 
 async fn evaluate(
@@ -120,8 +147,12 @@ async fn evaluate(
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, Problem> {
     let text = json_body(&headers, &body)?;
-    let input = aims_engine::AssessmentInput::from_json(text).map_err(|e| Problem::from_engine(&e))?;
-    let evaluation = state.bank.evaluate_input(&input).map_err(|e| Problem::from_engine(&e))?;
+    let input =
+        aims_engine::AssessmentInput::from_json(text).map_err(|e| Problem::from_engine(&e))?;
+    let evaluation = state
+        .bank
+        .evaluate_input(&input)
+        .map_err(|e| Problem::from_engine(&e))?;
     crate::metrics::inc(&state.metrics.evaluations);
     Ok(axum::Json(evaluation).into_response())
 }

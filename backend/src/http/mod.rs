@@ -5,11 +5,11 @@ mod assessments;
 mod meta;
 
 use crate::AppState;
+use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use governor::{DefaultKeyedRateLimiter, Quota};
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
@@ -31,15 +31,24 @@ pub fn router(state: AppState) -> Router {
                 .filter_map(|o| HeaderValue::from_str(o.trim()).ok()),
         ))
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE, "idempotency-key".parse().expect("valid header name")])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            "idempotency-key".parse().expect("valid header name"),
+        ])
         .expose_headers([header::LOCATION]);
     Router::new()
         .merge(meta::router(&state.config.widget_dir))
         .merge(assessments::router())
         .merge(admin::router())
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), rate_limit_posts))
-        .layer(middleware::from_fn_with_state(state.clone(), count_responses))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit_posts,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_responses,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(cors)
         .layer(SetResponseHeaderLayer::overriding(
@@ -66,14 +75,26 @@ pub struct Problem {
 impl Problem {
     /// A problem with a status, a short title and a detail for the client.
     pub fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Problem {
-        Problem { status, title, detail: detail.into(), errors: Vec::new(), retry_after: None }
+        Problem {
+            status,
+            title,
+            detail: detail.into(),
+            errors: Vec::new(),
+            retry_after: None,
+        }
     }
 
     /// A validation failure naming one field.
-    pub fn field(status: StatusCode, title: &'static str, pointer: &str, detail: impl Into<String>) -> Problem {
+    pub fn field(
+        status: StatusCode,
+        title: &'static str,
+        pointer: &str,
+        detail: impl Into<String>,
+    ) -> Problem {
         let detail = detail.into();
         let mut p = Problem::new(status, title, detail.clone());
-        p.errors.push(json!({ "pointer": pointer, "detail": detail }));
+        p.errors
+            .push(json!({ "pointer": pointer, "detail": detail }));
         p
     }
 
@@ -98,7 +119,11 @@ impl Problem {
     /// A server-side failure: logged with its cause, shown to the client without it.
     pub fn internal(cause: impl std::fmt::Display) -> Problem {
         tracing::error!(error = %cause, "internal error");
-        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", "Something went wrong on our side; nothing was stored.")
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal error",
+            "Something went wrong on our side; nothing was stored.",
+        )
     }
 }
 
@@ -133,16 +158,27 @@ impl IntoResponse for Problem {
         if !self.errors.is_empty() {
             body["errors"] = serde_json::Value::Array(self.errors);
         }
-        let mut response = (self.status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
+        let mut response = (
+            self.status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body.to_string(),
+        )
+            .into_response();
         if let Some(secs) = self.retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
 }
 
 async fn not_found() -> Problem {
-    Problem::new(StatusCode::NOT_FOUND, "Not found", "There is nothing at this address.")
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is nothing at this address.",
+    )
 }
 
 /// The current time, RFC 3339 UTC with microseconds (sorts as text).
@@ -159,7 +195,8 @@ fn timestamp(t: time::OffsetDateTime) -> String {
     let format = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
     );
-    t.format(&format).unwrap_or_else(|_| "1970-01-01T00:00:00.000000Z".to_string())
+    t.format(&format)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00.000000Z".to_string())
 }
 
 /// Per-client-IP limiter for POST requests.
@@ -171,7 +208,9 @@ impl RateLimiter {
     /// `per_minute` requests per IP per minute, in bursts up to the same number.
     pub fn new(per_minute: u32) -> RateLimiter {
         let n = NonZeroU32::new(per_minute.max(1)).expect("at least one");
-        RateLimiter { limiter: DefaultKeyedRateLimiter::keyed(Quota::per_minute(n)) }
+        RateLimiter {
+            limiter: DefaultKeyedRateLimiter::keyed(Quota::per_minute(n)),
+        }
     }
 }
 
@@ -184,8 +223,14 @@ async fn rate_limit_posts(State(state): State<AppState>, request: Request, next:
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
         if let Err(not_until) = state.limiter.limiter.check_key(&ip) {
             crate::metrics::inc(&state.metrics.rate_limited);
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
-            let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests", "Too many submissions from your address; try again shortly.");
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ));
+            let mut p = Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many requests",
+                "Too many submissions from your address; try again shortly.",
+            );
             p.retry_after = Some(wait.as_secs().max(1));
             return p.into_response();
         }

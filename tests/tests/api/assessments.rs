@@ -1,0 +1,274 @@
+//! Storing assessments: recomputation, leads, idempotency, persistence and reports.
+
+use crate::helpers::{Engine, TestApp, full_input, quick_input, with_lead};
+use crate::on_both_engines;
+use serde_json::json;
+
+on_both_engines!(
+    stored_assessments_are_recomputed_and_readable,
+    leads_need_consent_and_a_valid_email,
+    idempotency_keys_make_retries_safe,
+    assessments_survive_a_restart,
+    reports_escape_everything_and_export_the_soa,
+);
+
+async fn stored_assessments_are_recomputed_and_readable(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let input = quick_input();
+    let r = app.post_json("/api/v1/assessments", &input).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let body = r.json();
+    let id = body["id"].as_str().unwrap();
+    assert_eq!(
+        uuid::Uuid::parse_str(id).unwrap().get_version_num(),
+        4,
+        "IDs carry 122 random bits"
+    );
+    assert_eq!(r.header("location"), format!("/api/v1/assessments/{id}"));
+    let expected: serde_json::Value =
+        serde_json::from_str(&aims_engine::evaluate_json(&input.to_string()).unwrap()).unwrap();
+    assert_eq!(body["result"], expected["result"]);
+    assert_eq!(body["estimate"], expected["estimate"]);
+    let phases: Vec<u64> = body["roadmap"]["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["number"].as_u64().unwrap())
+        .collect();
+    assert_eq!(phases, [1, 2, 3, 4, 5, 6]);
+
+    let read = app.get(&format!("/api/v1/assessments/{id}")).await;
+    assert_eq!(read.status, 200);
+    let read = read.json();
+    assert_eq!(read["result"], body["result"]);
+    assert_eq!(read["input"]["answers"], input["answers"]);
+    assert!(read.get("lead").is_none() && read["input"].get("lead").is_none());
+    app.get(&format!("/api/v1/assessments/{}", uuid::Uuid::new_v4()))
+        .await
+        .problem(404);
+    assert_eq!(app.stored_assessments().await, 1);
+    app.stop().await;
+}
+
+async fn leads_need_consent_and_a_valid_email(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let mut no_consent = with_lead(quick_input(), "Acme", "ada@example.com");
+    no_consent["lead"]["consent"] = json!(false);
+    let body = app
+        .post_json("/api/v1/assessments", &no_consent)
+        .await
+        .problem(422);
+    assert_eq!(body["errors"][0]["pointer"], "/lead/consent");
+
+    let bad_email = with_lead(quick_input(), "Acme", "ada-at-example");
+    let body = app
+        .post_json("/api/v1/assessments", &bad_email)
+        .await
+        .problem(422);
+    assert_eq!(body["errors"][0]["pointer"], "/lead/email");
+
+    let mut missing = with_lead(quick_input(), "Acme", "ada@example.com");
+    missing["lead"].as_object_mut().unwrap().remove("consent");
+    let body = app
+        .post_json("/api/v1/assessments", &missing)
+        .await
+        .problem(400);
+    assert_eq!(body["errors"][0]["pointer"], "/lead");
+
+    let mut extra = with_lead(quick_input(), "Acme", "ada@example.com");
+    extra["lead"]["score"] = json!(100);
+    app.post_json("/api/v1/assessments", &extra)
+        .await
+        .problem(400);
+    assert_eq!(app.stored_assessments().await, 0, "nothing half-stored");
+
+    let ok = app
+        .post_json(
+            "/api/v1/assessments",
+            &with_lead(quick_input(), "Acme", "ada@example.com"),
+        )
+        .await;
+    assert_eq!(ok.status, 201, "{}", ok.text);
+    assert_eq!(app.stored_assessments().await, 1);
+    app.stop().await;
+}
+
+async fn idempotency_keys_make_retries_safe(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let body = with_lead(quick_input(), "Acme", "ada@example.com").to_string();
+    let first = app
+        .post_raw(
+            "/api/v1/assessments",
+            &body,
+            "application/json",
+            Some("retry-123"),
+        )
+        .await;
+    assert_eq!(first.status, 201);
+    let again = app
+        .post_raw(
+            "/api/v1/assessments",
+            &body,
+            "application/json",
+            Some("retry-123"),
+        )
+        .await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.header("idempotent-replayed"), "true");
+    assert_eq!(again.json()["id"], first.json()["id"]);
+    assert_eq!(again.header("location"), first.header("location"));
+    assert_eq!(app.stored_assessments().await, 1);
+    let leads = app.admin_get("/api/v1/leads").await.json();
+    assert_eq!(leads["total"], 1, "the retry stored no second lead");
+
+    let other = quick_input().to_string();
+    app.post_raw(
+        "/api/v1/assessments",
+        &other,
+        "application/json",
+        Some("retry-123"),
+    )
+    .await
+    .problem(422);
+    app.post_raw(
+        "/api/v1/assessments",
+        &other,
+        "application/json",
+        Some("bad key with spaces"),
+    )
+    .await
+    .problem(400);
+    assert_eq!(app.stored_assessments().await, 1);
+
+    // Concurrent retries with one key still store one assessment.
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let client = app.client.clone();
+            let url = app.url("/api/v1/assessments");
+            let body = other.clone();
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .header("content-type", "application/json")
+                    .header("idempotency-key", "burst-1")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json::<serde_json::Value>()
+                    .await
+                    .unwrap()["id"]
+                    .clone()
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.push(t.await.unwrap());
+    }
+    assert!(
+        ids.iter().all(|id| id == &ids[0] && id.is_string()),
+        "{ids:?}"
+    );
+    assert_eq!(app.stored_assessments().await, 2);
+    app.stop().await;
+}
+
+async fn assessments_survive_a_restart(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let url = app.database_url.clone();
+    let r = app
+        .post_json("/api/v1/assessments", &full_input())
+        .await
+        .json();
+    let id = r["id"].as_str().unwrap().to_string();
+    app.stop().await;
+
+    let again = TestApp::with_config(crate::helpers::config(&url)).await;
+    let read = again.get(&format!("/api/v1/assessments/{id}")).await;
+    assert_eq!(read.status, 200);
+    assert_eq!(read.json()["result"], r["result"]);
+    again.stop().await;
+}
+
+async fn reports_escape_everything_and_export_the_soa(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let hostile = "<script>alert(1)</script>";
+    let mut input = with_lead(full_input(), hostile, "ada@example.com");
+    // A justification that a spreadsheet would run as a formula.
+    input["answers"][47]["justification"] = json!("=HYPERLINK(\"http://evil.example\",\"click\")");
+    assert_eq!(input["answers"][47]["level"], "not_applicable");
+    let r = app.post_json("/api/v1/assessments", &input).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.json()["id"].as_str().unwrap().to_string();
+
+    let html = app.get(&format!("/api/v1/assessments/{id}/report")).await;
+    assert_eq!(html.status, 200);
+    assert!(html.header("content-type").starts_with("text/html"));
+    assert!(
+        html.header("content-security-policy")
+            .contains("default-src 'none'")
+    );
+    assert!(
+        !html.text.contains(hostile),
+        "the organisation name is text, not markup"
+    );
+    assert!(html.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    for phase in [
+        "Planning &amp; Scoping",
+        "Certification &amp; Continuous Improvement",
+    ] {
+        assert!(html.text.contains(phase), "{phase}");
+    }
+
+    let md = app
+        .get(&format!("/api/v1/assessments/{id}/report?format=md"))
+        .await;
+    assert!(md.header("content-type").starts_with("text/markdown"));
+    assert!(md.text.contains("Gap Analysis Report"));
+    assert!(!md.text.contains(hostile));
+    app.get(&format!("/api/v1/assessments/{id}/report?format=pdf"))
+        .await
+        .problem(400);
+
+    let soa = app.get(&format!("/api/v1/assessments/{id}/soa.csv")).await;
+    assert!(soa.header("content-type").starts_with("text/csv"));
+    assert!(soa.header("content-disposition").starts_with("attachment"));
+    let rows = parse_csv(&soa.text);
+    assert_eq!(rows.len(), 1 + 38, "header and one row per Annex A control");
+    let excluded: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r.get(3).map(String::as_str) == Some("no"))
+        .collect();
+    assert_eq!(
+        excluded.len(),
+        8,
+        "the startup's not-applicable development controls"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.iter().any(|c| c.starts_with("'=HYPERLINK("))),
+        "formula neutralised"
+    );
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r.iter().any(|c| c.starts_with("=HYPERLINK(")))
+    );
+
+    let controls = app
+        .get(&format!("/api/v1/assessments/{id}/controls.csv"))
+        .await;
+    assert_eq!(parse_csv(&controls.text).len(), 1 + 62);
+    app.stop().await;
+}
+
+/// Every record of a CSV text, the header included.
+pub(crate) fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("valid CSV").iter().map(str::to_string).collect())
+        .collect()
+}

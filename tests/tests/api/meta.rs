@@ -1,0 +1,194 @@
+//! Health, readiness, metrics, the bank, stateless evaluation, headers and limits.
+
+use crate::helpers::{Engine, TestApp, quick_input};
+use crate::on_both_engines;
+use serde_json::json;
+
+on_both_engines!(
+    health_readiness_metrics_and_bank,
+    evaluate_recomputes_and_stores_nothing,
+    bad_bodies_get_problems
+);
+
+async fn health_readiness_metrics_and_bank(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    assert_eq!(app.get("/healthz").await.status, 200);
+    assert_eq!(app.get("/readyz").await.text, "ready");
+    let metrics = app.get("/metrics").await;
+    assert!(metrics.header("content-type").starts_with("text/plain"));
+    assert!(
+        metrics.text.contains("# TYPE aims_assessments gauge")
+            && metrics.text.contains("aims_assessments 0")
+    );
+    let bank = app.get("/api/v1/bank").await.json();
+    assert_eq!(bank["version"], "1.0.0");
+    let questions = bank["questions"].as_array().unwrap();
+    assert_eq!(questions.len(), 81);
+    assert!(questions.iter().all(|q| q["id"].is_string()
+        && q["refs"].is_array()
+        && q["quick"].is_boolean()
+        && q["text"].is_string()
+        && q["help"].is_string()));
+    assert!(
+        questions
+            .iter()
+            .any(|q| q["applicability"]["not_applicable_for_roles"][0] == "uses")
+    );
+    let demo = app.get("/").await;
+    assert!(demo.text.contains("AIMS Readiness"));
+    assert!(
+        demo.header("content-security-policy")
+            .contains("default-src 'self'")
+    );
+    assert_eq!(demo.header("x-content-type-options"), "nosniff");
+    app.stop().await;
+}
+
+async fn evaluate_recomputes_and_stores_nothing(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let input = quick_input();
+    let r = app.post_json("/api/v1/evaluate", &input).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let expected: serde_json::Value =
+        serde_json::from_str(&aims_engine::evaluate_json(&input.to_string()).unwrap()).unwrap();
+    assert_eq!(r.json(), expected);
+    assert_eq!(app.stored_assessments().await, 0);
+
+    // A score sent by the browser is refused, not trusted.
+    let mut forged = quick_input();
+    forged["result"] = json!({ "overall": 100, "band": "audit_ready" });
+    let body = app
+        .post_json("/api/v1/evaluate", &forged)
+        .await
+        .problem(400);
+    assert_eq!(body["errors"][0]["pointer"], "/result");
+    app.stop().await;
+}
+
+async fn bad_bodies_get_problems(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    for path in ["/api/v1/evaluate", "/api/v1/assessments"] {
+        let mut input = quick_input();
+        input["answers"][4]["level"] = json!(9);
+        let body = app.post_json(path, &input).await.problem(422);
+        assert_eq!(body["errors"][0]["pointer"], "/answers/4/level");
+        let question = input["answers"][4]["question"].as_str().unwrap();
+        assert!(body["detail"].as_str().unwrap().contains(question));
+
+        app.post_raw(path, "{\"mode\":", "application/json", None)
+            .await
+            .problem(400);
+        app.post_raw(path, "[1, 2]", "application/json", None)
+            .await
+            .problem(400);
+        app.post_raw(path, &quick_input().to_string(), "text/plain", None)
+            .await
+            .problem(415);
+        let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(70 * 1024));
+        app.post_raw(path, &huge, "application/json", None)
+            .await
+            .problem(413);
+        let mut wrong = quick_input();
+        wrong["profile"]["size"] = json!("huge");
+        let body = app.post_json(path, &wrong).await.problem(400);
+        assert_eq!(body["errors"][0]["pointer"], "/profile/size");
+    }
+    app.get("/nowhere").await.problem(404);
+    app.get("/api/v1/assessments/not-an-id").await.problem(404);
+    assert_eq!(
+        app.stored_assessments().await,
+        0,
+        "nothing is stored on any error"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn posts_beyond_the_rate_limit_get_429_with_retry_after() {
+    let url = crate::helpers::fresh_database(Engine::Sqlite).await;
+    let mut config = crate::helpers::config(&url);
+    config.rate_limit_per_minute = 3;
+    let app = TestApp::with_config(config).await;
+    for _ in 0..3 {
+        assert_eq!(
+            app.post_json("/api/v1/evaluate", &quick_input())
+                .await
+                .status,
+            200
+        );
+    }
+    let r = app.post_json("/api/v1/evaluate", &quick_input()).await;
+    r.problem(429);
+    assert!(r.header("retry-after").parse::<u64>().unwrap() >= 1);
+    assert_eq!(
+        app.get("/healthz").await.status,
+        200,
+        "reads are not limited"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn cors_allows_configured_origins_only() {
+    let app = TestApp::spawn(Engine::Sqlite).await;
+    let allowed = app
+        .client
+        .get(app.url("/api/v1/bank"))
+        .header("origin", "https://consultancy.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://consultancy.example"
+    );
+    let other = app
+        .client
+        .get(app.url("/api/v1/bank"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/assessments"))
+        .header("origin", "https://consultancy.example")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "content-type,idempotency-key",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success());
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "https://consultancy.example"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_broken_bank_file_stops_the_start_with_a_clear_message() {
+    let dir = std::env::temp_dir().join(format!("aims-bank-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bank.json");
+    std::fs::write(
+        &path,
+        aims_engine::DEFAULT_BANK_JSON.replacen("\"q-4-1\"", "\"q-4-2\"", 1),
+    )
+    .unwrap();
+    let url = crate::helpers::fresh_database(Engine::Sqlite).await;
+    let mut config = crate::helpers::config(&url);
+    config.bank = Some(path);
+    let error = match aims_backend::Application::build(config).await {
+        Ok(_) => panic!("an invalid bank was accepted"),
+        Err(e) => e,
+    };
+    assert!(
+        error.contains("invalid") && error.contains("q-4-2"),
+        "{error}"
+    );
+}
