@@ -154,7 +154,7 @@ pub struct StoredAssessment {
 }
 
 /// A lead as the admin sees it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct LeadRow {
     /// Lead ID.
     pub id: String,

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 pub const DEFAULT_BANK_JSON: &str = include_str!("../data/bank.json");
 
 /// Who owns a piece of work in the roadmap.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Owner {
@@ -26,6 +27,7 @@ pub enum Owner {
 }
 
 /// Kind of requirement group.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupKind {
@@ -36,6 +38,7 @@ pub enum GroupKind {
 }
 
 /// A clause or an Annex A objective.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
@@ -48,6 +51,7 @@ pub struct Group {
 }
 
 /// One requirement of the standard: a clause subclause or an Annex A control.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Requirement {
@@ -60,6 +64,7 @@ pub struct Requirement {
 }
 
 /// When a question is proposed as not applicable, and the justification offered.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Applicability {
@@ -71,6 +76,7 @@ pub struct Applicability {
 
 /// A question. Full-mode questions carry the estimator data for the work they stand for;
 /// quick questions stand for a named group of requirements.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
@@ -117,6 +123,7 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// How much an existing framework shortens the work on some requirements.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Credit {
@@ -129,6 +136,7 @@ pub struct Credit {
 }
 
 /// Advice for one roadmap phase when a framework is in place.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PhaseAdvice {
@@ -139,6 +147,7 @@ pub struct PhaseAdvice {
 }
 
 /// A framework the organisation may already run, with its credits and reuse advice.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrameworkData {
@@ -153,6 +162,7 @@ pub struct FrameworkData {
 }
 
 /// A sector and how much more evidence and review it tends to need.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sector {
@@ -165,6 +175,7 @@ pub struct Sector {
 }
 
 /// A low / likely / high triple of numbers.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spread {
@@ -177,6 +188,7 @@ pub struct Spread {
 }
 
 /// One of the six roadmap phases.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PhaseModel {
@@ -201,6 +213,7 @@ pub struct PhaseModel {
 }
 
 /// Effort factors by organisation size.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SizeFactors {
@@ -231,6 +244,7 @@ impl SizeFactors {
 }
 
 /// Score thresholds of the bands.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Bands {
@@ -243,6 +257,7 @@ pub struct Bands {
 }
 
 /// How uncertain the effort is, as multipliers on the likely figure.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Uncertainty {
@@ -261,6 +276,7 @@ pub struct Uncertainty {
 }
 
 /// Advice when many AI systems are in scope.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PilotFirst {
@@ -273,12 +289,15 @@ pub struct PilotFirst {
 }
 
 /// Every assumption of the estimator. See `docs/METHOD.md` for why each value is what it is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Model {
     /// Readiness points (0–100) per maturity level 0–4; level 3 must give 100.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<f64>))]
     pub level_points: [f64; 5],
     /// Severity of a gap at levels 0–4 (`null`: no gap).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<crate::Severity>>))]
     pub severity_by_level: [Option<crate::Severity>; 5],
     /// Band thresholds.
     pub bands: Bands,
@@ -307,6 +326,7 @@ pub struct Model {
 }
 
 /// The bank file's content: questions, requirements, frameworks, sectors and the model.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BankData {

@@ -9,6 +9,7 @@ use crate::{Bank, Date};
 use serde::{Deserialize, Serialize};
 
 /// How severe a gap is for certification.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -21,6 +22,7 @@ pub enum Severity {
 }
 
 /// Readiness band of the overall score.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
@@ -35,6 +37,7 @@ pub enum Band {
 }
 
 /// What a roadmap task asks for.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -53,6 +56,7 @@ pub enum Action {
 }
 
 /// The whole answer for one assessment: readiness, estimate and roadmap.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
     /// Scores and gaps.
@@ -64,6 +68,7 @@ pub struct Evaluation {
 }
 
 /// Scores and gaps.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Readiness {
     /// The mode answered.
@@ -101,6 +106,7 @@ pub struct Readiness {
 }
 
 /// Readiness of a clause or Annex A objective.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupScore {
     /// `"6"` or `"A.6"`.
@@ -114,6 +120,7 @@ pub struct GroupScore {
 }
 
 /// Readiness of one requirement.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequirementScore {
     /// `"6.1.2"`.
@@ -134,6 +141,7 @@ pub struct RequirementScore {
 }
 
 /// How a gap's effort was derived (multipliers applied to the bank's weight).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GapBasis {
     /// Person-days from nothing to implemented for the reference organisation.
@@ -153,6 +161,7 @@ pub struct GapBasis {
 }
 
 /// A requirement that is not yet where certification needs it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Gap {
     /// The first requirement the question covers.
@@ -185,6 +194,7 @@ pub struct Gap {
 }
 
 /// Whole-number low / likely / high.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Range {
     /// Optimistic.
@@ -196,6 +206,7 @@ pub struct Range {
 }
 
 /// Effort and duration of one phase.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhaseEstimate {
     /// 1–6.
@@ -209,6 +220,7 @@ pub struct PhaseEstimate {
 }
 
 /// One step of the derivation of a figure.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     /// Which figure it explains (`"effort_days"`, `"weeks_to_ready"`, `"phase_4.weeks"`).
@@ -218,6 +230,7 @@ pub struct Explanation {
 }
 
 /// Effort and calendar estimate.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     /// Person-days to certification readiness (all six phases).
@@ -233,6 +246,7 @@ pub struct Estimate {
 }
 
 /// Advice for a phase.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Advice {
     /// Where it comes from (`"ISO/IEC 27001"`, `"Scope"`).
@@ -242,6 +256,7 @@ pub struct Advice {
 }
 
 /// A roadmap task.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     /// What to do.
@@ -267,6 +282,7 @@ pub struct Task {
 }
 
 /// One roadmap phase.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoadmapPhase {
     /// 1–6.
@@ -294,6 +310,7 @@ pub struct RoadmapPhase {
 }
 
 /// The six-phase roadmap.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Roadmap {
     /// Programme start.

@@ -65,6 +65,8 @@ mod estimate;
 mod evaluate;
 mod input;
 pub mod num;
+#[cfg(feature = "openapi")]
+mod openapi;
 mod roadmap;
 mod text;
 mod validate;

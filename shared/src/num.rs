@@ -67,6 +67,7 @@ pub fn whole_up(x: f64) -> u32 {
 }
 
 /// A low / likely / high figure with one decimal.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
     /// Optimistic.

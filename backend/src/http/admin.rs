@@ -128,6 +128,20 @@ fn query_problem(e: axum::extract::rejection::QueryRejection) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, "Invalid filter", e.body_text())
 }
 
+/// Leads, newest first, paginated; filter by band and date. Admin token required.
+#[utoipa::path(get, path = "/api/v1/leads", tag = "admin", security(("admin_token" = [])),
+    params(("page" = Option<i64>, Query, description = "From 1"),
+        ("per_page" = Option<i64>, Query, description = "1-500, default 50"),
+        ("band" = Option<String>, Query, description = "early, developing, advanced or audit_ready"),
+        ("from" = Option<String>, Query, description = "Created at or after (YYYY-MM-DD or RFC 3339)"),
+        ("to" = Option<String>, Query, description = "Created up to (a bare date includes that day)")),
+    responses(
+        (status = 200, description = "A page of leads", body = super::openapi::LeadsPageDoc),
+        (status = 400, description = "Invalid filter", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong token", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "Admin API off (no token configured)", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    ))]
 async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -187,6 +201,18 @@ fn leads_csv(rows: &[LeadRow]) -> Result<String, Problem> {
     String::from_utf8(bytes).map_err(Problem::internal)
 }
 
+/// All leads (with the same filters) as CSV, safe to open in a spreadsheet. Admin token required.
+#[utoipa::path(get, path = "/api/v1/leads.csv", tag = "admin", security(("admin_token" = [])),
+    params(("band" = Option<String>, Query, description = "early, developing, advanced or audit_ready"),
+        ("from" = Option<String>, Query, description = "Created at or after"),
+        ("to" = Option<String>, Query, description = "Created up to")),
+    responses(
+        (status = 200, description = "CSV", body = String, content_type = "text/csv"),
+        (status = 400, description = "Invalid filter", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong token", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "Admin API off (no token configured)", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    ))]
 async fn export(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -219,6 +245,15 @@ async fn export(
     Ok(r)
 }
 
+/// Erases a lead's personal data; the anonymous assessment stays. Admin token required.
+#[utoipa::path(delete, path = "/api/v1/leads/{id}", tag = "admin", security(("admin_token" = [])),
+    params(("id" = String, Path, description = "Lead ID")),
+    responses(
+        (status = 204, description = "Erased"),
+        (status = 401, description = "Missing or wrong token", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such lead, or admin API off", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    ))]
 async fn erase(
     State(state): State<AppState>,
     headers: HeaderMap,

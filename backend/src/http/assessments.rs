@@ -169,6 +169,21 @@ fn body(id: &str, created_at: &str, evaluation: Value, input: Option<Value>) -> 
     out
 }
 
+/// Evaluates and stores an assessment, with optional contact details (a lead). The
+/// `Idempotency-Key` header makes a retry return the same assessment.
+#[utoipa::path(post, path = "/api/v1/assessments", tag = "assessments",
+    request_body(content = super::openapi::CreateAssessmentDoc, content_type = "application/json"),
+    params(("Idempotency-Key" = Option<String>, Header, description = "1-200 visible ASCII characters; a retry with the same key and body returns the stored assessment")),
+    responses(
+        (status = 201, description = "Stored", body = super::openapi::AssessmentDoc,
+            headers(("Location" = String, description = "The assessment's URL"))),
+        (status = 400, description = "Malformed JSON, wrong shape or bad Idempotency-Key", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 64 KiB", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 415, description = "Not application/json", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid answers or lead, or a reused Idempotency-Key", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limit", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable; nothing stored", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    ))]
 async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -301,6 +316,14 @@ async fn load(state: &AppState, id: &str) -> Result<crate::db::StoredAssessment,
     state.db.assessment(id).await?.ok_or_else(not_found)
 }
 
+/// A stored assessment: its input (without contact details) and its evaluation.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}", tag = "assessments",
+    params(("id" = String, Path, description = "Assessment ID")),
+    responses(
+        (status = 200, description = "The assessment", body = super::openapi::AssessmentDoc),
+        (status = 404, description = "No such assessment", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    ))]
 async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
     let stored = load(&state, &id).await?;
     let evaluation: Value =
@@ -342,6 +365,18 @@ where
     Ok(render(&ctx))
 }
 
+/// The Gap Analysis Report: print-ready HTML (print to PDF), or Markdown with `format=md`.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/report", tag = "reports",
+    params(("id" = String, Path, description = "Assessment ID"),
+        ("format" = Option<String>, Query, description = "`html` (default) or `md`")),
+    responses(
+        (status = 200, description = "The report", content(
+            (String = "text/html"),
+            (String = "text/markdown"))),
+        (status = 400, description = "Unknown format", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such assessment", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    ))]
 async fn report_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -380,11 +415,27 @@ fn csv_response(name: &str, id: &str, text: String) -> Response {
     r
 }
 
+/// The Statement of Applicability: one row per Annex A control.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/soa.csv", tag = "reports",
+    params(("id" = String, Path, description = "Assessment ID")),
+    responses(
+        (status = 200, description = "CSV", body = String, content_type = "text/csv"),
+        (status = 404, description = "No such assessment", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    ))]
 async fn soa(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
     let text = with_report(&state, &id, report::soa_csv).await?;
     Ok(csv_response("statement-of-applicability", &id, text))
 }
 
+/// The AI Control Register: one row per full-assessment question, with owner, status and task.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/controls.csv", tag = "reports",
+    params(("id" = String, Path, description = "Assessment ID")),
+    responses(
+        (status = 200, description = "CSV", body = String, content_type = "text/csv"),
+        (status = 404, description = "No such assessment", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    ))]
 async fn controls(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -15,7 +15,8 @@ use tower_http::services::ServeDir;
 pub fn router(widget_dir: &std::path::Path) -> Router<AppState> {
     Router::new()
         .route("/", get(demo))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(healthz))
+        .route("/api/openapi.json", get(openapi))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/api/v1/bank", get(bank))
@@ -65,6 +66,25 @@ async fn demo() -> Response {
     r
 }
 
+/// Liveness: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "Alive", body = String, content_type = "text/plain")))]
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        super::openapi::document(),
+    )
+        .into_response()
+}
+
+/// Readiness: the database is reachable.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+    (status = 200, description = "Ready", body = String, content_type = "text/plain"),
+    (status = 503, description = "Database unreachable", body = super::openapi::ProblemDoc, content_type = "application/problem+json")))]
 async fn readyz(State(state): State<AppState>) -> Result<&'static str, Problem> {
     state.db.ping().await.map_err(|e| {
         tracing::warn!(error = %e, "database not reachable");
@@ -77,6 +97,10 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, Problem> 
     Ok("ready")
 }
 
+/// Counters and gauges in the Prometheus text format.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses(
+    (status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain"),
+    (status = 503, description = "Database unreachable", body = super::openapi::ProblemDoc, content_type = "application/problem+json")))]
 async fn metrics(State(state): State<AppState>) -> Result<Response, Problem> {
     let stored = state.db.count_assessments().await?;
     let pending = state.db.pending_outbox().await?;
@@ -90,6 +114,10 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, Problem> {
         .into_response())
 }
 
+/// The active question bank: requirements, questions (quick and full), frameworks, sectors
+/// and every assumption of the estimator.
+#[utoipa::path(get, path = "/api/v1/bank", tag = "assessments",
+    responses((status = 200, description = "The question bank", body = aims_engine::BankData)))]
 async fn bank(State(state): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
@@ -141,6 +169,17 @@ pub(super) fn json_body<'a>(
     })
 }
 
+/// Evaluates an assessment without storing anything: readiness, gaps, estimate, roadmap.
+#[utoipa::path(post, path = "/api/v1/evaluate", tag = "assessments",
+    request_body(content = aims_engine::AssessmentInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The evaluation", body = aims_engine::Evaluation),
+        (status = 400, description = "Malformed JSON or wrong shape", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 64 KiB", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 415, description = "Not application/json", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Answers that do not fit the bank", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limit", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    ))]
 async fn evaluate(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -3,6 +3,7 @@
 mod admin;
 mod assessments;
 mod meta;
+mod openapi;
 
 use crate::AppState;
 use axum::Router;

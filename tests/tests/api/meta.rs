@@ -192,3 +192,71 @@ async fn a_broken_bank_file_stops_the_start_with_a_clear_message() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route_and_resolves_every_reference() {
+    let app = TestApp::spawn(Engine::Sqlite).await;
+    let r = app.get("/api/openapi.json").await;
+    assert_eq!(r.status, 200);
+    let doc = r.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/healthz", "get"),
+        ("/readyz", "get"),
+        ("/metrics", "get"),
+        ("/api/v1/bank", "get"),
+        ("/api/v1/evaluate", "post"),
+        ("/api/v1/assessments", "post"),
+        ("/api/v1/assessments/{id}", "get"),
+        ("/api/v1/assessments/{id}/report", "get"),
+        ("/api/v1/assessments/{id}/soa.csv", "get"),
+        ("/api/v1/assessments/{id}/controls.csv", "get"),
+        ("/api/v1/leads", "get"),
+        ("/api/v1/leads.csv", "get"),
+        ("/api/v1/leads/{id}", "delete"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} undocumented"
+        );
+    }
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for name in [
+        "AssessmentInput",
+        "Evaluation",
+        "Readiness",
+        "Gap",
+        "Roadmap",
+        "BankData",
+        "ProblemDoc",
+        "Status",
+    ] {
+        assert!(schemas.contains_key(name), "schema {name} missing");
+    }
+    let mut refs = Vec::new();
+    collect_refs(&doc, &mut refs);
+    for r in refs {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("unexpected $ref {r}"));
+        assert!(schemas.contains_key(name), "dangling $ref {r}");
+    }
+    app.stop().await;
+}
+
+fn collect_refs(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                if k == "$ref" {
+                    out.push(x.as_str().unwrap().to_string());
+                } else {
+                    collect_refs(x, out);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_refs(x, out)),
+        _ => {}
+    }
+}
