@@ -13,8 +13,8 @@ use std::time::Duration;
 /// A connection pool to one of the supported engines.
 #[derive(Clone, Debug)]
 pub enum Database {
-    /// An embedded SQLite file (the default).
-    Sqlite(SqlitePool),
+    /// An embedded SQLite file (the default), with its one-writer-at-a-time gate.
+    Sqlite(SqlitePool, std::sync::Arc<tokio::sync::Mutex<()>>),
     /// A PostgreSQL server (several API instances may share it).
     Postgres(PgPool),
 }
@@ -84,7 +84,7 @@ impl Style {
 macro_rules! with_pool {
     ($db:expr, |$pool:ident, $style:ident| $body:expr) => {
         match $db {
-            Database::Sqlite($pool) => {
+            Database::Sqlite($pool, _) => {
                 let $style = Style::Sqlite;
                 $body
             }
@@ -114,8 +114,6 @@ pub struct NewAssessment {
     pub blockers: i64,
     /// The assessment input, without contact details.
     pub input_json: String,
-    /// The engine's evaluation.
-    pub evaluation_json: String,
     /// Client-chosen key that makes retries safe.
     pub idempotency_key: Option<String>,
     /// SHA-256 of the request body, to tell a retry from a different request.
@@ -145,10 +143,10 @@ pub struct StoredAssessment {
     pub id: String,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// The bank version it was evaluated with.
+    pub bank_version: String,
     /// The input, as JSON text.
     pub input_json: String,
-    /// The evaluation, as JSON text.
-    pub evaluation_json: String,
     /// The company of its lead, if one was left and not erased (for the report's title).
     pub company: Option<String>,
 }
@@ -242,14 +240,22 @@ impl Database {
                 .run(&pool)
                 .await
                 .map_err(DbError::Migrate)?;
-            Ok(Database::Sqlite(pool))
+            Ok(Database::Sqlite(pool, Default::default()))
+        }
+    }
+
+    /// SQLite has one writer: writes queue here instead of spinning on SQLITE_BUSY.
+    async fn write_gate(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self {
+            Database::Sqlite(_, gate) => Some(gate.lock().await),
+            Database::Postgres(_) => None,
         }
     }
 
     /// Which engine, for logs and metrics.
     pub fn engine(&self) -> &'static str {
         match self {
-            Database::Sqlite(_) => "sqlite",
+            Database::Sqlite(..) => "sqlite",
             Database::Postgres(_) => "postgres",
         }
     }
@@ -271,12 +277,13 @@ impl Database {
     /// idempotency key already used for the same request, returns the stored one instead
     /// (`false` in the second field); with a different request, `IdempotencyConflict`.
     pub async fn insert_assessment(&self, a: &NewAssessment) -> Result<(String, bool), DbError> {
+        let _gate = self.write_gate().await;
         with_pool!(self, |pool, s| {
             let mut tx = pool.begin().await?;
             let inserted = sqlx::query(&s.sql(
                 "INSERT INTO assessments (id, created_at, mode, bank_version, overall, band, blockers, \
-                 input_json, evaluation_json, idempotency_key, request_hash) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+                 input_json, idempotency_key, request_hash) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
             ))
             .bind(&a.id)
             .bind(&a.created_at)
@@ -286,7 +293,6 @@ impl Database {
             .bind(&a.band)
             .bind(a.blockers)
             .bind(&a.input_json)
-            .bind(&a.evaluation_json)
             .bind(&a.idempotency_key)
             .bind(&a.request_hash)
             .execute(&mut *tx)
@@ -341,7 +347,7 @@ impl Database {
     pub async fn assessment(&self, id: &str) -> Result<Option<StoredAssessment>, DbError> {
         with_pool!(self, |pool, s| {
             let row = sqlx::query(&s.sql(
-                "SELECT a.id, a.created_at, a.input_json, a.evaluation_json, \
+                "SELECT a.id, a.created_at, a.bank_version, a.input_json, \
                  (SELECT l.company FROM leads l WHERE l.assessment_id = a.id AND l.erased_at IS NULL LIMIT 1) AS company \
                  FROM assessments a WHERE a.id = ?",
             ))
@@ -354,7 +360,7 @@ impl Database {
                     id: row.try_get("id")?,
                     created_at: row.try_get("created_at")?,
                     input_json: row.try_get("input_json")?,
-                    evaluation_json: row.try_get("evaluation_json")?,
+                    bank_version: row.try_get("bank_version")?,
                     company: row.try_get("company")?,
                 })),
             }
@@ -429,6 +435,7 @@ impl Database {
     /// Erases a lead's personal data (keeping the anonymous assessment). `false` when
     /// there is no such lead.
     pub async fn erase_lead(&self, id: &str, now: &str) -> Result<bool, DbError> {
+        let _gate = self.write_gate().await;
         with_pool!(self, |pool, s| {
             let mut tx = pool.begin().await?;
             let n = sqlx::query(&s.sql(
@@ -477,6 +484,7 @@ impl Database {
     /// Claims a due delivery until `lease`, so that one instance sends it; `false` when
     /// another instance claimed it first.
     pub async fn claim_outbox(&self, id: &str, due: &str, lease: &str) -> Result<bool, DbError> {
+        let _gate = self.write_gate().await;
         with_pool!(self, |pool, s| {
             let n = sqlx::query(&s.sql(
                 "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND next_attempt_at = ? AND delivered_at IS NULL",
@@ -498,6 +506,7 @@ impl Database {
         now: &str,
         outcome: Result<(), (String, String)>,
     ) -> Result<(), DbError> {
+        let _gate = self.write_gate().await;
         with_pool!(self, |pool, s| {
             match &outcome {
                 Ok(()) => {

@@ -100,6 +100,20 @@ pub struct AppState {
     pub limiter: Arc<http::RateLimiter>,
 }
 
+impl AppState {
+    /// The bank of a given version: the active one, or the embedded default (which
+    /// assessments made before a custom bank was configured used).
+    pub fn bank_for(&self, version: &str) -> Option<&Bank> {
+        if self.bank.version() == version {
+            Some(&self.bank)
+        } else if Bank::embedded().version() == version {
+            Some(Bank::embedded())
+        } else {
+            None
+        }
+    }
+}
+
 /// Loads the configured bank: the embedded one, or a file validated now so that a bad
 /// file stops the server at start with a message naming the problem.
 pub fn load_bank(config: &Config) -> Result<Bank, String> {

@@ -1,5 +1,7 @@
--- Assessments: the answers as sent (without contact details) and the result the
--- engine computed from them. Scores are never taken from the client.
+-- Assessments: the answers as sent (without contact details) and the summary of the
+-- result the engine computed from them. Scores are never taken from the client. The full
+-- evaluation is recomputed from input_json with the bank of bank_version when read: the
+-- engine is deterministic, so it is the same, byte for byte.
 CREATE TABLE assessments (
     id              TEXT PRIMARY KEY,
     created_at      TEXT NOT NULL,
@@ -9,7 +11,6 @@ CREATE TABLE assessments (
     band            TEXT NOT NULL,
     blockers        BIGINT NOT NULL,
     input_json      TEXT NOT NULL,
-    evaluation_json TEXT NOT NULL,
     idempotency_key TEXT UNIQUE,
     request_hash    TEXT NOT NULL
 );

@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -145,28 +145,70 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     }
 }
 
-/// The body of a stored assessment: its ID and the engine's evaluation (and the input on reads).
-fn body(id: &str, created_at: &str, evaluation: Value, input: Option<Value>) -> Value {
-    let mut out = json!({
-        "id": id,
-        "created_at": created_at,
-        "links": {
-            "self": format!("/api/v1/assessments/{id}"),
-            "report": format!("/api/v1/assessments/{id}/report"),
-            "report_markdown": format!("/api/v1/assessments/{id}/report?format=md"),
-            "soa": format!("/api/v1/assessments/{id}/soa.csv"),
-            "controls": format!("/api/v1/assessments/{id}/controls.csv"),
+/// Links to a stored assessment's resources.
+#[derive(Serialize)]
+struct Links {
+    #[serde(rename = "self")]
+    this: String,
+    report: String,
+    report_markdown: String,
+    soa: String,
+    controls: String,
+}
+
+/// The body of a stored assessment: its ID, links, the input on reads, and the evaluation.
+#[derive(Serialize)]
+struct Body<'a> {
+    id: &'a str,
+    created_at: &'a str,
+    links: Links,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    input: Option<&'a AssessmentInput>,
+    #[serde(flatten)]
+    evaluation: &'a Evaluation,
+}
+
+fn body<'a>(
+    id: &'a str,
+    created_at: &'a str,
+    evaluation: &'a Evaluation,
+    input: Option<&'a AssessmentInput>,
+) -> Body<'a> {
+    Body {
+        id,
+        created_at,
+        links: Links {
+            this: format!("/api/v1/assessments/{id}"),
+            report: format!("/api/v1/assessments/{id}/report"),
+            report_markdown: format!("/api/v1/assessments/{id}/report?format=md"),
+            soa: format!("/api/v1/assessments/{id}/soa.csv"),
+            controls: format!("/api/v1/assessments/{id}/controls.csv"),
         },
-    });
-    if let Some(input) = input {
-        out["input"] = input;
+        input,
+        evaluation,
     }
-    if let Value::Object(fields) = evaluation {
-        for (k, v) in fields {
-            out[k.as_str()] = v;
-        }
-    }
-    out
+}
+
+/// Recomputes a stored assessment's evaluation with the bank it was made with (the engine
+/// is deterministic, so this is what was computed when it was stored).
+fn recompute(
+    state: &AppState,
+    stored: &crate::db::StoredAssessment,
+) -> Result<(AssessmentInput, Evaluation), Problem> {
+    let bank = state.bank_for(&stored.bank_version).ok_or_else(|| {
+        Problem::new(
+            StatusCode::CONFLICT,
+            "Bank version not available",
+            format!(
+                "This assessment was made with question bank {}, which this server no longer runs (it runs {}).",
+                stored.bank_version,
+                state.bank.version()
+            ),
+        )
+    })?;
+    let input = AssessmentInput::from_json(&stored.input_json).map_err(Problem::internal)?;
+    let evaluation = bank.evaluate_input(&input).map_err(Problem::internal)?;
+    Ok((input, evaluation))
 }
 
 /// Evaluates and stores an assessment, with optional contact details (a lead). The
@@ -220,7 +262,6 @@ async fn create(
 
     let id = uuid::Uuid::new_v4().to_string();
     let created_at = super::now();
-    let evaluation_value = serde_json::to_value(&evaluation).map_err(Problem::internal)?;
     let outbox_payload = match (&lead, &state.config.webhook_url) {
         (Some(l), Some(_)) => Some(
             json!({
@@ -254,7 +295,6 @@ async fn create(
             .to_string(),
         blockers: i64::from(evaluation.result.blockers),
         input_json: serde_json::to_string(&input).map_err(Problem::internal)?,
-        evaluation_json: evaluation_value.to_string(),
         idempotency_key: key,
         request_hash: hex(&Sha256::digest(
             raw.as_ref().map(|b| b.as_ref()).unwrap_or(&[]),
@@ -270,7 +310,7 @@ async fn create(
         }
         (
             StatusCode::CREATED,
-            axum::Json(body(&id, &created_at, evaluation_value, None)),
+            axum::Json(body(&id, &created_at, &evaluation, None)),
         )
             .into_response()
     } else {
@@ -280,11 +320,10 @@ async fn create(
             .assessment(&stored_id)
             .await?
             .ok_or_else(|| Problem::internal("idempotent replay lost its assessment"))?;
-        let evaluation: Value =
-            serde_json::from_str(&stored.evaluation_json).map_err(Problem::internal)?;
+        let (_, evaluation) = recompute(&state, &stored)?;
         let mut r = (
             StatusCode::CREATED,
-            axum::Json(body(&stored.id, &stored.created_at, evaluation, None)),
+            axum::Json(body(&stored.id, &stored.created_at, &evaluation, None)),
         )
             .into_response();
         r.headers_mut()
@@ -326,14 +365,12 @@ async fn load(state: &AppState, id: &str) -> Result<crate::db::StoredAssessment,
     ))]
 async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
     let stored = load(&state, &id).await?;
-    let evaluation: Value =
-        serde_json::from_str(&stored.evaluation_json).map_err(Problem::internal)?;
-    let input: Value = serde_json::from_str(&stored.input_json).map_err(Problem::internal)?;
+    let (input, evaluation) = recompute(&state, &stored)?;
     Ok(axum::Json(body(
         &stored.id,
         &stored.created_at,
-        evaluation,
-        Some(input),
+        &evaluation,
+        Some(&input),
     ))
     .into_response())
 }
@@ -351,14 +388,13 @@ where
     F: FnOnce(&ReportContext) -> String,
 {
     let stored = load(state, id).await?;
-    let input = AssessmentInput::from_json(&stored.input_json).map_err(Problem::internal)?;
-    let evaluation: Evaluation =
-        serde_json::from_str(&stored.evaluation_json).map_err(Problem::internal)?;
+    let (input, evaluation) = recompute(state, &stored)?;
+    let bank = state.bank_for(&stored.bank_version).unwrap_or(&state.bank);
     let ctx = ReportContext {
         id: &stored.id,
         created_at: &stored.created_at,
         organisation: stored.company.as_deref().filter(|c| !c.is_empty()),
-        bank: &state.bank,
+        bank,
         input: &input,
         evaluation: &evaluation,
     };
