@@ -278,42 +278,40 @@ impl Database {
     /// (`false` in the second field); with a different request, `IdempotencyConflict`.
     pub async fn insert_assessment(&self, a: &NewAssessment) -> Result<(String, bool), DbError> {
         let _gate = self.write_gate().await;
-        with_pool!(self, |pool, s| {
-            let mut tx = pool.begin().await?;
-            let inserted = sqlx::query(&s.sql(
+        let fresh = with_pool!(self, |pool, s| {
+            let sql = s.sql(
                 "INSERT INTO assessments (id, created_at, mode, bank_version, overall, band, blockers, \
                  input_json, idempotency_key, request_hash) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
-            ))
-            .bind(&a.id)
-            .bind(&a.created_at)
-            .bind(&a.mode)
-            .bind(&a.bank_version)
-            .bind(a.overall)
-            .bind(&a.band)
-            .bind(a.blockers)
-            .bind(&a.input_json)
-            .bind(&a.idempotency_key)
-            .bind(&a.request_hash)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            );
+            let insert = sqlx::query(&sql)
+                .bind(&a.id)
+                .bind(&a.created_at)
+                .bind(&a.mode)
+                .bind(&a.bank_version)
+                .bind(a.overall)
+                .bind(&a.band)
+                .bind(a.blockers)
+                .bind(&a.input_json)
+                .bind(&a.idempotency_key)
+                .bind(&a.request_hash);
+            let Some(lead) = &a.lead else {
+                // One statement is atomic on its own: no transaction round trips.
+                let inserted = insert.execute(pool).await?.rows_affected();
+                return if inserted == 1 {
+                    Ok((a.id.clone(), true))
+                } else {
+                    self.replay(a).await
+                };
+            };
+            let mut tx = pool.begin().await?;
+            let inserted = insert.execute(&mut *tx).await?.rows_affected();
             if inserted == 0 {
                 tx.rollback().await?;
-                let row = sqlx::query(
-                    &s.sql("SELECT id, request_hash FROM assessments WHERE idempotency_key = ?"),
-                )
-                .bind(&a.idempotency_key)
-                .fetch_one(pool)
-                .await?;
-                let hash: String = row.try_get("request_hash")?;
-                if hash != a.request_hash {
-                    return Err(DbError::IdempotencyConflict);
-                }
-                return Ok((row.try_get("id")?, false));
-            }
-            if let Some(lead) = &a.lead {
-                sqlx::query(&s.sql(
+                false
+            } else {
+                {
+                    sqlx::query(&s.sql(
                     "INSERT INTO leads (id, assessment_id, created_at, name, email, company, consent) \
                      VALUES (?, ?, ?, ?, ?, ?, ?)",
                 ))
@@ -326,8 +324,8 @@ impl Database {
                 .bind(true)
                 .execute(&mut *tx)
                 .await?;
-                if let Some(payload) = &a.outbox_payload {
-                    sqlx::query(&s.sql(
+                    if let Some(payload) = &a.outbox_payload {
+                        sqlx::query(&s.sql(
                         "INSERT INTO outbox (id, lead_id, payload, attempts, next_attempt_at) VALUES (?, ?, ?, 0, ?)",
                     ))
                     .bind(uuid::Uuid::new_v4().to_string())
@@ -336,10 +334,33 @@ impl Database {
                     .bind(&a.created_at)
                     .execute(&mut *tx)
                     .await?;
+                    }
                 }
+                tx.commit().await?;
+                true
             }
-            tx.commit().await?;
+        });
+        if fresh {
             Ok((a.id.clone(), true))
+        } else {
+            self.replay(a).await
+        }
+    }
+
+    /// The assessment stored under `a`'s idempotency key, if it was the same request.
+    async fn replay(&self, a: &NewAssessment) -> Result<(String, bool), DbError> {
+        with_pool!(self, |pool, s| {
+            let row = sqlx::query(
+                &s.sql("SELECT id, request_hash FROM assessments WHERE idempotency_key = ?"),
+            )
+            .bind(&a.idempotency_key)
+            .fetch_one(pool)
+            .await?;
+            let hash: String = row.try_get("request_hash")?;
+            if hash != a.request_hash {
+                return Err(DbError::IdempotencyConflict);
+            }
+            Ok((row.try_get("id")?, false))
         })
     }
 

@@ -260,3 +260,62 @@ fn collect_refs(v: &serde_json::Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[tokio::test]
+async fn the_widget_is_served_precompressed_with_long_caching_for_hashed_names() {
+    let dir = std::env::temp_dir().join(format!("aims-widget-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("aims-readiness.0123abcd.js"),
+        "console.log('plain');",
+    )
+    .unwrap();
+    std::fs::write(dir.join("aims-readiness.0123abcd.js.br"), b"brotli bytes").unwrap();
+    std::fs::write(
+        dir.join("aims-readiness.js"),
+        "import './aims-readiness.0123abcd.js';",
+    )
+    .unwrap();
+    let url = crate::helpers::fresh_database(Engine::Sqlite).await;
+    let mut config = crate::helpers::config(&url);
+    config.widget_dir = dir.clone();
+    let app = TestApp::with_config(config).await;
+
+    let br = app
+        .client
+        .get(app.url("/widget/aims-readiness.0123abcd.js"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(br.status(), 200);
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(
+        br.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(br.bytes().await.unwrap().as_ref(), b"brotli bytes");
+
+    let plain = app.get("/widget/aims-readiness.0123abcd.js").await;
+    assert_eq!(plain.text, "console.log('plain');");
+    let loader = app.get("/widget/aims-readiness.js").await;
+    assert_eq!(loader.status, 200);
+    assert_eq!(
+        loader.header("cache-control"),
+        "no-cache",
+        "the loader's name is stable, so it is revalidated"
+    );
+    assert_eq!(loader.header("x-content-type-options"), "nosniff");
+
+    for path in [
+        "/widget/../Cargo.toml",
+        "/widget/%2e%2e/Cargo.toml",
+        "/widget/..%2fCargo.toml",
+        "/widget/missing.js",
+    ] {
+        let r = app.get(path).await;
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!r.text.contains("[package]"));
+    }
+    app.stop().await;
+}
