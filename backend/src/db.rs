@@ -28,6 +28,8 @@ pub enum DbError {
     Migrate(sqlx::migrate::MigrateError),
     /// The same idempotency key was used with a different request.
     IdempotencyConflict,
+    /// The write queue's task has stopped.
+    WriterGone,
 }
 
 impl std::fmt::Display for DbError {
@@ -38,6 +40,7 @@ impl std::fmt::Display for DbError {
             DbError::IdempotencyConflict => {
                 f.write_str("idempotency key reused with a different request")
             }
+            DbError::WriterGone => f.write_str("the write queue has stopped"),
         }
     }
 }
@@ -59,7 +62,7 @@ enum Style {
 
 impl Style {
     /// Writes SQL once with `?` placeholders; numbers them for PostgreSQL.
-    fn sql(self, text: &'static str) -> Cow<'static, str> {
+    fn sql(self, text: &str) -> Cow<'_, str> {
         match self {
             Style::Sqlite => Cow::Borrowed(text),
             Style::Postgres => {
@@ -134,6 +137,71 @@ pub struct NewLead {
     pub email: String,
     /// Company, may be empty.
     pub company: String,
+}
+
+/// One request waiting for its assessment to be written.
+type Job = (
+    NewAssessment,
+    tokio::sync::oneshot::Sender<Result<(String, bool), DbError>>,
+);
+
+/// The write queue: request handlers hand over their assessments, one task writes them
+/// in batches (group commit) and answers each once its transaction has committed.
+#[derive(Clone)]
+pub struct Writer {
+    queue: tokio::sync::mpsc::Sender<Job>,
+}
+
+/// Most assessments written in one transaction.
+const MAX_BATCH: usize = 64;
+
+impl Writer {
+    /// Starts the writing task for `db`.
+    pub fn start(db: Database) -> Writer {
+        let (queue, mut jobs) = tokio::sync::mpsc::channel::<Job>(4 * MAX_BATCH);
+        tokio::spawn(async move {
+            while let Some(first) = jobs.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < MAX_BATCH {
+                    match jobs.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let (items, replies): (Vec<NewAssessment>, Vec<_>) = batch.into_iter().unzip();
+                match db.insert_batch(&items).await {
+                    Ok(inserted) => {
+                        for ((item, reply), fresh) in items.iter().zip(replies).zip(inserted) {
+                            let answer = if fresh {
+                                Ok((item.id.clone(), true))
+                            } else {
+                                db.replay(item).await
+                            };
+                            let _ = reply.send(answer);
+                        }
+                    }
+                    // A failed batch is retried one by one, so each request gets its own answer.
+                    Err(e) => {
+                        tracing::warn!(error = %e, size = items.len(), "batch insert failed; retrying one by one");
+                        for (item, reply) in items.iter().zip(replies) {
+                            let _ = reply.send(db.insert_assessment(item).await);
+                        }
+                    }
+                }
+            }
+        });
+        Writer { queue }
+    }
+
+    /// Stores an assessment (see [`Database::insert_assessment`] for the answer).
+    pub async fn insert(&self, a: NewAssessment) -> Result<(String, bool), DbError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.queue
+            .send((a, reply))
+            .await
+            .map_err(|_| DbError::WriterGone)?;
+        answer.await.map_err(|_| DbError::WriterGone)?
+    }
 }
 
 /// A stored assessment as read back.
@@ -347,8 +415,94 @@ impl Database {
         }
     }
 
+    /// Stores several assessments in one transaction with one multi-row statement per
+    /// table (group commit). Returns, for each, whether it was inserted (`false`: its
+    /// idempotency key was taken; see [`Database::replay`]).
+    pub async fn insert_batch(&self, items: &[NewAssessment]) -> Result<Vec<bool>, DbError> {
+        let _gate = self.write_gate().await;
+        let rows = |n: usize, cols: usize| {
+            let one = format!("({})", vec!["?"; cols].join(", "));
+            vec![one; n].join(", ")
+        };
+        with_pool!(self, |pool, s| {
+            let mut tx = pool.begin().await?;
+            let text = format!(
+                "INSERT INTO assessments (id, created_at, mode, bank_version, overall, band, blockers, \
+                 input_json, idempotency_key, request_hash) VALUES {} \
+                 ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+                rows(items.len(), 10)
+            );
+            let sql = s.sql(&text);
+            let mut q = sqlx::query(&sql);
+            for a in items {
+                q = q
+                    .bind(&a.id)
+                    .bind(&a.created_at)
+                    .bind(&a.mode)
+                    .bind(&a.bank_version)
+                    .bind(a.overall)
+                    .bind(&a.band)
+                    .bind(a.blockers)
+                    .bind(&a.input_json)
+                    .bind(&a.idempotency_key)
+                    .bind(&a.request_hash);
+            }
+            let mut inserted = std::collections::HashSet::new();
+            for row in q.fetch_all(&mut *tx).await? {
+                inserted.insert(row.try_get::<String, _>("id")?);
+            }
+            let with_lead: Vec<(&NewAssessment, &NewLead)> = items
+                .iter()
+                .filter(|a| inserted.contains(&a.id))
+                .filter_map(|a| a.lead.as_ref().map(|l| (a, l)))
+                .collect();
+            if !with_lead.is_empty() {
+                let text = format!(
+                    "INSERT INTO leads (id, assessment_id, created_at, name, email, company, consent) VALUES {}",
+                    rows(with_lead.len(), 7)
+                );
+                let sql = s.sql(&text);
+                let mut q = sqlx::query(&sql);
+                for (a, lead) in &with_lead {
+                    q = q
+                        .bind(&lead.id)
+                        .bind(&a.id)
+                        .bind(&a.created_at)
+                        .bind(&lead.name)
+                        .bind(&lead.email)
+                        .bind(&lead.company)
+                        .bind(true);
+                }
+                q.execute(&mut *tx).await?;
+                let queued: Vec<(&NewAssessment, &NewLead, &String)> = with_lead
+                    .iter()
+                    .filter_map(|(a, l)| a.outbox_payload.as_ref().map(|p| (*a, *l, p)))
+                    .collect();
+                if !queued.is_empty() {
+                    let text = format!(
+                        "INSERT INTO outbox (id, lead_id, payload, attempts, next_attempt_at) VALUES {}",
+                        rows(queued.len(), 5)
+                    );
+                    let sql = s.sql(&text);
+                    let mut q = sqlx::query(&sql);
+                    for (a, lead, payload) in &queued {
+                        q = q
+                            .bind(uuid::Uuid::new_v4().to_string())
+                            .bind(&lead.id)
+                            .bind(*payload)
+                            .bind(0i64)
+                            .bind(&a.created_at);
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(items.iter().map(|a| inserted.contains(&a.id)).collect())
+        })
+    }
+
     /// The assessment stored under `a`'s idempotency key, if it was the same request.
-    async fn replay(&self, a: &NewAssessment) -> Result<(String, bool), DbError> {
+    pub async fn replay(&self, a: &NewAssessment) -> Result<(String, bool), DbError> {
         with_pool!(self, |pool, s| {
             let row = sqlx::query(
                 &s.sql("SELECT id, request_hash FROM assessments WHERE idempotency_key = ?"),

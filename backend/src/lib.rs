@@ -92,6 +92,8 @@ pub struct AppState {
     pub bank_json: Arc<str>,
     /// Storage.
     pub db: db::Database,
+    /// The write queue for assessments (group commit).
+    pub writer: db::Writer,
     /// Configuration.
     pub config: Arc<Config>,
     /// Counters for `/metrics`.
@@ -153,6 +155,7 @@ impl Application {
         let state = AppState {
             bank: Arc::new(bank),
             bank_json: bank_json.into(),
+            writer: db::Writer::start(db.clone()),
             db,
             limiter: Arc::new(http::RateLimiter::new(config.rate_limit_per_minute)),
             config: Arc::new(config),

@@ -302,7 +302,7 @@ async fn create(
         lead,
         outbox_payload,
     };
-    let (stored_id, fresh) = state.db.insert_assessment(&new).await?;
+    let (stored_id, fresh) = state.writer.insert(new).await?;
     let mut response = if fresh {
         inc(&state.metrics.assessments_stored);
         if has_lead {
