@@ -116,6 +116,12 @@ impl AppState {
     }
 }
 
+/// Makes rustls (used by outgoing HTTPS requests, such as webhooks) use the ring
+/// crypto provider. Harmless to call more than once.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// Loads the configured bank: the embedded one, or a file validated now so that a bad
 /// file stops the server at start with a message naming the problem.
 pub fn load_bank(config: &Config) -> Result<Bank, String> {

@@ -17,12 +17,17 @@ pub fn backoff_secs(attempts: i64) -> i64 {
     (1i64 << exp).min(MAX_BACKOFF_SECS)
 }
 
-/// Delivers due webhooks until the task is aborted.
-pub async fn deliver_forever(db: Database, metrics: Arc<Metrics>, url: String) {
-    let client = match reqwest::Client::builder()
+/// The HTTP(S) client for deliveries: rustls with the ring provider, system roots.
+pub fn client() -> Result<reqwest::Client, reqwest::Error> {
+    crate::install_tls_provider();
+    reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
-    {
+}
+
+/// Delivers due webhooks until the task is aborted.
+pub async fn deliver_forever(db: Database, metrics: Arc<Metrics>, url: String) {
+    let client = match client() {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "webhook client could not be built; deliveries stay queued");
@@ -85,6 +90,19 @@ async fn deliver_due(
 #[cfg(test)]
 mod tests {
     use super::backoff_secs;
+
+    #[tokio::test]
+    async fn https_receivers_are_supported() {
+        let client = super::client().expect("client builds");
+        // Nothing listens on this port: the error must be about connecting, which shows
+        // the https scheme itself is understood (a client without TLS refuses it up front).
+        let err = client
+            .post("https://127.0.0.1:9/hook")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.is_connect(), "{err:?}");
+    }
 
     #[test]
     fn backoff_doubles_up_to_an_hour() {

@@ -272,3 +272,35 @@ pub(crate) fn parse_csv(text: &str) -> Vec<Vec<String>> {
         .map(|r| r.expect("valid CSV").iter().map(str::to_string).collect())
         .collect()
 }
+
+#[tokio::test]
+async fn shutting_down_lets_a_request_in_flight_finish() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut app = TestApp::spawn(Engine::Sqlite).await;
+    let body = quick_input().to_string();
+    let (first, rest) = body.split_at(body.len() / 2);
+    let address = app.base.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/assessments HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(first.as_bytes()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    // SIGTERM arrives while the body is still on its way.
+    app.signal_stop();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    stream.write_all(rest.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(
+        response.starts_with("HTTP/1.1 201"),
+        "{}",
+        &response[..response.len().min(200)]
+    );
+    app.join()
+        .await
+        .expect("the server stopped cleanly after answering");
+}

@@ -83,6 +83,7 @@ impl TestApp {
     }
 
     pub async fn with_config(config: Config) -> TestApp {
+        aims_backend::install_tls_provider();
         let database_url = config.database_url.clone();
         let app = Application::build(config).await.expect("server builds");
         let address = app.address();
@@ -96,6 +97,21 @@ impl TestApp {
             client: reqwest::Client::new(),
             stop: Some(tx),
             task: Some(task),
+        }
+    }
+
+    /// Asks the server to stop without waiting.
+    pub fn signal_stop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+
+    /// Waits for the server task to end (after `signal_stop`).
+    pub async fn join(mut self) -> Result<(), String> {
+        match self.task.take() {
+            Some(task) => task.await.expect("server task"),
+            None => Ok(()),
         }
     }
 
