@@ -310,7 +310,7 @@ async fn create(
         }
         (
             StatusCode::CREATED,
-            axum::Json(body(&id, &created_at, &evaluation, None)),
+            super::BigJson(body(&id, &created_at, &evaluation, None)),
         )
             .into_response()
     } else {
@@ -323,7 +323,7 @@ async fn create(
         let (_, evaluation) = recompute(&state, &stored)?;
         let mut r = (
             StatusCode::CREATED,
-            axum::Json(body(&stored.id, &stored.created_at, &evaluation, None)),
+            super::BigJson(body(&stored.id, &stored.created_at, &evaluation, None)),
         )
             .into_response();
         r.headers_mut()
@@ -366,7 +366,7 @@ async fn load(state: &AppState, id: &str) -> Result<crate::db::StoredAssessment,
 async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
     let stored = load(&state, &id).await?;
     let (input, evaluation) = recompute(&state, &stored)?;
-    Ok(axum::Json(body(
+    Ok(super::BigJson(body(
         &stored.id,
         &stored.created_at,
         &evaluation,

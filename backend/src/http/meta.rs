@@ -193,7 +193,7 @@ async fn evaluate(
         .evaluate_input(&input)
         .map_err(|e| Problem::from_engine(&e))?;
     crate::metrics::inc(&state.metrics.evaluations);
-    Ok(axum::Json(evaluation).into_response())
+    Ok(super::BigJson(evaluation).into_response())
 }
 
 #[cfg(test)]

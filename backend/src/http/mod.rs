@@ -182,6 +182,20 @@ impl IntoResponse for Problem {
     }
 }
 
+/// A JSON response serialised into a buffer sized for an evaluation (about 60 KB), so
+/// that large bodies are written once instead of being regrown and copied.
+pub struct BigJson<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for BigJson<T> {
+    fn into_response(self) -> Response {
+        let mut buf = Vec::with_capacity(96 * 1024);
+        match serde_json::to_writer(&mut buf, &self.0) {
+            Ok(()) => ([(header::CONTENT_TYPE, "application/json")], buf).into_response(),
+            Err(e) => Problem::internal(e).into_response(),
+        }
+    }
+}
+
 async fn not_found() -> Problem {
     Problem::new(
         StatusCode::NOT_FOUND,
