@@ -489,8 +489,12 @@ impl Bank {
     /// The bank shipped with the engine, parsed once.
     pub fn embedded() -> &'static Bank {
         EMBEDDED.get_or_init(|| {
-            let mut bank = Bank::from_json(DEFAULT_BANK_JSON)
+            // Plain serde_json, without the JSON Pointer tracking of `from_json`: the
+            // embedded bank is checked by the tests, and tracking would add tens of KB of
+            // code to the widget's Wasm.
+            let data: BankData = serde_json::from_str(DEFAULT_BANK_JSON)
                 .expect("the embedded bank is validated by its tests");
+            let mut bank = Bank::new(data).expect("the embedded bank is validated by its tests");
             bank.text = Texts::new(&bank.data, true);
             bank
         })
