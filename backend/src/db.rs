@@ -172,19 +172,18 @@ impl Writer {
                 match db.insert_batch(&items).await {
                     Ok(inserted) => {
                         for ((item, reply), fresh) in items.iter().zip(replies).zip(inserted) {
-                            let answer = if fresh {
-                                Ok((item.id.clone(), true))
-                            } else {
-                                db.replay(item).await
-                            };
-                            let _ = reply.send(answer);
+                            let _ = reply.send(db.answer(item, fresh).await);
                         }
                     }
                     // A failed batch is retried one by one, so each request gets its own answer.
                     Err(e) => {
                         tracing::warn!(error = %e, size = items.len(), "batch insert failed; retrying one by one");
                         for (item, reply) in items.iter().zip(replies) {
-                            let _ = reply.send(db.insert_assessment(item).await);
+                            let answer = match db.insert_batch(std::slice::from_ref(item)).await {
+                                Ok(inserted) => db.answer(item, inserted[0]).await,
+                                Err(e) => Err(e),
+                            };
+                            let _ = reply.send(answer);
                         }
                     }
                 }
@@ -193,7 +192,10 @@ impl Writer {
         Writer { queue }
     }
 
-    /// Stores an assessment (see [`Database::insert_assessment`] for the answer).
+    /// Stores an assessment with its lead and webhook delivery, all or nothing, once its
+    /// batch has committed. With an idempotency key already used for the same request,
+    /// returns the stored one instead (`false` in the second field); with a different
+    /// request, `IdempotencyConflict`.
     pub async fn insert(&self, a: NewAssessment) -> Result<(String, bool), DbError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.queue
@@ -341,80 +343,6 @@ impl Database {
         with_pool!(self, |pool, _s| pool.close().await)
     }
 
-    /// Stores an assessment with its lead and webhook delivery, all or nothing. With an
-    /// idempotency key already used for the same request, returns the stored one instead
-    /// (`false` in the second field); with a different request, `IdempotencyConflict`.
-    pub async fn insert_assessment(&self, a: &NewAssessment) -> Result<(String, bool), DbError> {
-        let _gate = self.write_gate().await;
-        let fresh = with_pool!(self, |pool, s| {
-            let sql = s.sql(
-                "INSERT INTO assessments (id, created_at, mode, bank_version, overall, band, blockers, \
-                 input_json, idempotency_key, request_hash) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
-            );
-            let insert = sqlx::query(&sql)
-                .bind(&a.id)
-                .bind(&a.created_at)
-                .bind(&a.mode)
-                .bind(&a.bank_version)
-                .bind(a.overall)
-                .bind(&a.band)
-                .bind(a.blockers)
-                .bind(&a.input_json)
-                .bind(&a.idempotency_key)
-                .bind(&a.request_hash);
-            let Some(lead) = &a.lead else {
-                // One statement is atomic on its own: no transaction round trips.
-                let inserted = insert.execute(pool).await?.rows_affected();
-                return if inserted == 1 {
-                    Ok((a.id.clone(), true))
-                } else {
-                    self.replay(a).await
-                };
-            };
-            let mut tx = pool.begin().await?;
-            let inserted = insert.execute(&mut *tx).await?.rows_affected();
-            if inserted == 0 {
-                tx.rollback().await?;
-                false
-            } else {
-                {
-                    sqlx::query(&s.sql(
-                    "INSERT INTO leads (id, assessment_id, created_at, name, email, company, consent) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ))
-                .bind(&lead.id)
-                .bind(&a.id)
-                .bind(&a.created_at)
-                .bind(&lead.name)
-                .bind(&lead.email)
-                .bind(&lead.company)
-                .bind(true)
-                .execute(&mut *tx)
-                .await?;
-                    if let Some(payload) = &a.outbox_payload {
-                        sqlx::query(&s.sql(
-                        "INSERT INTO outbox (id, lead_id, payload, attempts, next_attempt_at) VALUES (?, ?, ?, 0, ?)",
-                    ))
-                    .bind(uuid::Uuid::new_v4().to_string())
-                    .bind(&lead.id)
-                    .bind(payload)
-                    .bind(&a.created_at)
-                    .execute(&mut *tx)
-                    .await?;
-                    }
-                }
-                tx.commit().await?;
-                true
-            }
-        });
-        if fresh {
-            Ok((a.id.clone(), true))
-        } else {
-            self.replay(a).await
-        }
-    }
-
     /// Stores several assessments in one transaction with one multi-row statement per
     /// table (group commit). Returns, for each, whether it was inserted (`false`: its
     /// idempotency key was taken; see [`Database::replay`]).
@@ -501,8 +429,18 @@ impl Database {
         })
     }
 
+    /// What a writer answers for `a`: its own ID when it was inserted, else the one stored
+    /// under its idempotency key.
+    async fn answer(&self, a: &NewAssessment, inserted: bool) -> Result<(String, bool), DbError> {
+        if inserted {
+            Ok((a.id.clone(), true))
+        } else {
+            self.replay(a).await
+        }
+    }
+
     /// The assessment stored under `a`'s idempotency key, if it was the same request.
-    pub async fn replay(&self, a: &NewAssessment) -> Result<(String, bool), DbError> {
+    async fn replay(&self, a: &NewAssessment) -> Result<(String, bool), DbError> {
         with_pool!(self, |pool, s| {
             let row = sqlx::query(
                 &s.sql("SELECT id, request_hash FROM assessments WHERE idempotency_key = ?"),

@@ -1,6 +1,6 @@
 //! The question bank and every assumption of the estimator, read from versioned data.
 
-use crate::error::{Error, ProblemKind};
+use crate::error::Error;
 use crate::input::{Framework, Role, Size};
 use crate::text::{Text, TextList};
 use serde::{Deserialize, Serialize};
@@ -981,11 +981,4 @@ fn validate_model(m: &Model) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-impl ProblemKind {
-    /// Whether this problem is about the bank rather than the input.
-    pub fn is_bank_problem(&self) -> bool {
-        matches!(self, ProblemKind::InvalidBank { .. })
-    }
 }

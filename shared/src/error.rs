@@ -208,19 +208,17 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl ProblemKind {
+    /// Whether this problem is about the bank rather than the input.
+    pub fn is_bank_problem(&self) -> bool {
+        matches!(self, ProblemKind::InvalidBank { .. })
+    }
+}
+
 /// Reads JSON into `T`, reporting a failure with a JSON Pointer to the bad value.
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Error> {
     let mut de = serde_json::Deserializer::from_str(json);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let pointer = pointer_of(e.path());
-        let inner = e.into_inner();
-        Error::single(
-            ProblemKind::Json {
-                message: json_message(&inner),
-            },
-            pointer,
-        )
-    })?;
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| tracked(e, ""))?;
     de.end().map_err(|e| {
         Error::single(
             ProblemKind::Json {
@@ -230,6 +228,36 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T,
         )
     })?;
     Ok(value)
+}
+
+/// Reads an already parsed JSON value into `T`; `prefix` is prepended to pointers (the
+/// value's place in a larger document, `""` for the whole). For callers that take parts
+/// of one document apart, such as an API reading contact details next to an assessment.
+///
+/// ```
+/// #[derive(Debug, serde::Deserialize)]
+/// #[serde(deny_unknown_fields)]
+/// struct Lead { email: String }
+/// let err = aims_engine::from_json_value::<Lead>(serde_json::json!({"email": 7}), "/lead")
+///     .unwrap_err();
+/// assert_eq!(err.pointer(), "/lead/email");
+/// ```
+pub fn from_json_value<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    prefix: &str,
+) -> Result<T, Error> {
+    serde_path_to_error::deserialize(value).map_err(|e| tracked(e, prefix))
+}
+
+/// A deserialisation failure as a problem at its JSON Pointer.
+fn tracked(e: serde_path_to_error::Error<serde_json::Error>, prefix: &str) -> Error {
+    let pointer = format!("{prefix}{}", pointer_of(e.path()));
+    Error::single(
+        ProblemKind::Json {
+            message: json_message(e.inner()),
+        },
+        pointer,
+    )
 }
 
 /// serde_json's message without the trailing "at line 1 column 40" when a pointer says more.
@@ -242,24 +270,6 @@ fn json_message(e: &serde_json::Error) -> String {
         },
         _ => text,
     }
-}
-
-/// Reads an already parsed JSON value into `T`; `prefix` is prepended to pointers
-/// (the value's place in a larger document, `""` for the whole).
-pub(crate) fn from_value<T: serde::de::DeserializeOwned>(
-    value: serde_json::Value,
-    prefix: &str,
-) -> Result<T, Error> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let pointer = format!("{prefix}{}", pointer_of(e.path()));
-        let inner = e.into_inner();
-        Error::single(
-            ProblemKind::Json {
-                message: json_message(&inner),
-            },
-            pointer,
-        )
-    })
 }
 
 fn pointer_of(path: &serde_path_to_error::Path) -> String {

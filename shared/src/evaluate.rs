@@ -36,6 +36,18 @@ pub enum Band {
     AuditReady,
 }
 
+impl Band {
+    /// The wire name (`"audit_ready"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Band::Early => "early",
+            Band::Developing => "developing",
+            Band::Advanced => "advanced",
+            Band::AuditReady => "audit_ready",
+        }
+    }
+}
+
 /// What a roadmap task asks for.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

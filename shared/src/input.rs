@@ -320,7 +320,7 @@ impl AssessmentInput {
     /// assert_eq!(err.pointer(), "/profile/ai_systems");
     /// ```
     pub fn from_value(value: serde_json::Value) -> Result<AssessmentInput, crate::Error> {
-        crate::error::from_value(value, "")
+        crate::error::from_json_value(value, "")
     }
 }
 

@@ -77,7 +77,7 @@ pub use bank::{
     SizeFactors, Spread, Uncertainty,
 };
 pub use date::Date;
-pub use error::{Error, Problem, ProblemKind};
+pub use error::{Error, Problem, ProblemKind, from_json_value};
 pub use evaluate::{
     Action, Advice, Band, Estimate, Evaluation, Explanation, Gap, GapBasis, GroupScore,
     PhaseEstimate, Range, Readiness, RequirementScore, Roadmap, RoadmapPhase, Severity, Task,

@@ -331,6 +331,13 @@ fn wrk(url: &str, script: Option<&Path>, seconds: u32) -> Result<Load, String> {
     })
 }
 
+/// Runs one SQL statement on the local PostgreSQL as `postgres` (best effort).
+fn psql(sql: &str) {
+    let _ = Command::new("psql")
+        .args(["-h", "127.0.0.1", "-U", "postgres", "-qc", sql])
+        .output();
+}
+
 fn curl(url: &str) -> Option<String> {
     output("curl", &["-fsS", "--max-time", "5", url])
 }
@@ -393,16 +400,7 @@ fn bench_api() -> Result<(), String> {
     let mut rows = Vec::new();
     for (name, url) in &engines {
         if name == &"PostgreSQL" {
-            let _ = Command::new("psql")
-                .args([
-                    "-h",
-                    "127.0.0.1",
-                    "-U",
-                    "postgres",
-                    "-qc",
-                    &format!("CREATE DATABASE {pg_db}"),
-                ])
-                .output();
+            psql(&format!("CREATE DATABASE {pg_db}"));
         }
         step(&format!("{name}: start the server"));
         let port = if name == &"SQLite" { 18_480 } else { 18_481 };
@@ -445,16 +443,7 @@ fn bench_api() -> Result<(), String> {
         let _ = server.wait();
         rows.push((name.to_string(), health, post, count, rss));
     }
-    let _ = Command::new("psql")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-qc",
-            &format!("DROP DATABASE IF EXISTS {pg_db}"),
-        ])
-        .output();
+    psql(&format!("DROP DATABASE IF EXISTS {pg_db}"));
     let _ = std::fs::remove_dir_all(&work);
 
     println!(

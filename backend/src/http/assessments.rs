@@ -72,27 +72,8 @@ fn lead_problem(pointer: &str, detail: &str) -> Problem {
 }
 
 fn parse_lead(value: Value) -> Result<NewLead, Problem> {
-    let lead: LeadInput = serde_path_to_error::deserialize(value).map_err(|e| {
-        let pointer = format!(
-            "/lead{}",
-            e.path()
-                .iter()
-                .filter_map(|s| match s {
-                    serde_path_to_error::Segment::Map { key } => Some(format!("/{key}")),
-                    serde_path_to_error::Segment::Seq { index } => Some(format!("/{index}")),
-                    _ => None,
-                })
-                .collect::<String>()
-        );
-        let message = e.into_inner().to_string();
-        let message = message.split(" at line ").next().unwrap_or("").to_string();
-        Problem::field(
-            StatusCode::BAD_REQUEST,
-            "Malformed request body",
-            &pointer,
-            message,
-        )
-    })?;
+    let lead: LeadInput =
+        aims_engine::from_json_value(value, "/lead").map_err(|e| Problem::from_engine(&e))?;
     let name = lead.name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
         return Err(lead_problem(
@@ -191,10 +172,10 @@ fn body<'a>(
 
 /// Recomputes a stored assessment's evaluation with the bank it was made with (the engine
 /// is deterministic, so this is what was computed when it was stored).
-fn recompute(
-    state: &AppState,
+fn recompute<'s>(
+    state: &'s AppState,
     stored: &crate::db::StoredAssessment,
-) -> Result<(AssessmentInput, Evaluation), Problem> {
+) -> Result<(&'s aims_engine::Bank, AssessmentInput, Evaluation), Problem> {
     let bank = state.bank_for(&stored.bank_version).ok_or_else(|| {
         Problem::new(
             StatusCode::CONFLICT,
@@ -208,7 +189,7 @@ fn recompute(
     })?;
     let input = AssessmentInput::from_json(&stored.input_json).map_err(Problem::internal)?;
     let evaluation = bank.evaluate_input(&input).map_err(Problem::internal)?;
-    Ok((input, evaluation))
+    Ok((bank, input, evaluation))
 }
 
 /// Evaluates and stores an assessment, with optional contact details (a lead). The
@@ -288,11 +269,7 @@ async fn create(
         mode: input.mode.as_str().to_string(),
         bank_version: state.bank.version().to_string(),
         overall: evaluation.result.overall,
-        band: serde_json::to_value(evaluation.result.band)
-            .map_err(Problem::internal)?
-            .as_str()
-            .unwrap_or("")
-            .to_string(),
+        band: evaluation.result.band.as_str().to_string(),
         blockers: i64::from(evaluation.result.blockers),
         input_json: serde_json::to_string(&input).map_err(Problem::internal)?,
         idempotency_key: key,
@@ -320,7 +297,7 @@ async fn create(
             .assessment(&stored_id)
             .await?
             .ok_or_else(|| Problem::internal("idempotent replay lost its assessment"))?;
-        let (_, evaluation) = recompute(&state, &stored)?;
+        let (_, _, evaluation) = recompute(&state, &stored)?;
         let mut r = (
             StatusCode::CREATED,
             super::BigJson(body(&stored.id, &stored.created_at, &evaluation, None)),
@@ -365,7 +342,7 @@ async fn load(state: &AppState, id: &str) -> Result<crate::db::StoredAssessment,
     ))]
 async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
     let stored = load(&state, &id).await?;
-    let (input, evaluation) = recompute(&state, &stored)?;
+    let (_, input, evaluation) = recompute(&state, &stored)?;
     Ok(super::BigJson(body(
         &stored.id,
         &stored.created_at,
@@ -388,8 +365,7 @@ where
     F: FnOnce(&ReportContext) -> String,
 {
     let stored = load(state, id).await?;
-    let (input, evaluation) = recompute(state, &stored)?;
-    let bank = state.bank_for(&stored.bank_version).unwrap_or(&state.bank);
+    let (bank, input, evaluation) = recompute(state, &stored)?;
     let ctx = ReportContext {
         id: &stored.id,
         created_at: &stored.created_at,
