@@ -7,7 +7,7 @@
 pub mod db;
 mod http;
 pub mod metrics;
-pub mod report;
+pub use aims_engine::report;
 mod webhook;
 
 use aims_engine::Bank;
@@ -146,6 +146,7 @@ impl Application {
     /// Loads the bank, connects to the database (running migrations) and binds.
     pub async fn build(config: Config) -> Result<Application, String> {
         let bank = load_bank(&config)?;
+        http::embed::check_frame_ancestors(&config.frame_ancestors)?;
         let db = db::Database::connect(&config.database_url)
             .await
             .map_err(|e| {

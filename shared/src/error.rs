@@ -216,6 +216,7 @@ impl ProblemKind {
 }
 
 /// Reads JSON into `T`, reporting a failure with a JSON Pointer to the bad value.
+#[cfg(feature = "pointers")]
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Error> {
     let mut de = serde_json::Deserializer::from_str(json);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| tracked(e, ""))?;
@@ -242,6 +243,7 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T,
 ///     .unwrap_err();
 /// assert_eq!(err.pointer(), "/lead/email");
 /// ```
+#[cfg(feature = "pointers")]
 pub fn from_json_value<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
     prefix: &str,
@@ -249,7 +251,40 @@ pub fn from_json_value<T: serde::de::DeserializeOwned>(
     serde_path_to_error::deserialize(value).map_err(|e| tracked(e, prefix))
 }
 
+/// Reads JSON into `T`; without the `pointers` feature (the widget's Wasm build, where
+/// size matters more) a failure points at the whole document and the message gives the
+/// line and column.
+#[cfg(not(feature = "pointers"))]
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Error> {
+    serde_json::from_str(json).map_err(|e| {
+        Error::single(
+            ProblemKind::Json {
+                message: e.to_string(),
+            },
+            "",
+        )
+    })
+}
+
+/// Reads an already parsed JSON value into `T`; without the `pointers` feature a failure
+/// points at `prefix`.
+#[cfg(not(feature = "pointers"))]
+pub fn from_json_value<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    prefix: &str,
+) -> Result<T, Error> {
+    serde_json::from_value(value).map_err(|e| {
+        Error::single(
+            ProblemKind::Json {
+                message: e.to_string(),
+            },
+            prefix,
+        )
+    })
+}
+
 /// A deserialisation failure as a problem at its JSON Pointer.
+#[cfg(feature = "pointers")]
 fn tracked(e: serde_path_to_error::Error<serde_json::Error>, prefix: &str) -> Error {
     let pointer = format!("{prefix}{}", pointer_of(e.path()));
     Error::single(
@@ -261,6 +296,7 @@ fn tracked(e: serde_path_to_error::Error<serde_json::Error>, prefix: &str) -> Er
 }
 
 /// serde_json's message without the trailing "at line 1 column 40" when a pointer says more.
+#[cfg(feature = "pointers")]
 fn json_message(e: &serde_json::Error) -> String {
     let text = e.to_string();
     match e.classify() {
@@ -272,6 +308,7 @@ fn json_message(e: &serde_json::Error) -> String {
     }
 }
 
+#[cfg(feature = "pointers")]
 fn pointer_of(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();

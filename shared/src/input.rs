@@ -73,6 +73,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role.
+    pub const ALL: [Role; 3] = [Role::Develops, Role::Uses, Role::Both];
+
     /// The wire name (`"develops"`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -103,6 +106,16 @@ pub enum Framework {
 }
 
 impl Framework {
+    /// Every framework, in the wire format's order.
+    pub const ALL: [Framework; 6] = [
+        Framework::Iso27001,
+        Framework::NistAiRmf,
+        Framework::Gdpr,
+        Framework::Iso9001,
+        Framework::Soc2,
+        Framework::EuAiAct,
+    ];
+
     /// The wire name (`"iso27001"`).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -64,9 +64,11 @@ mod error;
 mod estimate;
 mod evaluate;
 mod input;
+mod lead;
 pub mod num;
 #[cfg(feature = "openapi")]
 mod openapi;
+pub mod report;
 mod roadmap;
 mod text;
 mod validate;
@@ -86,6 +88,7 @@ pub use input::{
     Answer, AnswerInput, AssessmentInput, Framework, Level, Mode, Profile, RawLevel, Role, Size,
     Status,
 };
+pub use lead::{Lead, LeadProblem, MAX_NAME_CHARS, valid_email};
 pub use num::Figure;
 pub use text::{Text, TextList};
 pub use validate::{Assessment, MAX_AI_SYSTEMS, MAX_JUSTIFICATION_CHARS};

@@ -5,6 +5,9 @@
 //! - `cargo xtask setup` — only the installation step
 //! - `cargo xtask bench` — the engine benchmark (criterion)
 //! - `cargo xtask bench-api` — the API load benchmark (wrk), SQLite and PostgreSQL
+//! - `cargo xtask widget` / `size` — build the widget into target/widget; print its sizes
+
+mod widget;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -19,8 +22,12 @@ fn main() -> ExitCode {
         Some("setup") => setup(),
         Some("bench") => bench(),
         Some("bench-api") => bench_api(),
+        Some("widget") => widget::build().map(|files| widget::report(&files)),
+        Some("size") => widget::build().map(|files| widget::report(&files)),
         _ => {
-            eprintln!("usage: cargo xtask <run [server flags] | test | setup | bench | bench-api>");
+            eprintln!(
+                "usage: cargo xtask <run [server flags] | test | setup | widget | size | bench | bench-api>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -244,6 +251,8 @@ fn count(text: &str, label: &str) -> u64 {
 }
 
 fn run(server_args: &[String]) -> Result<(), String> {
+    let files = widget::build()?;
+    widget::report(&files);
     step("Starting the API and demo page (Ctrl-C stops it)");
     let mut c = cargo();
     c.args(["run", "--release", "-p", "aims-backend", "--"])

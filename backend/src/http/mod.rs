@@ -2,6 +2,7 @@
 
 mod admin;
 mod assessments;
+pub(crate) mod embed;
 mod meta;
 mod openapi;
 
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .expose_headers([header::LOCATION]);
     Router::new()
         .merge(meta::router(&state.config.widget_dir))
+        .merge(embed::router())
         .merge(assessments::router())
         .merge(admin::router())
         .fallback(not_found)

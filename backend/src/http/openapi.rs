@@ -128,7 +128,7 @@ impl Modify for AdminToken {
         super::meta::healthz, super::meta::readyz, super::meta::metrics, super::meta::bank,
         super::meta::evaluate, super::assessments::create, super::assessments::read,
         super::assessments::report_page, super::assessments::soa, super::assessments::controls,
-        super::admin::list, super::admin::export, super::admin::erase,
+        super::admin::list, super::admin::export, super::admin::erase, super::embed::embed,
     ),
     components(schemas(
         aims_engine::Text, aims_engine::TextList, aims_engine::Date, aims_engine::Status,
@@ -140,6 +140,7 @@ impl Modify for AdminToken {
         (name = "reports", description = "Gap Analysis Report, Statement of Applicability, AI Control Register"),
         (name = "admin", description = "Leads (personal data): admin token required"),
         (name = "operations", description = "Health, readiness and metrics"),
+        (name = "widget", description = "The embeddable widget's pages"),
     )
 )]
 struct ApiDoc;

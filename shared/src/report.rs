@@ -6,9 +6,9 @@
 //! is escaped for the output format on the way out: [`escape_html`] for HTML,
 //! [`escape_md`] for Markdown and [`csv_cell`] against spreadsheet formula injection.
 
-use aims_engine::{
-    Action, AssessmentInput, Band, Bank, Evaluation, Gap, GroupScore, Mode, Owner, Question, Range,
-    RequirementScore, RoadmapPhase, Role, Severity, Status,
+use crate::{
+    Action, AssessmentInput, Band, Bank, Date, Evaluation, Gap, GroupScore, Mode, Owner, Question,
+    Range, RequirementScore, RoadmapPhase, Role, Severity, Status,
 };
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -120,23 +120,25 @@ fn organisation_name<'a>(ctx: &ReportContext<'a>) -> &'a str {
     }
 }
 
-/// The day the assessment was stored, as `YYYY-MM-DD`; the raw text if it is not RFC 3339.
+/// The day an RFC 3339 timestamp falls on (as written, in its own offset), as `YYYY-MM-DD`;
+/// the raw text if it does not start with a date.
 fn report_date(created_at: &str) -> String {
-    use time::format_description::well_known::Rfc3339;
-    match time::OffsetDateTime::parse(created_at, &Rfc3339) {
-        Ok(t) => t.date().to_string(),
-        Err(_) => created_at.to_string(),
+    match created_at.get(..10).map(Date::parse) {
+        Some(Ok(date)) => date.to_string(),
+        _ => created_at.to_string(),
     }
 }
 
-fn mode_label(mode: Mode) -> &'static str {
+/// How a mode is named in reports and on screen.
+pub fn mode_label(mode: Mode) -> &'static str {
     match mode {
         Mode::Quick => "Quick quiz",
         Mode::Full => "Full assessment",
     }
 }
 
-fn band_label(band: Band) -> &'static str {
+/// How a band is named in reports and on screen.
+pub fn band_label(band: Band) -> &'static str {
     match band {
         Band::Early => "Early",
         Band::Developing => "Developing",
@@ -145,7 +147,8 @@ fn band_label(band: Band) -> &'static str {
     }
 }
 
-fn band_class(band: Band) -> &'static str {
+/// A CSS class for a band (`band-early` … `band-ready`).
+pub fn band_class(band: Band) -> &'static str {
     match band {
         Band::Early => "band-early",
         Band::Developing => "band-developing",
@@ -154,7 +157,8 @@ fn band_class(band: Band) -> &'static str {
     }
 }
 
-fn owner_label(owner: Owner) -> &'static str {
+/// How an owner role is named in reports and on screen.
+pub fn owner_label(owner: Owner) -> &'static str {
     match owner {
         Owner::Leadership => "Leadership",
         Owner::Technical => "Technical teams",
@@ -164,7 +168,8 @@ fn owner_label(owner: Owner) -> &'static str {
     }
 }
 
-fn severity_label(severity: Severity) -> &'static str {
+/// How a severity is named in reports and on screen.
+pub fn severity_label(severity: Severity) -> &'static str {
     match severity {
         Severity::Blocker => "Blocker",
         Severity::Major => "Major",
@@ -173,7 +178,7 @@ fn severity_label(severity: Severity) -> &'static str {
 }
 
 /// The wire name, as used in the CSV files.
-fn severity_code(severity: Severity) -> &'static str {
+pub fn severity_code(severity: Severity) -> &'static str {
     match severity {
         Severity::Blocker => "blocker",
         Severity::Major => "major",
@@ -181,7 +186,8 @@ fn severity_code(severity: Severity) -> &'static str {
     }
 }
 
-fn action_label(action: Action) -> &'static str {
+/// How a task's kind of work is named in reports and on screen.
+pub fn action_label(action: Action) -> &'static str {
     match action {
         Action::Establish => "Establish",
         Action::Operate => "Put into operation",
@@ -204,7 +210,8 @@ fn action_code(action: Action) -> &'static str {
     }
 }
 
-fn status_label(status: Status) -> Cow<'static, str> {
+/// An answer as shown in reports (`3 — implemented`, `Unknown`).
+pub fn status_label(status: Status) -> Cow<'static, str> {
     match status {
         Status::Level(level) => {
             let name = match level.get() {
@@ -230,7 +237,8 @@ fn status_code(status: Status) -> Cow<'static, str> {
     }
 }
 
-fn role_label(role: Role) -> &'static str {
+/// How a role is named in reports and on screen.
+pub fn role_label(role: Role) -> &'static str {
     match role {
         Role::Develops => "Develops AI systems",
         Role::Uses => "Uses AI systems built by others",
@@ -858,24 +866,32 @@ fn md_phase(out: &mut String, ctx: &ReportContext, phase: &RoadmapPhase) {
 // CSV
 // ---------------------------------------------------------------------------------------
 
-fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new())
+/// A CSV document being written: RFC 4180, CRLF line ends, a cell quoted when it holds a
+/// comma, a quote or a line break.
+struct CsvWriter(String);
+
+fn csv_writer() -> CsvWriter {
+    CsvWriter(String::new())
 }
 
-fn write_row(writer: &mut csv::Writer<Vec<u8>>, row: &[Cow<'_, str>]) {
-    writer
-        .write_record(row.iter().map(|cell| cell.as_bytes()))
-        .expect("writing CSV to memory cannot fail");
+fn write_row(writer: &mut CsvWriter, row: &[Cow<'_, str>]) {
+    for (i, cell) in row.iter().enumerate() {
+        if i > 0 {
+            writer.0.push(',');
+        }
+        if cell.contains([',', '"', '\r', '\n']) {
+            writer.0.push('"');
+            writer.0.push_str(&cell.replace('"', "\"\""));
+            writer.0.push('"');
+        } else {
+            writer.0.push_str(cell);
+        }
+    }
+    writer.0.push_str("\r\n");
 }
 
-fn finish(writer: csv::Writer<Vec<u8>>) -> String {
-    let bytes = writer
-        .into_inner()
-        .expect("flushing CSV to memory cannot fail");
-    // Every cell came from a `&str`, so the bytes are UTF-8.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+fn finish(writer: CsvWriter) -> String {
+    writer.0
 }
 
 /// A number written by this module (never a formula, so not prefixed).
@@ -1016,7 +1032,7 @@ fn requirement_status(ctx: &ReportContext, q: &Question) -> Option<Status> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aims_engine::AnswerInput;
+    use crate::AnswerInput;
 
     const STARTUP: &str =
         include_str!("../../shared/tests/golden/startup-uses-third-party-ai.input.json");

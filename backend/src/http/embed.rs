@@ -1,0 +1,79 @@
+//! `/embed`: a bare page holding one widget, for sites that prefer an iframe to the
+//! script snippet. Who may frame it is the `--frame-ancestors` setting.
+
+use crate::AppState;
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/embed", get(embed))
+}
+
+/// Checks a `frame-ancestors` source list: `*`, `'self'`, `'none'` or scheme/host sources
+/// separated by spaces; nothing that could end the directive or the header.
+pub fn check_frame_ancestors(list: &str) -> Result<(), String> {
+    let sources: Vec<&str> = list.split_ascii_whitespace().collect();
+    let ok = !sources.is_empty()
+        && sources.iter().all(|s| {
+            matches!(*s, "*" | "'self'" | "'none'")
+                || s.bytes().all(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b':' | b'/' | b'.' | b'-' | b'*')
+                })
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "--frame-ancestors {list:?} is not a CSP source list (use *, 'self', 'none' or origins such as https://consultancy.example, separated by spaces)"
+        ))
+    }
+}
+
+/// The embed page. `?mode=full` for the full assessment, anything else gives the quick quiz.
+#[utoipa::path(get, path = "/embed", tag = "widget",
+    params(("mode" = Option<String>, Query, description = "`quick` (default) or `full`")),
+    responses((status = 200, description = "A page holding one widget, for an iframe", content_type = "text/html")))]
+async fn embed(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    let full = query
+        .as_deref()
+        .is_some_and(|q| q.split('&').any(|pair| pair == "mode=full"));
+    let mode = if full { "full" } else { "quick" };
+    let page = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>ISO/IEC 42001 readiness</title>\n</head>\n<body>\n<main>\n\
+         <div data-aims-readiness data-api=\"\" data-mode=\"{mode}\"></div>\n</main>\n\
+         <script type=\"module\" src=\"/widget/aims-readiness.js\"></script>\n</body>\n</html>\n"
+    );
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; \
+         frame-ancestors {}",
+        state.config.frame_ancestors
+    );
+    let mut response = Html(page).into_response();
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_frame_ancestors;
+
+    #[test]
+    fn frame_ancestors_accepts_source_lists_only() {
+        assert!(check_frame_ancestors("*").is_ok());
+        assert!(check_frame_ancestors("'self' https://consultancy.example").is_ok());
+        assert!(check_frame_ancestors("https://*.example.org").is_ok());
+        assert!(check_frame_ancestors("").is_err());
+        assert!(check_frame_ancestors("'self'; script-src *").is_err());
+        assert!(check_frame_ancestors("https://a.example\r\nX-Evil: 1").is_err());
+    }
+}

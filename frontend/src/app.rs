@@ -1,0 +1,207 @@
+//! The root component: owns the state, saves it, loads the API's bank, tells the host page
+//! what happens, and shows the current screen.
+
+use crate::state::{Action, Screen, State, Submission};
+use crate::{host, pages, service, storage};
+use aims_engine::{Bank, Mode};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The state handle every component reads and dispatches to.
+pub type Store = UseReducerHandle<State>;
+
+/// A shared question bank, compared by identity.
+#[derive(Debug, Clone)]
+pub struct BankRef(pub Rc<Bank>);
+
+impl PartialEq for BankRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// What the host element says.
+#[derive(Properties, PartialEq, Clone)]
+pub struct AppProps {
+    /// The host element (events are dispatched on it).
+    pub host: web_sys::Element,
+    /// `data-mode`.
+    pub mode: Mode,
+    /// `data-api`: `None` for a pure self-assessment with no network use.
+    pub api: Option<AttrValue>,
+    /// A bank to use instead of the embedded one.
+    #[prop_or_default]
+    pub bank: Option<BankRef>,
+}
+
+/// The widget.
+#[function_component(App)]
+pub fn app(props: &AppProps) -> Html {
+    let key = use_memo(props.host.clone(), |host| {
+        storage::key(props.mode, &host.id())
+    });
+    let state = {
+        let props = props.clone();
+        let key = key.clone();
+        use_reducer(move || {
+            let bank = props
+                .bank
+                .map(|b| b.0)
+                .unwrap_or_else(|| Rc::new(Bank::embedded().clone()));
+            let fresh = State::new(bank, props.mode, props.api.map(|a| a.to_string()));
+            match storage::load(&key) {
+                Some(saved) => fresh.resume(saved),
+                None => fresh,
+            }
+        })
+    };
+
+    // Save progress after every change; a fresh start leaves nothing behind.
+    {
+        let state = state.clone();
+        let key = key.clone();
+        use_effect_with(state.revision, move |_| {
+            if state.screen == Screen::Intro && state.answers.is_empty() {
+                storage::clear(&key);
+            } else {
+                storage::save(&key, &state.saved());
+            }
+        });
+    }
+
+    // Ready, and the API's bank when there is an API.
+    {
+        let state = state.clone();
+        let host = props.host.clone();
+        use_effect_with((), move |_| {
+            // For the host page and for measuring: the first screen is on the page and
+            // answers input (mark `aims:ready` in the Performance timeline).
+            let _ = host.set_attribute("data-aims-ready", "");
+            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = p.mark("aims:ready");
+            }
+            host::emit(
+                &host,
+                "aims:ready",
+                &[
+                    ("mode", state.mode.as_str().into()),
+                    ("bank_version", state.bank.version().into()),
+                ],
+            );
+            if let Some(api) = state.api.clone() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    // Without the API's bank the embedded one is used: same engine, and the
+                    // server checks the version when the visitor submits.
+                    if let Ok(bank) = service::fetch_bank(&api).await {
+                        state.dispatch(Action::BankLoaded(BankRef(Rc::new(bank))));
+                    }
+                });
+            }
+        });
+    }
+
+    // Results shown: tell the host.
+    {
+        let host = props.host.clone();
+        let summary = (state.screen == Screen::Results)
+            .then(|| state.evaluation.clone())
+            .flatten()
+            .map(|e| {
+                (
+                    e.result.overall.to_bits(),
+                    e.result.band.as_str(),
+                    e.result.blockers,
+                )
+            });
+        use_effect_with(summary, move |summary| {
+            if let Some((overall, band, blockers)) = *summary {
+                host::emit(
+                    &host,
+                    "aims:complete",
+                    &[
+                        ("overall", f64::from_bits(overall).into()),
+                        ("band", band.into()),
+                        ("blockers", blockers.into()),
+                    ],
+                );
+            }
+        });
+    }
+
+    // Send the lead when the reducer says so; one idempotency key per set of details, so a
+    // retry after a network failure cannot store the assessment twice.
+    {
+        let idempotency = use_mut_ref(service::new_idempotency_key);
+        let attempt = match state.submission {
+            Submission::Sending { attempt } => attempt,
+            _ => 0,
+        };
+        let state = state.clone();
+        let host = props.host.clone();
+        use_effect_with(attempt, move |&attempt| {
+            if attempt == 0 {
+                return;
+            }
+            let (Some(api), Some(body)) = (state.api.clone(), state.lead_body()) else {
+                return;
+            };
+            let key = idempotency.borrow().clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match service::submit(&api, body, &key).await {
+                    Ok(id) => {
+                        host::emit(&host, "aims:lead-submitted", &[("id", id.as_str().into())]);
+                        state.dispatch(Action::LeadStored { id });
+                    }
+                    Err(error) => {
+                        if !error.retryable() {
+                            *idempotency.borrow_mut() = service::new_idempotency_key();
+                        }
+                        let fields = match &error {
+                            service::ApiError::Refused { fields, .. } => fields.clone(),
+                            _ => Vec::new(),
+                        };
+                        state.dispatch(Action::LeadFailed {
+                            message: error.message(),
+                            retry: error.retryable(),
+                            fields,
+                        });
+                    }
+                }
+            });
+        });
+    }
+
+    let page = match state.screen {
+        Screen::Intro => html! { <pages::Intro /> },
+        Screen::Profile => html! { <pages::ProfileForm /> },
+        Screen::Questions => html! { <pages::Questions /> },
+        Screen::Results => html! { <pages::Results /> },
+    };
+    let notice = state.notice.clone().map(|text| {
+        let dismiss = {
+            let state = state.clone();
+            Callback::from(move |_| state.dispatch(Action::DismissNotice))
+        };
+        html! {
+            <div class="notice" role="status">
+                <p>{ text }</p>
+                <button type="button" class="link" onclick={dismiss}>{ "Dismiss" }</button>
+            </div>
+        }
+    });
+
+    html! {
+        <ContextProvider<Store> context={state}>
+            <div class="aims" lang="en">
+                { for notice }
+                { page }
+            </div>
+        </ContextProvider<Store>>
+    }
+}
+
+/// The state handle, from any component under [`App`].
+#[hook]
+pub fn use_store() -> Store {
+    use_context::<Store>().expect("components live under App")
+}

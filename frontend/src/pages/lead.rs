@@ -1,0 +1,95 @@
+//! The lead form: contact details sent with the answers (never a score) to the API.
+
+use super::{checked, field_error, value_of};
+use crate::app::use_store;
+use crate::state::{Action, LeadField, Submission};
+use yew::prelude::*;
+
+/// Name, email, company and consent, with inline messages, retry and confirmation.
+#[function_component(LeadForm)]
+pub fn lead_form() -> Html {
+    let state = use_store();
+    let errors = &state.lead_errors;
+    let lead = &state.lead;
+    if let Submission::Done { id, report } = &state.submission {
+        return html! {
+            <section class="lead done" aria-labelledby="aims-lead-title">
+                <h3 id="aims-lead-title">{ "Thank you" }</h3>
+                <p role="status">{ "Your results were sent. We will be in touch." }</p>
+                <p>{ "Reference: " }<code class="assessment-id">{ id.clone() }</code></p>
+                <p><a href={report.clone()} target="_blank" rel="noopener">{ "Open the Gap Analysis Report" }</a></p>
+            </section>
+        };
+    }
+    let input = |make: fn(String) -> LeadField| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            let e: Event = e.into();
+            state.dispatch(Action::Lead(make(value_of(&e))))
+        })
+    };
+    let consent = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            state.dispatch(Action::Lead(LeadField::Consent(checked(&e))))
+        })
+    };
+    let submit = {
+        let state = state.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            state.dispatch(Action::SubmitLead);
+        })
+    };
+    let sending = matches!(state.submission, Submission::Sending { .. });
+    let invalid = |f: &str| errors.contains_key(f).then_some("true");
+    let described = |f: &str| errors.contains_key(f).then(|| format!("aims-err-lead-{f}"));
+    let status = match &state.submission {
+        Submission::Sending { .. } => html! { <p class="status">{ "Sending…" }</p> },
+        Submission::Failed { message, retry, .. } => html! {
+            <div class="status failed" role="alert">
+                <p>{ message.clone() }</p>
+                if *retry { <button type="submit" class="primary">{ "Try again" }</button> }
+            </div>
+        },
+        _ => html! {},
+    };
+    html! {
+        <section class="lead" aria-labelledby="aims-lead-title">
+            <h3 id="aims-lead-title">{ "Talk to us about your roadmap" }</h3>
+            <p>{ "Send your answers to get the full report and a call about your next steps. The score is recomputed on our server from your answers." }</p>
+            <form onsubmit={submit} novalidate=true>
+                <div class="field">
+                    <label for="aims-lead-name">{ "Name *" }</label>
+                    <input id="aims-lead-name" type="text" autocomplete="name" value={lead.name.clone()}
+                        oninput={input(LeadField::Name)} aria-invalid={invalid("name")} aria-describedby={described("name")} />
+                    { field_error("aims-err-lead-name", errors.get("name")) }
+                </div>
+                <div class="field">
+                    <label for="aims-lead-email">{ "Work email *" }</label>
+                    <input id="aims-lead-email" type="email" autocomplete="email" value={lead.email.clone()}
+                        oninput={input(LeadField::Email)} aria-invalid={invalid("email")} aria-describedby={described("email")} />
+                    { field_error("aims-err-lead-email", errors.get("email")) }
+                </div>
+                <div class="field">
+                    <label for="aims-lead-company">{ "Company" }</label>
+                    <input id="aims-lead-company" type="text" autocomplete="organization" value={lead.company.clone()}
+                        oninput={input(LeadField::Company)} aria-invalid={invalid("company")} aria-describedby={described("company")} />
+                    { field_error("aims-err-lead-company", errors.get("company")) }
+                </div>
+                <div class="field check">
+                    <input id="aims-lead-consent" type="checkbox" checked={lead.consent} onchange={consent}
+                        aria-invalid={invalid("consent")} aria-describedby={described("consent")} />
+                    <label for="aims-lead-consent">{ "I agree that my contact details and answers are stored to follow up on this assessment. I can ask for them to be erased at any time. *" }</label>
+                    { field_error("aims-err-lead-consent", errors.get("consent")) }
+                </div>
+                { status }
+                if !matches!(state.submission, Submission::Failed { retry: true, .. }) {
+                    <div class="actions">
+                        <button type="submit" class="primary" disabled={sending}>{ "Send my results" }</button>
+                    </div>
+                }
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,146 @@
+//! The one module that talks to the API (only when the host page set `data-api`).
+
+use aims_engine::Bank;
+use gloo_net::http::{Request, Response};
+
+/// Why a request to the API did not give what was asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server could not be reached (offline, DNS, CORS refused, connection reset).
+    Network,
+    /// The server refused the request as invalid (4xx except 408/429), with its reasons.
+    Refused {
+        /// The problem's detail, for the visitor.
+        detail: String,
+        /// Field messages: `("email", "Give a valid email address…")`.
+        fields: Vec<(String, String)>,
+    },
+    /// The server is busy or failed (429, 408, 5xx): trying again later may work.
+    Unavailable {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The server answered something this widget cannot read.
+    Unexpected(String),
+}
+
+impl ApiError {
+    /// A sentence for the visitor.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Network => "The server could not be reached. Your answers are kept in this browser; check the connection and try again.".into(),
+            ApiError::Refused { detail, .. } => format!("The server did not accept the submission: {detail}"),
+            ApiError::Unavailable { status: 429 } => "The server is busy. Your answers are kept; try again in a minute.".into(),
+            ApiError::Unavailable { status } => format!("The server could not store the submission (HTTP {status}). Your answers are kept; try again."),
+            ApiError::Unexpected(what) => format!("The server sent an unexpected answer ({what})."),
+        }
+    }
+
+    /// Whether trying again may help.
+    pub fn retryable(&self) -> bool {
+        matches!(self, ApiError::Network | ApiError::Unavailable { .. })
+    }
+}
+
+/// The parts of an RFC 9457 problem the widget shows.
+#[derive(Default, serde::Deserialize)]
+struct ProblemBody {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    detail: String,
+    #[serde(default)]
+    errors: Vec<FieldProblem>,
+}
+
+#[derive(serde::Deserialize)]
+struct FieldProblem {
+    #[serde(default)]
+    pointer: String,
+    #[serde(default)]
+    detail: String,
+}
+
+#[derive(serde::Deserialize)]
+struct Stored {
+    id: String,
+}
+
+fn url(api: &str, path: &str) -> String {
+    format!("{}{path}", api.trim_end_matches('/'))
+}
+
+async fn check(response: Response) -> Result<Response, ApiError> {
+    let status = response.status();
+    if response.ok() {
+        return Ok(response);
+    }
+    if status == 408 || status == 429 || status >= 500 {
+        return Err(ApiError::Unavailable { status });
+    }
+    let text = response.text().await.unwrap_or_default();
+    let problem: ProblemBody = serde_json::from_str(&text).unwrap_or_default();
+    let detail = [problem.detail, problem.title]
+        .into_iter()
+        .find(|t| !t.is_empty())
+        .unwrap_or_else(|| "the request was refused".into());
+    let fields = problem
+        .errors
+        .into_iter()
+        .filter_map(|e| {
+            let field = e.pointer.rsplit('/').next()?.to_string();
+            Some((field, e.detail))
+        })
+        .collect();
+    Err(ApiError::Refused { detail, fields })
+}
+
+/// The API's question bank, validated by the engine.
+pub async fn fetch_bank(api: &str) -> Result<Bank, ApiError> {
+    let response = Request::get(&url(api, "/api/v1/bank"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    let text = check(response)
+        .await?
+        .text()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    Bank::from_json(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
+/// Stores the answers and the lead; returns the assessment's ID. The same
+/// `idempotency_key` on a retry returns the same assessment instead of a second one.
+pub async fn submit(api: &str, body: String, idempotency_key: &str) -> Result<String, ApiError> {
+    let response = Request::post(&url(api, "/api/v1/assessments"))
+        .header("Idempotency-Key", idempotency_key)
+        .header("Content-Type", "application/json")
+        .body(body)
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    let text = check(response)
+        .await?
+        .text()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    serde_json::from_str::<Stored>(&text)
+        .map(|s| s.id)
+        .map_err(|_| ApiError::Unexpected("no assessment id in the response".into()))
+}
+
+/// A fresh random key for `Idempotency-Key` (128 bits from the browser's CSPRNG when
+/// available).
+pub fn new_idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for b in &mut bytes {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,1033 @@
+//! The widget's state: one reducer holding everything the visitor has entered, and every
+//! rule about it. Scores come from the engine; components only send [`Action`]s.
+
+use aims_engine::{
+    AnswerInput, AssessmentInput, Bank, Date, Evaluation, Framework, GroupKind, Lead, Mode,
+    ProblemKind, Profile, RawLevel, Role, Size,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// Which screen is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Screen {
+    /// What this is, how long it takes, privacy.
+    Intro,
+    /// The organisation profile form.
+    Profile,
+    /// One section of questions at a time.
+    Questions,
+    /// Score, gaps, estimate, roadmap, exports and the lead form.
+    Results,
+}
+
+/// An answer as picked in the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// A maturity level 0–4.
+    Level(u8),
+    /// "Don't know".
+    Unknown,
+    /// Not applicable (Annex A only); needs a justification.
+    NotApplicable,
+}
+
+/// One answer being edited.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerDraft {
+    /// The choice.
+    pub choice: Choice,
+    /// Why the control does not apply (kept when the choice changes, so nothing typed is lost).
+    pub justification: String,
+}
+
+impl AnswerDraft {
+    /// The answer in the wire format; `None` while a not-applicable answer has no reason yet.
+    fn to_input(&self, question: &str) -> Option<AnswerInput> {
+        match self.choice {
+            Choice::Level(level) => Some(AnswerInput::level(question, level)),
+            Choice::Unknown => Some(AnswerInput::unknown(question)),
+            Choice::NotApplicable => {
+                let reason = self.justification.trim();
+                (!reason.is_empty()).then(|| AnswerInput::not_applicable(question, reason))
+            }
+        }
+    }
+
+    fn from_input(answer: &AnswerInput) -> Option<AnswerDraft> {
+        let choice = match &answer.level {
+            RawLevel::Number(n @ 0..=4) => Choice::Level(*n as u8),
+            RawLevel::Text(t) if t == "unknown" => Choice::Unknown,
+            RawLevel::Text(t) if t == "not_applicable" => Choice::NotApplicable,
+            _ => return None,
+        };
+        Some(AnswerDraft {
+            choice,
+            justification: answer.justification.clone().unwrap_or_default(),
+        })
+    }
+}
+
+/// The profile form, as typed (numbers stay text until they are checked).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfileDraft {
+    /// `"1-50"` … `"1001+"`, or empty while unchosen.
+    pub size: String,
+    /// Number of AI systems in scope.
+    pub ai_systems: String,
+    /// `"develops"`, `"uses"`, `"both"`, or empty.
+    pub role: String,
+    /// Sector ID from the bank.
+    pub sector: String,
+    /// Any high-risk system in scope.
+    pub high_risk: bool,
+    /// Frameworks in place, wire names.
+    pub frameworks: Vec<String>,
+    /// People available, in full-time equivalents.
+    pub capacity_fte: String,
+    /// `YYYY-MM-DD`, or empty.
+    pub start_date: String,
+}
+
+impl Default for ProfileDraft {
+    fn default() -> Self {
+        ProfileDraft {
+            size: String::new(),
+            ai_systems: "1".into(),
+            role: String::new(),
+            sector: "other".into(),
+            high_risk: false,
+            frameworks: Vec::new(),
+            capacity_fte: "1".into(),
+            start_date: String::new(),
+        }
+    }
+}
+
+/// A profile form field, for updates.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProfileField {
+    /// Size band.
+    Size(String),
+    /// AI systems in scope.
+    AiSystems(String),
+    /// Role.
+    Role(String),
+    /// Sector.
+    Sector(String),
+    /// High-risk systems in scope.
+    HighRisk(bool),
+    /// A framework ticked or unticked.
+    Framework(String, bool),
+    /// Capacity.
+    Capacity(String),
+    /// Start date.
+    StartDate(String),
+}
+
+fn size_of(text: &str) -> Option<Size> {
+    Size::ALL.into_iter().find(|s| s.as_str() == text)
+}
+
+fn role_of(text: &str) -> Option<Role> {
+    Role::ALL.into_iter().find(|r| r.as_str() == text)
+}
+
+fn framework_of(text: &str) -> Option<Framework> {
+    Framework::ALL.into_iter().find(|f| f.as_str() == text)
+}
+
+impl ProfileDraft {
+    /// The engine's profile, or the message for each field that is not right yet.
+    pub fn to_profile(&self, bank: &Bank) -> Result<Profile, BTreeMap<&'static str, String>> {
+        let mut errors = BTreeMap::new();
+        let size = size_of(&self.size);
+        if size.is_none() {
+            errors.insert("size", "Choose the size of your organisation.".to_string());
+        }
+        let role = role_of(&self.role);
+        if role.is_none() {
+            errors.insert(
+                "role",
+                "Choose how your organisation works with AI.".to_string(),
+            );
+        }
+        let ai_systems = self.ai_systems.trim().parse::<u32>().ok();
+        if ai_systems.is_none() {
+            errors.insert(
+                "ai_systems",
+                "Enter a whole number of AI systems, such as 3 (0 if the first is still planned)."
+                    .to_string(),
+            );
+        }
+        let capacity = self
+            .capacity_fte
+            .trim()
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok();
+        if capacity.is_none() {
+            errors.insert(
+                "capacity_fte",
+                "Enter the people available in full-time equivalents, such as 1.5.".to_string(),
+            );
+        }
+        let start_date = if self.start_date.trim().is_empty() {
+            None
+        } else {
+            match Date::parse(self.start_date.trim()) {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.insert(
+                        "start_date",
+                        "Enter a date as YYYY-MM-DD, or leave it empty.".to_string(),
+                    );
+                    None
+                }
+            }
+        };
+        let frameworks: Vec<Framework> = self
+            .frameworks
+            .iter()
+            .filter_map(|f| framework_of(f))
+            .collect();
+        let (Some(size), Some(role), Some(ai_systems), Some(capacity_fte)) =
+            (size, role, ai_systems, capacity)
+        else {
+            return Err(errors);
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let profile = Profile {
+            size,
+            ai_systems,
+            role,
+            sector: self.sector.clone(),
+            high_risk: self.high_risk,
+            frameworks,
+            capacity_fte,
+            start_date,
+        };
+        // The engine's own range checks, so the form and the API agree.
+        let probe = AssessmentInput {
+            mode: Mode::Quick,
+            bank_version: None,
+            profile: profile.clone(),
+            answers: Vec::new(),
+        };
+        if let Err(e) = bank.validate(&probe) {
+            for p in e.problems() {
+                if let ProblemKind::InvalidProfile { field, reason } = &p.kind {
+                    let label = match *field {
+                        "ai_systems" => "The number of AI systems",
+                        "capacity_fte" => "Capacity",
+                        "sector" => "The sector",
+                        _ => "This field",
+                    };
+                    errors.insert(field, format!("{label} {reason}."));
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(profile)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn from_profile(p: &Profile) -> ProfileDraft {
+        ProfileDraft {
+            size: p.size.as_str().to_string(),
+            ai_systems: p.ai_systems.to_string(),
+            role: p.role.as_str().to_string(),
+            sector: p.sector.clone(),
+            high_risk: p.high_risk,
+            frameworks: p
+                .frameworks
+                .iter()
+                .map(|f| f.as_str().to_string())
+                .collect(),
+            capacity_fte: p.capacity_fte.to_string(),
+            start_date: p.start_date.map(|d| d.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// A section of the questionnaire: one clause or one Annex A objective.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// `"6"` or `"A.6"`.
+    pub id: String,
+    /// `"Clause 6 · Planning"`.
+    pub title: String,
+    /// Whether it is an Annex A objective.
+    pub annex_a: bool,
+    /// Indices into the bank's question list, in bank order.
+    pub questions: Vec<usize>,
+}
+
+/// The sections of a mode, in bank order: each question sits in the group of its first
+/// requirement.
+pub fn sections(bank: &Bank, mode: Mode) -> Vec<Section> {
+    let data = bank.data();
+    let mut sections: Vec<Section> = data
+        .groups
+        .iter()
+        .map(|g| Section {
+            id: g.id.clone(),
+            title: match g.kind {
+                GroupKind::Clause => format!("Clause {} · {}", g.id, g.title),
+                GroupKind::AnnexA => format!("{} · {}", g.id, g.title),
+            },
+            annex_a: g.kind == GroupKind::AnnexA,
+            questions: Vec::new(),
+        })
+        .collect();
+    let quick = mode == Mode::Quick;
+    for (i, q) in data.questions.iter().enumerate() {
+        if q.quick != quick {
+            continue;
+        }
+        let group = q
+            .refs
+            .first()
+            .and_then(|r| data.requirements.iter().find(|req| &req.id == r))
+            .map(|req| req.group.as_str());
+        if let Some(s) = sections.iter_mut().find(|s| Some(s.id.as_str()) == group) {
+            s.questions.push(i);
+        }
+    }
+    sections.retain(|s| !s.questions.is_empty());
+    sections
+}
+
+/// The lead form, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LeadDraft {
+    /// Name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Company.
+    pub company: String,
+    /// Consent ticked.
+    pub consent: bool,
+}
+
+/// A lead form field, for updates.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LeadField {
+    /// Name.
+    Name(String),
+    /// Email.
+    Email(String),
+    /// Company.
+    Company(String),
+    /// Consent.
+    Consent(bool),
+}
+
+/// Where the lead submission stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Submission {
+    /// Not sent.
+    Idle,
+    /// In flight; `attempt` grows with each try, and the request hook fires on it.
+    Sending {
+        /// 1 for the first try.
+        attempt: u32,
+    },
+    /// Stored by the server.
+    Done {
+        /// The assessment's ID.
+        id: String,
+        /// Link to the server's report.
+        report: String,
+    },
+    /// The server refused it or could not be reached; everything typed is kept.
+    Failed {
+        /// What went wrong, for the visitor.
+        message: String,
+        /// Whether trying again may help (network trouble, server busy).
+        retry: bool,
+        /// The attempt that failed.
+        attempt: u32,
+    },
+}
+
+/// Everything the widget holds.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// The question bank in use (the embedded one, or the API's).
+    pub bank: Rc<Bank>,
+    /// The questionnaire's sections for this mode.
+    pub sections: Rc<Vec<Section>>,
+    /// Quick quiz or full assessment (from `data-mode`).
+    pub mode: Mode,
+    /// The API's base URL (from `data-api`), if any.
+    pub api: Option<String>,
+    /// The screen showing.
+    pub screen: Screen,
+    /// The profile form.
+    pub profile: ProfileDraft,
+    /// Messages for profile fields that are not right.
+    pub profile_errors: BTreeMap<&'static str, String>,
+    /// Answers by question ID.
+    pub answers: BTreeMap<String, AnswerDraft>,
+    /// Questions whose not-applicable answer still needs a justification, once the visitor
+    /// tried to move on.
+    pub missing_justifications: Vec<String>,
+    /// The section showing.
+    pub section: usize,
+    /// The live evaluation of the answers so far (once the profile is valid).
+    pub evaluation: Option<Rc<Evaluation>>,
+    /// A message about something the widget did on its own (answers dropped after a bank
+    /// update, a file that could not be imported).
+    pub notice: Option<String>,
+    /// The lead form.
+    pub lead: LeadDraft,
+    /// Messages for lead fields that are not right.
+    pub lead_errors: BTreeMap<&'static str, String>,
+    /// The lead submission.
+    pub submission: Submission,
+    /// Grows with every change worth saving.
+    pub revision: u32,
+    /// Grows with every action (what makes two states different for rendering).
+    pub generation: u64,
+}
+
+impl PartialEq for State {
+    fn eq(&self, other: &Self) -> bool {
+        self.generation == other.generation && Rc::ptr_eq(&self.bank, &other.bank)
+    }
+}
+
+/// Everything that can happen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Leave the intro for the profile.
+    Start,
+    /// A profile field changed.
+    Profile(ProfileField),
+    /// The profile is done: check it and go on to the questions.
+    SubmitProfile,
+    /// Back to the profile.
+    EditProfile,
+    /// An answer was picked.
+    Answer(String, Choice),
+    /// A not-applicable justification was typed.
+    Justify(String, String),
+    /// Mark the questions the bank proposes as not applicable for this role.
+    AcceptSuggestions,
+    /// Show a section.
+    GoToSection(usize),
+    /// Next section, or the results after the last one.
+    Next,
+    /// Previous section, or the profile before the first one.
+    Back,
+    /// Back from the results to the questions.
+    EditAnswers,
+    /// Forget everything and start again.
+    StartOver,
+    /// Resume from an exported JSON file.
+    Import(String),
+    /// The API's bank arrived.
+    BankLoaded(crate::app::BankRef),
+    /// A lead field changed.
+    Lead(LeadField),
+    /// Check the lead and send it.
+    SubmitLead,
+    /// The server stored the lead.
+    LeadStored {
+        /// The assessment's ID.
+        id: String,
+    },
+    /// The lead could not be stored.
+    LeadFailed {
+        /// What went wrong.
+        message: String,
+        /// Whether a retry may help.
+        retry: bool,
+        /// Field messages from the server (`"email"` → text).
+        fields: Vec<(String, String)>,
+    },
+    /// Hide the notice.
+    DismissNotice,
+}
+
+/// What is kept in `localStorage` between visits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Saved {
+    /// The bank version the answers were given against.
+    pub bank_version: String,
+    /// The screen to come back to.
+    pub screen: Screen,
+    /// The section to come back to.
+    pub section: usize,
+    /// The profile form.
+    pub profile: ProfileDraft,
+    /// The answers, in the wire format.
+    pub answers: Vec<AnswerInput>,
+}
+
+/// The document the JSON export writes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Export {
+    /// `"aims-readiness-export/1"`.
+    pub format: &'static str,
+    /// The assessment in the wire format (what the API accepts).
+    pub input: AssessmentInput,
+    /// The result when exported, for the reader's convenience; ignored on import.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<ExportSummary>,
+}
+
+/// The headline figures in an export.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportSummary {
+    /// Overall readiness 0–100.
+    pub overall: f64,
+    /// Band.
+    pub band: &'static str,
+    /// Blocker gaps.
+    pub blockers: u32,
+    /// Likely person-days.
+    pub effort_days_likely: u32,
+    /// Likely weeks to readiness.
+    pub weeks_to_ready_likely: u32,
+}
+
+/// What the import reads: an export, whose summary is ignored.
+#[derive(Deserialize)]
+struct ExportIn {
+    format: String,
+    input: AssessmentInput,
+    #[serde(default)]
+    #[allow(dead_code)]
+    summary: serde::de::IgnoredAny,
+}
+
+/// The body of `POST /api/v1/assessments`: the assessment and the contact details.
+#[derive(Serialize)]
+pub struct LeadBody {
+    #[serde(flatten)]
+    input: AssessmentInput,
+    lead: Lead,
+}
+
+/// The export format's name.
+pub const EXPORT_FORMAT: &str = "aims-readiness-export/1";
+
+impl State {
+    /// A fresh state for a widget.
+    pub fn new(bank: Rc<Bank>, mode: Mode, api: Option<String>) -> State {
+        State {
+            sections: Rc::new(sections(&bank, mode)),
+            bank,
+            mode,
+            api,
+            screen: Screen::Intro,
+            profile: ProfileDraft::default(),
+            profile_errors: BTreeMap::new(),
+            answers: BTreeMap::new(),
+            missing_justifications: Vec::new(),
+            section: 0,
+            evaluation: None,
+            notice: None,
+            lead: LeadDraft::default(),
+            lead_errors: BTreeMap::new(),
+            submission: Submission::Idle,
+            revision: 0,
+            generation: 0,
+        }
+    }
+
+    /// A state resumed from what was saved, keeping only answers the bank still accepts.
+    pub fn resume(mut self, saved: Saved) -> State {
+        self.profile = saved.profile;
+        self.restore_answers(&saved.answers, &saved.bank_version);
+        let profile_ok = self.profile.to_profile(&self.bank).is_ok();
+        self.screen = match saved.screen {
+            Screen::Questions | Screen::Results if !profile_ok => Screen::Profile,
+            s => s,
+        };
+        self.section = saved.section.min(self.sections.len().saturating_sub(1));
+        self.recompute();
+        self
+    }
+
+    /// What to save.
+    pub fn saved(&self) -> Saved {
+        Saved {
+            bank_version: self.bank.version().to_string(),
+            screen: self.screen,
+            section: self.section,
+            profile: self.profile.clone(),
+            answers: self.answer_inputs(true),
+        }
+    }
+
+    /// Number of questions in this mode.
+    pub fn total_questions(&self) -> usize {
+        self.sections.iter().map(|s| s.questions.len()).sum()
+    }
+
+    /// Number of questions answered (a not-applicable answer counts once it is justified).
+    pub fn answered(&self) -> usize {
+        self.answers
+            .iter()
+            .filter(|(id, a)| a.to_input(id).is_some())
+            .count()
+    }
+
+    /// Answers in bank order; with `drafts`, also not-applicable answers without a reason
+    /// yet (to save them), otherwise only what the engine accepts.
+    pub fn answer_inputs(&self, drafts: bool) -> Vec<AnswerInput> {
+        self.bank
+            .questions(self.mode)
+            .filter_map(|q| {
+                let a = self.answers.get(&q.id)?;
+                a.to_input(&q.id).or_else(|| {
+                    drafts.then(|| AnswerInput {
+                        question: q.id.clone(),
+                        level: RawLevel::Text("not_applicable".into()),
+                        justification: Some(a.justification.clone()),
+                    })
+                })
+            })
+            .collect()
+    }
+
+    /// The assessment in the wire format, if the profile is valid.
+    pub fn input(&self) -> Option<AssessmentInput> {
+        let profile = self.profile.to_profile(&self.bank).ok()?;
+        Some(AssessmentInput {
+            mode: self.mode,
+            bank_version: Some(self.bank.version().to_string()),
+            profile,
+            answers: self.answer_inputs(false),
+        })
+    }
+
+    /// The JSON export.
+    pub fn export_json(&self) -> Option<String> {
+        let input = self.input()?;
+        let summary = self.evaluation.as_ref().map(|e| ExportSummary {
+            overall: e.result.overall,
+            band: e.result.band.as_str(),
+            blockers: e.result.blockers,
+            effort_days_likely: e.estimate.effort_days.likely,
+            weeks_to_ready_likely: e.estimate.weeks_to_ready.likely,
+        });
+        let export = Export {
+            format: EXPORT_FORMAT,
+            input,
+            summary,
+        };
+        serde_json::to_string_pretty(&export).ok()
+    }
+
+    /// The request body for `POST /api/v1/assessments`: answers and profile, never a score.
+    pub fn lead_body(&self) -> Option<String> {
+        let body = LeadBody {
+            input: self.input()?,
+            lead: Lead {
+                name: self.lead.name.trim().to_string(),
+                email: self.lead.email.trim().to_string(),
+                company: Some(self.lead.company.trim().to_string()).filter(|c| !c.is_empty()),
+                consent: self.lead.consent,
+            },
+        };
+        serde_json::to_string(&body).ok()
+    }
+
+    /// Recomputes the live evaluation from the profile and answers.
+    fn recompute(&mut self) {
+        self.evaluation = self
+            .input()
+            .and_then(|input| self.bank.evaluate_input(&input).ok())
+            .map(Rc::new);
+    }
+
+    /// Loads answers given against `version`, dropping those this bank does not accept,
+    /// and says what was dropped.
+    fn restore_answers(&mut self, answers: &[AnswerInput], version: &str) {
+        self.answers.clear();
+        let mut dropped = Vec::new();
+        for a in answers {
+            let known = self
+                .bank
+                .question(&a.question)
+                .is_some_and(|q| q.quick == (self.mode == Mode::Quick));
+            match AnswerDraft::from_input(a) {
+                Some(d)
+                    if known
+                        && (d.choice != Choice::NotApplicable
+                            || self.bank.allows_not_applicable(&a.question)) =>
+                {
+                    self.answers.insert(a.question.clone(), d);
+                }
+                _ => dropped.push(a.question.clone()),
+            }
+        }
+        let current = self.bank.version();
+        self.notice = match (version == current, dropped.is_empty()) {
+            (true, true) => None,
+            (true, false) => Some(format!(
+                "{} answer(s) did not match this questionnaire and were left out: {}.",
+                dropped.len(),
+                dropped.join(", ")
+            )),
+            (false, true) => Some(format!(
+                "The questionnaire was updated from version {version} to {current}. All your answers were kept."
+            )),
+            (false, false) => Some(format!(
+                "The questionnaire was updated from version {version} to {current}. Your answers were kept, except {} that no longer apply: {}.",
+                dropped.len(),
+                dropped.join(", ")
+            )),
+        };
+    }
+
+    /// Not-applicable answers without a justification, in bank order, within `sections`.
+    fn unjustified(&self, sections: std::ops::Range<usize>) -> Vec<String> {
+        let questions = &self.bank.data().questions;
+        self.sections[sections]
+            .iter()
+            .flat_map(|s| s.questions.iter())
+            .map(|&i| &questions[i].id)
+            .filter(|id| {
+                self.answers.get(*id).is_some_and(|a| {
+                    a.choice == Choice::NotApplicable && a.justification.trim().is_empty()
+                })
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// The section holding a question.
+    fn section_of(&self, question: &str) -> Option<usize> {
+        let questions = &self.bank.data().questions;
+        self.sections
+            .iter()
+            .position(|s| s.questions.iter().any(|&i| questions[i].id == question))
+    }
+
+    fn apply(&mut self, action: Action) {
+        match action {
+            Action::Start => self.screen = Screen::Profile,
+            Action::Profile(field) => {
+                let p = &mut self.profile;
+                let key = match field {
+                    ProfileField::Size(v) => {
+                        p.size = v;
+                        "size"
+                    }
+                    ProfileField::AiSystems(v) => {
+                        p.ai_systems = v;
+                        "ai_systems"
+                    }
+                    ProfileField::Role(v) => {
+                        p.role = v;
+                        "role"
+                    }
+                    ProfileField::Sector(v) => {
+                        p.sector = v;
+                        "sector"
+                    }
+                    ProfileField::HighRisk(v) => {
+                        p.high_risk = v;
+                        "high_risk"
+                    }
+                    ProfileField::Framework(f, on) => {
+                        p.frameworks.retain(|x| x != &f);
+                        if on {
+                            p.frameworks.push(f);
+                        }
+                        "frameworks"
+                    }
+                    ProfileField::Capacity(v) => {
+                        p.capacity_fte = v;
+                        "capacity_fte"
+                    }
+                    ProfileField::StartDate(v) => {
+                        p.start_date = v;
+                        "start_date"
+                    }
+                };
+                self.profile_errors.remove(key);
+                self.recompute();
+            }
+            Action::SubmitProfile => match self.profile.to_profile(&self.bank) {
+                Ok(_) => {
+                    self.profile_errors.clear();
+                    self.screen = Screen::Questions;
+                    self.recompute();
+                }
+                Err(errors) => self.profile_errors = errors,
+            },
+            Action::EditProfile => self.screen = Screen::Profile,
+            Action::Answer(question, choice) => {
+                if self.bank.question(&question).is_none()
+                    || (choice == Choice::NotApplicable
+                        && !self.bank.allows_not_applicable(&question))
+                {
+                    return;
+                }
+                let entry = self.answers.entry(question.clone()).or_insert(AnswerDraft {
+                    choice,
+                    justification: String::new(),
+                });
+                entry.choice = choice;
+                if choice != Choice::NotApplicable {
+                    self.missing_justifications.retain(|q| q != &question);
+                }
+                self.recompute();
+            }
+            Action::Justify(question, text) => {
+                if let Some(a) = self.answers.get_mut(&question) {
+                    a.justification = text;
+                    if !a.justification.trim().is_empty() {
+                        self.missing_justifications.retain(|q| q != &question);
+                    }
+                    self.recompute();
+                }
+            }
+            Action::AcceptSuggestions => {
+                let Ok(profile) = self.profile.to_profile(&self.bank) else {
+                    return;
+                };
+                let proposals: Vec<(String, String)> = self
+                    .bank
+                    .proposed_not_applicable(profile.role, self.mode)
+                    .into_iter()
+                    .map(|(q, why)| (q.id.clone(), why.to_string()))
+                    .collect();
+                for (id, why) in proposals {
+                    self.answers.entry(id).or_insert(AnswerDraft {
+                        choice: Choice::NotApplicable,
+                        justification: why,
+                    });
+                }
+                self.recompute();
+            }
+            Action::GoToSection(i) => {
+                if i < self.sections.len() {
+                    self.section = i;
+                    self.screen = Screen::Questions;
+                }
+            }
+            Action::Next => {
+                let missing = self.unjustified(self.section..self.section + 1);
+                if !missing.is_empty() {
+                    self.missing_justifications = missing;
+                    return;
+                }
+                if self.section + 1 < self.sections.len() {
+                    self.section += 1;
+                } else {
+                    let missing = self.unjustified(0..self.sections.len());
+                    if let Some(first) = missing.first() {
+                        self.section = self.section_of(first).unwrap_or(0);
+                        self.missing_justifications = missing;
+                        return;
+                    }
+                    self.recompute();
+                    if self.evaluation.is_some() {
+                        self.screen = Screen::Results;
+                    } else {
+                        self.screen = Screen::Profile;
+                    }
+                }
+            }
+            Action::Back => {
+                if self.section > 0 {
+                    self.section -= 1;
+                } else {
+                    self.screen = Screen::Profile;
+                }
+            }
+            Action::EditAnswers => self.screen = Screen::Questions,
+            Action::StartOver => {
+                let fresh = State::new(self.bank.clone(), self.mode, self.api.take());
+                let (revision, generation) = (self.revision, self.generation);
+                *self = fresh;
+                self.revision = revision;
+                self.generation = generation;
+            }
+            Action::Import(text) => self.import(&text),
+            Action::BankLoaded(crate::app::BankRef(bank)) => {
+                if bank.version() == self.bank.version() {
+                    return;
+                }
+                let saved = self.saved();
+                self.sections = Rc::new(sections(&bank, self.mode));
+                self.bank = bank;
+                self.restore_answers(&saved.answers, &saved.bank_version);
+                self.section = self.section.min(self.sections.len().saturating_sub(1));
+                self.recompute();
+            }
+            Action::Lead(field) => {
+                let key = match field {
+                    LeadField::Name(v) => {
+                        self.lead.name = v;
+                        "name"
+                    }
+                    LeadField::Email(v) => {
+                        self.lead.email = v;
+                        "email"
+                    }
+                    LeadField::Company(v) => {
+                        self.lead.company = v;
+                        "company"
+                    }
+                    LeadField::Consent(v) => {
+                        self.lead.consent = v;
+                        "consent"
+                    }
+                };
+                self.lead_errors.remove(key);
+            }
+            Action::SubmitLead => {
+                if matches!(
+                    self.submission,
+                    Submission::Sending { .. } | Submission::Done { .. }
+                ) {
+                    return;
+                }
+                let lead = Lead {
+                    name: self.lead.name.clone(),
+                    email: self.lead.email.clone(),
+                    company: Some(self.lead.company.clone()),
+                    consent: self.lead.consent,
+                };
+                self.lead_errors = lead
+                    .problems()
+                    .into_iter()
+                    .map(|p| (p.field, p.message.to_string()))
+                    .collect();
+                if self.lead_errors.is_empty() && self.api.is_some() {
+                    let attempt = match self.submission {
+                        Submission::Failed { attempt, .. } => attempt + 1,
+                        _ => 1,
+                    };
+                    self.submission = Submission::Sending { attempt };
+                }
+            }
+            Action::LeadStored { id } => {
+                let base = self.api.clone().unwrap_or_default();
+                let report = format!(
+                    "{}/api/v1/assessments/{id}/report",
+                    base.trim_end_matches('/')
+                );
+                self.submission = Submission::Done { id, report };
+            }
+            Action::LeadFailed {
+                message,
+                retry,
+                fields,
+            } => {
+                for (field, text) in fields {
+                    let key = match field.as_str() {
+                        "name" => "name",
+                        "email" => "email",
+                        "company" => "company",
+                        "consent" => "consent",
+                        _ => continue,
+                    };
+                    self.lead_errors.insert(key, text);
+                }
+                let attempt = match self.submission {
+                    Submission::Sending { attempt } => attempt,
+                    _ => 0,
+                };
+                self.submission = Submission::Failed {
+                    message,
+                    retry,
+                    attempt,
+                };
+            }
+            Action::DismissNotice => self.notice = None,
+        }
+    }
+
+    /// Resumes from an exported file (or a bare wire-format assessment).
+    fn import(&mut self, text: &str) {
+        // An export, or a bare assessment in the wire format.
+        let input = match serde_json::from_str::<ExportIn>(text) {
+            Ok(export) if export.format == EXPORT_FORMAT => Ok(export.input),
+            Ok(export) => Err(format!("unknown format {:?}", export.format)),
+            Err(_) => AssessmentInput::from_json(text).map_err(|e| e.to_string()),
+        };
+        let input = match input {
+            Ok(i) => i,
+            Err(e) => {
+                self.notice = Some(format!(
+                    "That file is not a readiness export this widget can read ({e})."
+                ));
+                return;
+            }
+        };
+        if input.mode != self.mode {
+            self.notice = Some(format!(
+                "That file holds a {} answer set; this widget runs the {}.",
+                mode_name(input.mode),
+                mode_name(self.mode)
+            ));
+            return;
+        }
+        self.profile = ProfileDraft::from_profile(&input.profile);
+        self.profile_errors.clear();
+        let version = input
+            .bank_version
+            .clone()
+            .unwrap_or_else(|| self.bank.version().to_string());
+        self.restore_answers(&input.answers, &version);
+        self.section = 0;
+        self.missing_justifications.clear();
+        self.recompute();
+        self.screen = if self.evaluation.is_some() {
+            Screen::Questions
+        } else {
+            Screen::Profile
+        };
+        if self.notice.is_none() {
+            self.notice = Some(format!(
+                "Imported {} answer(s). Check them and go on where you left off.",
+                self.answers.len()
+            ));
+        }
+    }
+}
+
+/// How a mode is named to visitors.
+pub fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Quick => "quick quiz",
+        Mode::Full => "full gap assessment",
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        let saves = !matches!(
+            action,
+            Action::DismissNotice | Action::LeadStored { .. } | Action::LeadFailed { .. }
+        );
+        next.apply(action);
+        next.generation = next.generation.wrapping_add(1);
+        if saves {
+            next.revision = next.revision.wrapping_add(1);
+        }
+        Rc::new(next)
+    }
+}

@@ -1,0 +1,290 @@
+//! Component tests in a real browser (headless Chromium through wasm-bindgen-test):
+//! the widget mounted into a host element, driven through its shadow DOM as a visitor
+//! would.
+//!
+//! `cargo test -p aims-widget --target wasm32-unknown-unknown` with `CHROMEDRIVER` set.
+
+#![cfg(target_arch = "wasm32")]
+
+use aims_engine::Bank;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+/// A widget on the page, and ways to drive it.
+struct Widget {
+    host: Element,
+}
+
+impl Widget {
+    /// Mounts a widget with `id` (its storage key's last part) and `mode`.
+    async fn mount(id: &str, mode: &str, bank: Option<Rc<Bank>>) -> Widget {
+        let host = document().create_element("div").unwrap();
+        host.set_id(id);
+        host.set_attribute("data-aims-readiness", "").unwrap();
+        host.set_attribute("data-mode", mode).unwrap();
+        document().body().unwrap().append_child(&host).unwrap();
+        aims_widget::mount(host.clone(), bank).unwrap();
+        let w = Widget { host };
+        w.settle().await;
+        w
+    }
+
+    /// Lets Yew render what the last action changed.
+    async fn settle(&self) {
+        for _ in 0..3 {
+            yew::platform::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    fn find(&self, selector: &str) -> Option<Element> {
+        self.host
+            .shadow_root()
+            .expect("the widget lives in an open shadow root")
+            .query_selector(selector)
+            .unwrap()
+    }
+
+    fn get(&self, selector: &str) -> Element {
+        self.find(selector)
+            .unwrap_or_else(|| panic!("no element matches {selector}"))
+    }
+
+    fn text(&self, selector: &str) -> String {
+        self.get(selector).text_content().unwrap_or_default()
+    }
+
+    fn all_text(&self) -> String {
+        self.get(".aims").text_content().unwrap_or_default()
+    }
+
+    async fn click(&self, selector: &str) {
+        self.get(selector).unchecked_into::<HtmlElement>().click();
+        self.settle().await;
+    }
+
+    /// Clicks the first button whose text contains `label`.
+    async fn press(&self, label: &str) {
+        let buttons = self
+            .host
+            .shadow_root()
+            .unwrap()
+            .query_selector_all("button")
+            .unwrap();
+        for i in 0..buttons.length() {
+            let b: HtmlElement = buttons.item(i).unwrap().unchecked_into();
+            if b.text_content().unwrap_or_default().contains(label) {
+                b.click();
+                self.settle().await;
+                return;
+            }
+        }
+        panic!("no button labelled {label:?}");
+    }
+
+    async fn fire(&self, element: &Element, kind: &str) {
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let event = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
+        element.dispatch_event(&event).unwrap();
+        self.settle().await;
+    }
+
+    async fn select(&self, selector: &str, value: &str) {
+        let s: HtmlSelectElement = self.get(selector).unchecked_into();
+        s.set_value(value);
+        self.fire(&s, "change").await;
+    }
+
+    async fn type_into(&self, selector: &str, value: &str) {
+        let element = self.get(selector);
+        if let Some(t) = element.dyn_ref::<HtmlTextAreaElement>() {
+            t.set_value(value);
+        } else {
+            element.unchecked_ref::<HtmlInputElement>().set_value(value);
+        }
+        self.fire(&element, "input").await;
+    }
+
+    /// Intro → profile (a scale-up that uses AI) → questions.
+    async fn start_with_profile(&self, role: &str) {
+        self.press("Start").await;
+        self.select("#aims-size", "51-250").await;
+        self.click(&format!("#aims-role-{role}")).await;
+        self.press("Continue to the questions").await;
+    }
+
+    fn overall(&self) -> f64 {
+        self.text(".live-overall").trim().parse().unwrap()
+    }
+
+    fn remove(self) {
+        self.host.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn answering_updates_the_live_score() {
+    storage().clear().unwrap();
+    let w = Widget::mount("score-test", "quick", None).await;
+    assert!(
+        w.all_text()
+            .contains("How ready are you for ISO/IEC 42001?")
+    );
+    w.start_with_profile("develops").await;
+    let before = w.overall();
+    assert!(w.text(".progress-text").starts_with("0 of 19 answered"));
+
+    let first = w.get("fieldset.question input[value='4']").id();
+    w.click(&format!("#{first}")).await;
+    let after = w.overall();
+    assert!(after > before, "the score went from {before} to {after}");
+    assert!(w.text(".progress-text").starts_with("1 of 19 answered"));
+
+    // Lowering the same answer lowers the score again.
+    let zero = first.replace("-4", "-0");
+    w.click(&format!("#{zero}")).await;
+    assert!(w.overall() < after);
+    w.remove();
+}
+
+#[wasm_bindgen_test]
+async fn not_applicable_requires_a_justification() {
+    storage().clear().unwrap();
+    let w = Widget::mount("na-test", "full", None).await;
+    w.start_with_profile("develops").await;
+    // Jump to the life-cycle objective (A.6), where controls may be excluded.
+    w.press("A.6 · ").await;
+    let title = w.text("#aims-section-title");
+    assert!(title.starts_with("A.6"), "on section {title}");
+
+    w.click("#q-a-6-2-5-not_applicable").await;
+    assert!(
+        w.find("#q-a-6-2-5-why").is_some(),
+        "a justification box appears"
+    );
+    w.press("Next section").await;
+    assert_eq!(w.text("#aims-section-title"), title, "stays on the section");
+    assert!(w.all_text().contains("Give a justification"));
+    assert_eq!(
+        w.get("#q-a-6-2-5-why")
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("true")
+    );
+
+    w.type_into("#q-a-6-2-5-why", "We deploy no models ourselves.")
+        .await;
+    assert!(!w.all_text().contains("Give a justification"));
+    w.press("Next section").await;
+    assert_ne!(
+        w.text("#aims-section-title"),
+        title,
+        "moves on once justified"
+    );
+
+    // Mandatory clause questions offer no "not applicable" at all.
+    w.press("Clause 9 · ").await;
+    assert!(w.find("#q-9-2-not_applicable").is_none());
+    w.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_returning_visitor_resumes_where_they_left() {
+    storage().clear().unwrap();
+    let w = Widget::mount("resume-test", "quick", None).await;
+    w.start_with_profile("uses").await;
+    let radio = w.get("fieldset.question input[value='3']").id();
+    w.click(&format!("#{radio}")).await;
+    w.press("Next section").await;
+    let section = w.text("#aims-section-title");
+    w.remove();
+
+    // Saved under a versioned key.
+    let saved = storage()
+        .get_item("aims-readiness/v1/quick/resume-test")
+        .unwrap()
+        .expect("progress is saved");
+    assert!(saved.contains("\"bank_version\":\"1.0.0\""));
+
+    let again = Widget::mount("resume-test", "quick", None).await;
+    assert_eq!(again.text("#aims-section-title"), section);
+    assert!(again.text(".progress-text").starts_with("1 of 19 answered"));
+    again.press("Back").await;
+    assert!(
+        again
+            .get(&format!("#{radio}"))
+            .unchecked_into::<HtmlInputElement>()
+            .checked()
+    );
+
+    // Start over (from the results) clears it.
+    let last = again
+        .host
+        .shadow_root()
+        .unwrap()
+        .query_selector_all(".section-link")
+        .unwrap();
+    let last: HtmlElement = last.item(last.length() - 1).unwrap().unchecked_into();
+    last.click();
+    again.settle().await;
+    again.press("See my results").await;
+    again.press("Start over").await;
+    again.press("Yes, start over").await;
+    assert!(again.all_text().contains("How ready are you"));
+    assert!(
+        storage()
+            .get_item("aims-readiness/v1/quick/resume-test")
+            .unwrap()
+            .is_none()
+    );
+    again.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_newer_bank_keeps_valid_answers_and_says_what_was_dropped() {
+    storage().clear().unwrap();
+    let saved = r#"{"bank_version":"1.0.0","screen":"questions","section":0,
+        "profile":{"size":"51-250","ai_systems":"2","role":"both","sector":"other","high_risk":false,
+                   "frameworks":["iso27001"],"capacity_fte":"1","start_date":""},
+        "answers":[{"question":"q-quick-context","level":2},
+                   {"question":"q-quick-retired","level":3}]}"#;
+    storage()
+        .set_item("aims-readiness/v1/quick/bank-test", saved)
+        .unwrap();
+    let newer = aims_engine::DEFAULT_BANK_JSON.replacen(
+        "\"version\": \"1.0.0\"",
+        "\"version\": \"1.1.0\"",
+        1,
+    );
+    assert_ne!(
+        newer,
+        aims_engine::DEFAULT_BANK_JSON,
+        "the version was bumped"
+    );
+    let bank = Rc::new(Bank::from_json(&newer).unwrap());
+    let w = Widget::mount("bank-test", "quick", Some(bank)).await;
+    let notice = w.text(".notice");
+    assert!(
+        notice.contains("updated from version 1.0.0 to 1.1.0"),
+        "{notice}"
+    );
+    assert!(notice.contains("q-quick-retired"), "{notice}");
+    assert!(!notice.contains("q-quick-context"), "{notice}");
+    assert!(w.text(".progress-text").starts_with("1 of 19 answered"));
+    w.press("Dismiss").await;
+    assert!(w.find(".notice").is_none());
+    w.remove();
+}

@@ -1,0 +1,107 @@
+//! Contact details left with an assessment (a lead), and the rules they must meet.
+//!
+//! The widget checks them as the visitor types; the API checks them again before storing.
+//! Both use these functions, so the two can never disagree.
+
+use serde::{Deserialize, Serialize};
+
+/// Longest name or company name accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Contact details as sent with an assessment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lead {
+    /// The person's name.
+    pub name: String,
+    /// Where to reach them.
+    pub email: String,
+    /// Their organisation (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// Agreement to have the details stored and used to follow up.
+    pub consent: bool,
+}
+
+/// A field of a [`Lead`] that breaks a rule, with a message for the person who typed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeadProblem {
+    /// `"name"`, `"email"`, `"company"` or `"consent"`.
+    pub field: &'static str,
+    /// What to do about it.
+    pub message: &'static str,
+}
+
+impl Lead {
+    /// Every rule the lead breaks, in form order (empty when it may be stored).
+    ///
+    /// ```
+    /// let lead = aims_engine::Lead { name: "Ada".into(), email: "ada@example".into(),
+    ///                                company: None, consent: false };
+    /// let fields: Vec<_> = lead.problems().iter().map(|p| p.field).collect();
+    /// assert_eq!(fields, ["email", "consent"]);
+    /// ```
+    pub fn problems(&self) -> Vec<LeadProblem> {
+        let mut problems = Vec::new();
+        let name = self.name.trim();
+        if name.is_empty()
+            || name.chars().count() > MAX_NAME_CHARS
+            || name.chars().any(char::is_control)
+        {
+            problems.push(LeadProblem {
+                field: "name",
+                message: "Give a name of 1 to 200 characters.",
+            });
+        }
+        if !valid_email(self.email.trim()) {
+            problems.push(LeadProblem {
+                field: "email",
+                message: "Give a valid email address, such as name@example.com.",
+            });
+        }
+        let company = self.company.as_deref().unwrap_or("").trim();
+        if company.chars().count() > MAX_NAME_CHARS || company.chars().any(char::is_control) {
+            problems.push(LeadProblem {
+                field: "company",
+                message: "The company name is at most 200 characters.",
+            });
+        }
+        if !self.consent {
+            problems.push(LeadProblem {
+                field: "consent",
+                message: "Consent is required to store your contact details.",
+            });
+        }
+        problems
+    }
+}
+
+/// A plausible email address: one `@`, a local part and a dotted domain, no spaces or
+/// control characters. (Whether it is deliverable is for the mail system to find out.)
+///
+/// ```
+/// use aims_engine::valid_email;
+/// assert!(valid_email("ada@example.org"));
+/// assert!(!valid_email("ada@example"));
+/// assert!(!valid_email("ada lovelace@example.org"));
+/// ```
+pub fn valid_email(email: &str) -> bool {
+    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    if local.is_empty() || local.len() > 64 || domain.contains('@') {
+        return false;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+}
