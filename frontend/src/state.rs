@@ -1031,3 +1031,225 @@ impl Reducible for State {
         Rc::new(next)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(mode: Mode) -> State {
+        State::new(Rc::new(Bank::embedded().clone()), mode, None)
+    }
+
+    fn reduce(s: State, actions: impl IntoIterator<Item = Action>) -> State {
+        let mut s = Rc::new(s);
+        for a in actions {
+            s = s.reduce(a);
+        }
+        (*s).clone()
+    }
+
+    fn with_profile(mode: Mode) -> State {
+        reduce(
+            state(mode),
+            [
+                Action::Start,
+                Action::Profile(ProfileField::Size("51-250".into())),
+                Action::Profile(ProfileField::Role("uses".into())),
+                Action::SubmitProfile,
+            ],
+        )
+    }
+
+    #[test]
+    fn the_profile_form_names_every_missing_or_wrong_field() {
+        let s = reduce(
+            state(Mode::Quick),
+            [
+                Action::Start,
+                Action::Profile(ProfileField::AiSystems("three".into())),
+                Action::Profile(ProfileField::Capacity("0".into())),
+                Action::SubmitProfile,
+            ],
+        );
+        assert_eq!(s.screen, Screen::Profile);
+        let fields: Vec<_> = s.profile_errors.keys().copied().collect();
+        assert_eq!(fields, ["ai_systems", "role", "size"]);
+        let s = reduce(
+            s,
+            [
+                Action::Profile(ProfileField::AiSystems("3".into())),
+                Action::Profile(ProfileField::Size("1-50".into())),
+                Action::Profile(ProfileField::Role("develops".into())),
+                Action::SubmitProfile,
+            ],
+        );
+        // The engine's own range check: capacity 0 is refused with its reason.
+        assert_eq!(s.screen, Screen::Profile);
+        assert!(s.profile_errors["capacity_fte"].contains("between 0.1 and 500"));
+    }
+
+    #[test]
+    fn the_live_score_follows_the_answers_and_never_trusts_anything_else() {
+        let s = with_profile(Mode::Quick);
+        assert_eq!(s.screen, Screen::Questions);
+        let before = s.evaluation.as_ref().unwrap().result.overall;
+        let s = reduce(
+            s,
+            [Action::Answer("q-quick-context".into(), Choice::Level(4))],
+        );
+        let after = s.evaluation.as_ref().unwrap().result.overall;
+        assert!(after > before);
+        // The live figure is exactly what the engine computes for the same input.
+        let direct = Bank::embedded()
+            .evaluate_input(&s.input().unwrap())
+            .unwrap();
+        assert_eq!(direct.result.overall, after);
+        // Unknown questions and choices are ignored.
+        let s2 = reduce(
+            s.clone(),
+            [Action::Answer("q-nope".into(), Choice::Level(4))],
+        );
+        assert_eq!(s2.answers.len(), 1);
+        let s3 = reduce(
+            s,
+            [Action::Answer(
+                "q-quick-context".into(),
+                Choice::NotApplicable,
+            )],
+        );
+        assert_eq!(s3.answers["q-quick-context"].choice, Choice::Level(4));
+    }
+
+    #[test]
+    fn leaving_a_section_needs_justified_exclusions() {
+        let mut s = with_profile(Mode::Full);
+        let a6 = s.sections.iter().position(|x| x.id == "A.6").unwrap();
+        s = reduce(
+            s,
+            [
+                Action::GoToSection(a6),
+                Action::Answer("q-a-6-2-5".into(), Choice::NotApplicable),
+                Action::Next,
+            ],
+        );
+        assert_eq!(s.section, a6);
+        assert_eq!(s.missing_justifications, ["q-a-6-2-5"]);
+        s = reduce(
+            s,
+            [
+                Action::Justify("q-a-6-2-5".into(), "We deploy no models.".into()),
+                Action::Next,
+            ],
+        );
+        assert!(s.missing_justifications.is_empty());
+        assert_eq!(s.section, a6 + 1);
+        let input = s.input().unwrap();
+        let na = input
+            .answers
+            .iter()
+            .find(|a| a.question == "q-a-6-2-5")
+            .unwrap();
+        assert_eq!(na.justification.as_deref(), Some("We deploy no models."));
+    }
+
+    #[test]
+    fn suggested_exclusions_apply_only_to_open_questions() {
+        let s = with_profile(Mode::Full);
+        let s = reduce(
+            s,
+            [
+                Action::Answer("q-a-7-2".into(), Choice::Level(2)),
+                Action::AcceptSuggestions,
+            ],
+        );
+        assert_eq!(s.answers["q-a-7-2"].choice, Choice::Level(2));
+        let excluded: Vec<_> = s
+            .answers
+            .iter()
+            .filter(|(_, a)| a.choice == Choice::NotApplicable)
+            .collect();
+        assert!(!excluded.is_empty());
+        assert!(excluded.iter().all(|(_, a)| !a.justification.is_empty()));
+    }
+
+    #[test]
+    fn an_export_imports_back_to_the_same_assessment() {
+        let s = reduce(
+            with_profile(Mode::Full),
+            [
+                Action::Answer("q-4-1".into(), Choice::Level(3)),
+                Action::Answer("q-7-5".into(), Choice::Unknown),
+                Action::Answer("q-a-6-2-5".into(), Choice::NotApplicable),
+                Action::Justify("q-a-6-2-5".into(), "No deployment here.".into()),
+            ],
+        );
+        let exported = s.export_json().unwrap();
+        assert!(exported.contains(EXPORT_FORMAT));
+        let back = reduce(state(Mode::Full), [Action::Import(exported)]);
+        assert_eq!(back.input(), s.input());
+        assert_eq!(back.screen, Screen::Questions);
+        // A quick widget refuses a full export, and says why.
+        let quick = reduce(
+            state(Mode::Quick),
+            [Action::Import(s.export_json().unwrap())],
+        );
+        assert!(quick.notice.unwrap().contains("full gap assessment"));
+        let junk = reduce(state(Mode::Quick), [Action::Import("{not json".into())]);
+        assert_eq!(junk.screen, Screen::Intro);
+        assert!(junk.notice.is_some());
+    }
+
+    #[test]
+    fn the_lead_needs_consent_and_a_valid_email_before_anything_is_sent() {
+        let mut s = with_profile(Mode::Quick);
+        s.api = Some(String::new());
+        let s = reduce(
+            s,
+            [
+                Action::Lead(LeadField::Name("Ada".into())),
+                Action::Lead(LeadField::Email("ada@example".into())),
+                Action::SubmitLead,
+            ],
+        );
+        assert_eq!(s.submission, Submission::Idle);
+        let fields: Vec<_> = s.lead_errors.keys().copied().collect();
+        assert_eq!(fields, ["consent", "email"]);
+        let s = reduce(
+            s,
+            [
+                Action::Lead(LeadField::Email("ada@example.org".into())),
+                Action::Lead(LeadField::Consent(true)),
+                Action::SubmitLead,
+            ],
+        );
+        assert_eq!(s.submission, Submission::Sending { attempt: 1 });
+        let body = s.lead_body().unwrap();
+        assert!(body.contains("\"lead\":{\"name\":\"Ada\",\"email\":\"ada@example.org\""));
+        assert!(!body.contains("overall"), "the browser never sends a score");
+        let failed = reduce(
+            s,
+            [Action::LeadFailed {
+                message: "offline".into(),
+                retry: true,
+                fields: vec![],
+            }],
+        );
+        let retried = reduce(failed, [Action::SubmitLead]);
+        assert_eq!(retried.submission, Submission::Sending { attempt: 2 });
+    }
+
+    #[test]
+    fn start_over_forgets_everything_but_the_setup() {
+        let s = reduce(
+            with_profile(Mode::Quick),
+            [
+                Action::Answer("q-quick-context".into(), Choice::Level(2)),
+                Action::StartOver,
+            ],
+        );
+        assert_eq!(s.screen, Screen::Intro);
+        assert!(s.answers.is_empty());
+        assert_eq!(s.profile, ProfileDraft::default());
+        assert_eq!(s.mode, Mode::Quick);
+    }
+}

@@ -132,14 +132,45 @@ fn setup() -> Result<(), String> {
         );
     }
 
-    step("Node.js (runs the engine's Wasm tests)");
+    step("Node.js (runs the engine's Wasm tests) and npm tools (wasm-opt, axe-core)");
     match output("node", &["--version"]) {
         Some(v) => println!("node {}", v.trim()),
         None => {
-            return Err("Node.js is needed for the Wasm tests: apt-get install -y nodejs".into());
+            return Err(
+                "Node.js is needed for the Wasm tests: apt-get install -y nodejs npm".into(),
+            );
         }
     }
+    widget::npm_tools()?;
+    println!("node_modules: binaryen (wasm-opt), axe-core");
+
+    step("Chromium and ChromeDriver (widget tests in a real browser)");
+    if chromedriver().is_none() || !Path::new(CHROMIUM).exists() {
+        let mut c = Command::new("apt-get");
+        c.args(["update", "-qq"]);
+        status(c, "apt-get update")?;
+        let mut c = Command::new("apt-get");
+        c.args(["install", "-y", "-qq", "chromium", "chromium-driver"]);
+        status(c, "apt-get install chromium chromium-driver")?;
+    }
+    let driver = chromedriver().ok_or("chromedriver is not installed")?;
+    println!(
+        "{}",
+        output(&driver, &["--version"]).unwrap_or_default().trim()
+    );
     Ok(())
+}
+
+/// Debian's Chromium.
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// ChromeDriver: `$CHROMEDRIVER`, or Debian's.
+fn chromedriver() -> Option<String> {
+    std::env::var("CHROMEDRIVER")
+        .ok()
+        .into_iter()
+        .chain(["/usr/bin/chromedriver".to_string()])
+        .find(|p| Path::new(p).exists())
 }
 
 fn test() -> Result<(), String> {
@@ -160,7 +191,7 @@ fn test() -> Result<(), String> {
     ]);
     status(c, "cargo clippy")?;
 
-    step("Engine built for WebAssembly");
+    step("Engine and widget built for WebAssembly");
     let mut c = cargo();
     c.args([
         "build",
@@ -187,7 +218,28 @@ fn test() -> Result<(), String> {
     ]);
     tally.run(c, "wasm tests")?;
 
-    step("Every native test: unit, doc, property, golden, integration");
+    step("Widget components in headless Chromium (wasm-bindgen-test)");
+    let mut c = cargo();
+    c.args([
+        "test",
+        "-p",
+        "aims-widget",
+        "--target",
+        WASM_TARGET,
+        "--test",
+        "components",
+    ])
+    .env(
+        "CHROMEDRIVER",
+        chromedriver().ok_or("chromedriver is not installed")?,
+    );
+    tally.run(c, "widget component tests")?;
+
+    // The end-to-end tests drive the built widget served by the real backend.
+    let files = widget::build()?;
+    widget::report(&files);
+
+    step("Every native test: unit, doc, property, golden, HTTP and browser end-to-end");
     let mut c = cargo();
     c.args(["test", "--workspace"]);
     tally.run(c, "cargo test")?;
