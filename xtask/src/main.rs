@@ -91,26 +91,13 @@ fn locked_wasm_bindgen_version() -> Result<String, String> {
 }
 
 fn setup() -> Result<(), String> {
-    step("Rust target for WebAssembly");
-    let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
-        let mut c = Command::new("rustup");
-        c.args(["target", "add", WASM_TARGET]);
-        status(c, "rustup target add")?;
-    }
-    println!("{WASM_TARGET}: installed");
+    wasm_tools()?;
+    postgres();
+    browser()
+}
 
-    step("wasm-bindgen CLI at the lockfile's version");
-    let wanted = locked_wasm_bindgen_version()?;
-    let have = output("wasm-bindgen", &["--version"]).unwrap_or_default();
-    let runner = output("wasm-bindgen-test-runner", &["--version"]).is_some();
-    if !have.contains(&wanted) || !runner {
-        let mut c = cargo();
-        c.args(["install", "wasm-bindgen-cli", "--version", &wanted]);
-        status(c, "cargo install wasm-bindgen-cli")?;
-    }
-    println!("wasm-bindgen {wanted}: installed");
-
+/// The local PostgreSQL the API tests also run against: started if it is down.
+fn postgres() {
     step("PostgreSQL at 127.0.0.1:5432 (the API tests run against it too)");
     let up = || output("pg_isready", &["-h", "127.0.0.1", "-p", "5432", "-q"]).is_some();
     if !up()
@@ -131,6 +118,30 @@ fn setup() -> Result<(), String> {
             "postgresql: not reachable; set AIMS_TEST_POSTGRES_URL or start it, or the PostgreSQL tests fail"
         );
     }
+}
+
+/// What building the widget needs: the Wasm target, wasm-bindgen at the lockfile's
+/// version, Node.js and the npm tools.
+fn wasm_tools() -> Result<(), String> {
+    step("Rust target for WebAssembly");
+    let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        let mut c = Command::new("rustup");
+        c.args(["target", "add", WASM_TARGET]);
+        status(c, "rustup target add")?;
+    }
+    println!("{WASM_TARGET}: installed");
+
+    step("wasm-bindgen CLI at the lockfile's version");
+    let wanted = locked_wasm_bindgen_version()?;
+    let have = output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    let runner = output("wasm-bindgen-test-runner", &["--version"]).is_some();
+    if !have.contains(&wanted) || !runner {
+        let mut c = cargo();
+        c.args(["install", "wasm-bindgen-cli", "--version", &wanted]);
+        status(c, "cargo install wasm-bindgen-cli")?;
+    }
+    println!("wasm-bindgen {wanted}: installed");
 
     step("Node.js (runs the engine's Wasm tests) and npm tools (wasm-opt, axe-core)");
     match output("node", &["--version"]) {
@@ -143,7 +154,11 @@ fn setup() -> Result<(), String> {
     }
     widget::npm_tools()?;
     println!("node_modules: binaryen (wasm-opt), axe-core");
+    Ok(())
+}
 
+/// What the browser tests need: Chromium and ChromeDriver from Debian.
+fn browser() -> Result<(), String> {
     step("Chromium and ChromeDriver (widget tests in a real browser)");
     if chromedriver().is_none() || !Path::new(CHROMIUM).exists() {
         let mut c = Command::new("apt-get");
@@ -303,6 +318,7 @@ fn count(text: &str, label: &str) -> u64 {
 }
 
 fn run(server_args: &[String]) -> Result<(), String> {
+    wasm_tools()?;
     let files = widget::build()?;
     widget::report(&files);
     step("Starting the API and demo page (Ctrl-C stops it)");
