@@ -1,11 +1,17 @@
 //! SVG charts: a radar of clause readiness and a Gantt timeline of the roadmap.
 
+use aims_engine::num::{one_decimal, whole};
 use aims_engine::{GroupScore, RoadmapPhase};
 use yew::prelude::*;
 
 /// Formats a coordinate with one decimal.
 fn c(x: f64) -> String {
-    format!("{x:.1}")
+    one_decimal(x)
+}
+
+/// A score as a whole number, `n/a` when there is none.
+fn whole_score(score: Option<f64>) -> String {
+    score.map_or_else(|| "n/a".to_string(), |s| whole(s).to_string())
 }
 
 /// Props of [`Radar`].
@@ -72,7 +78,7 @@ pub fn radar(props: &RadarProps) -> Html {
                 let anchor = if (x - cx).abs() < 5.0 { "middle" } else if x > cx { "start" } else { "end" };
                 html! {
                     <text x={c(x)} y={c(y + 4.0)} text-anchor={anchor}>
-                        { format!("{} · {}", g.id, g.score.map_or("n/a".to_string(), |s| format!("{s:.0}"))) }
+                        { format!("{} · {}", g.id, whole_score(g.score)) }
                     </text>
                 }
             }) }

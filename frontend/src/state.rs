@@ -6,9 +6,133 @@ use aims_engine::{
     ProblemKind, Profile, RawLevel, Role, Size,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::Reducible;
+
+/// A small map kept as a vector of pairs in insertion order: for a few dozen entries it
+/// is as fast as a tree and costs the Wasm build far less code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmallMap<K, V>(Vec<(K, V)>);
+
+impl<K, V> Default for SmallMap<K, V> {
+    fn default() -> Self {
+        SmallMap(Vec::new())
+    }
+}
+
+impl<K: PartialEq, V> SmallMap<K, V> {
+    /// An empty map.
+    pub fn new() -> Self {
+        SmallMap(Vec::new())
+    }
+
+    fn position<Q: ?Sized + PartialEq>(&self, key: &Q) -> Option<usize>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.0.iter().position(|(k, _)| k.borrow() == key)
+    }
+
+    /// The value for `key`.
+    pub fn get<Q: ?Sized + PartialEq>(&self, key: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.position(key).map(|i| &self.0[i].1)
+    }
+
+    /// The value for `key`, mutably.
+    pub fn get_mut<Q: ?Sized + PartialEq>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.position(key).map(|i| &mut self.0[i].1)
+    }
+
+    /// Whether `key` has a value.
+    pub fn contains_key<Q: ?Sized + PartialEq>(&self, key: &Q) -> bool
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.position(key).is_some()
+    }
+
+    /// Sets the value for `key`.
+    pub fn insert(&mut self, key: K, value: V) {
+        match self.position(&key) {
+            Some(i) => self.0[i].1 = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    /// The value for `key`, inserting `value` first if there is none.
+    pub fn get_or_insert(&mut self, key: K, value: V) -> &mut V {
+        let i = match self.position(&key) {
+            Some(i) => i,
+            None => {
+                self.0.push((key, value));
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    /// Removes `key`.
+    pub fn remove<Q: ?Sized + PartialEq>(&mut self, key: &Q)
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.0.retain(|(k, _)| k.borrow() != key);
+    }
+
+    /// The entries, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// The keys, in insertion order.
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Removes every entry.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl<K: PartialEq, V> FromIterator<(K, V)> for SmallMap<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut map = SmallMap::new();
+        for (k, v) in iter {
+            map.insert(k, v);
+        }
+        map
+    }
+}
+
+impl<K: PartialEq, V, Q: ?Sized + PartialEq> std::ops::Index<&Q> for SmallMap<K, V>
+where
+    K: std::borrow::Borrow<Q>,
+{
+    type Output = V;
+    fn index(&self, key: &Q) -> &V {
+        self.get(key).expect("key present")
+    }
+}
+
+/// Messages for form fields (`"email"` → what to fix).
+pub type FieldErrors = SmallMap<&'static str, String>;
 
 /// Which screen is showing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,8 +267,8 @@ fn framework_of(text: &str) -> Option<Framework> {
 
 impl ProfileDraft {
     /// The engine's profile, or the message for each field that is not right yet.
-    pub fn to_profile(&self, bank: &Bank) -> Result<Profile, BTreeMap<&'static str, String>> {
-        let mut errors = BTreeMap::new();
+    pub fn to_profile(&self, bank: &Bank) -> Result<Profile, FieldErrors> {
+        let mut errors = FieldErrors::new();
         let size = size_of(&self.size);
         if size.is_none() {
             errors.insert("size", "Choose the size of your organisation.".to_string());
@@ -377,9 +501,9 @@ pub struct State {
     /// The profile form.
     pub profile: ProfileDraft,
     /// Messages for profile fields that are not right.
-    pub profile_errors: BTreeMap<&'static str, String>,
+    pub profile_errors: FieldErrors,
     /// Answers by question ID.
-    pub answers: BTreeMap<String, AnswerDraft>,
+    pub answers: SmallMap<String, AnswerDraft>,
     /// Questions whose not-applicable answer still needs a justification, once the visitor
     /// tried to move on.
     pub missing_justifications: Vec<String>,
@@ -393,7 +517,7 @@ pub struct State {
     /// The lead form.
     pub lead: LeadDraft,
     /// Messages for lead fields that are not right.
-    pub lead_errors: BTreeMap<&'static str, String>,
+    pub lead_errors: FieldErrors,
     /// The lead submission.
     pub submission: Submission,
     /// Grows with every change worth saving.
@@ -534,14 +658,14 @@ impl State {
             api,
             screen: Screen::Intro,
             profile: ProfileDraft::default(),
-            profile_errors: BTreeMap::new(),
-            answers: BTreeMap::new(),
+            profile_errors: FieldErrors::new(),
+            answers: SmallMap::new(),
             missing_justifications: Vec::new(),
             section: 0,
             evaluation: None,
             notice: None,
             lead: LeadDraft::default(),
-            lead_errors: BTreeMap::new(),
+            lead_errors: FieldErrors::new(),
             submission: Submission::Idle,
             revision: 0,
             generation: 0,
@@ -780,10 +904,13 @@ impl State {
                 {
                     return;
                 }
-                let entry = self.answers.entry(question.clone()).or_insert(AnswerDraft {
-                    choice,
-                    justification: String::new(),
-                });
+                let entry = self.answers.get_or_insert(
+                    question.clone(),
+                    AnswerDraft {
+                        choice,
+                        justification: String::new(),
+                    },
+                );
                 entry.choice = choice;
                 if choice != Choice::NotApplicable {
                     self.missing_justifications.retain(|q| q != &question);
@@ -810,10 +937,15 @@ impl State {
                     .map(|(q, why)| (q.id.clone(), why.to_string()))
                     .collect();
                 for (id, why) in proposals {
-                    self.answers.entry(id).or_insert(AnswerDraft {
-                        choice: Choice::NotApplicable,
-                        justification: why,
-                    });
+                    if !self.answers.contains_key(&id) {
+                        self.answers.insert(
+                            id,
+                            AnswerDraft {
+                                choice: Choice::NotApplicable,
+                                justification: why,
+                            },
+                        );
+                    }
                 }
                 self.recompute();
             }
@@ -962,7 +1094,7 @@ impl State {
         // An export, or a bare assessment in the wire format.
         let input = match serde_json::from_str::<ExportIn>(text) {
             Ok(export) if export.format == EXPORT_FORMAT => Ok(export.input),
-            Ok(export) => Err(format!("unknown format {:?}", export.format)),
+            Ok(export) => Err(format!("unknown format \"{}\"", export.format)),
             Err(_) => AssessmentInput::from_json(text).map_err(|e| e.to_string()),
         };
         let input = match input {
@@ -1072,7 +1204,8 @@ mod tests {
             ],
         );
         assert_eq!(s.screen, Screen::Profile);
-        let fields: Vec<_> = s.profile_errors.keys().copied().collect();
+        let mut fields: Vec<_> = s.profile_errors.keys().copied().collect();
+        fields.sort();
         assert_eq!(fields, ["ai_systems", "role", "size"]);
         let s = reduce(
             s,
@@ -1212,7 +1345,8 @@ mod tests {
             ],
         );
         assert_eq!(s.submission, Submission::Idle);
-        let fields: Vec<_> = s.lead_errors.keys().copied().collect();
+        let mut fields: Vec<_> = s.lead_errors.keys().copied().collect();
+        fields.sort();
         assert_eq!(fields, ["consent", "email"]);
         let s = reduce(
             s,

@@ -6,6 +6,27 @@
 
 use serde::{Deserialize, Serialize};
 
+/// `x` with exactly one decimal (`47.5`, `40.0`, `-0.3`), rounded half away from zero.
+/// Integer arithmetic only, so the same text comes out natively and in Wasm, and the
+/// widget needs no float-formatting code.
+///
+/// ```
+/// use aims_engine::num::one_decimal;
+/// assert_eq!(one_decimal(47.46), "47.5");
+/// assert_eq!(one_decimal(40.0), "40.0");
+/// assert_eq!(one_decimal(-0.25), "-0.3");
+/// ```
+pub fn one_decimal(x: f64) -> String {
+    let tenths = round_half_away(x * 10.0);
+    if !tenths.is_finite() {
+        return "n/a".to_string();
+    }
+    let tenths = tenths as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let t = tenths.unsigned_abs();
+    format!("{sign}{}.{}", t / 10, t % 10)
+}
+
 /// Rounds half away from zero to a whole number, like `f64::round`, but without a call
 /// into the maths library (on x86-64 without SSE 4.1 that call is a software routine).
 /// Exact for |x| < 2^52; beyond that every `f64` is already whole.

@@ -299,7 +299,7 @@ fn profile_rows(ctx: &ReportContext) -> Vec<(&'static str, String)> {
 }
 
 fn score_label(score: Option<f64>) -> String {
-    score.map_or_else(|| "n/a".to_string(), |s| format!("{s:.1}"))
+    score.map_or_else(|| "n/a".to_string(), crate::num::one_decimal)
 }
 
 fn plural(n: u32, one: &str, many: &str) -> String {
@@ -457,11 +457,11 @@ pub fn html(ctx: &ReportContext) -> String {
     // Readiness.
     put!(
         out,
-        "<section>\n<h2>Readiness</h2>\n<p><span class=\"score\">{:.1}</span>\
+        "<section>\n<h2>Readiness</h2>\n<p><span class=\"score\">{}</span>\
          <span class=\"band {}\">{}</span></p>\n<p class=\"counts\"><span>Blockers: <strong>{}</strong></span>\
          <span>Major gaps: <strong>{}</strong></span><span>Minor gaps: <strong>{}</strong></span></p>\n\
          <p>{} of {} questions answered; {} unknown; {} not applicable.</p>\n",
-        result.overall,
+        crate::num::one_decimal(result.overall),
         band_class(result.band),
         e(band_label(result.band)),
         result.blockers,
@@ -496,7 +496,7 @@ pub fn html(ctx: &ReportContext) -> String {
             put!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td class=\"sev-{}\">{}</td><td>{}</td><td>{}</td>\
-                 <td>{}</td><td class=\"num\">{:.1}</td></tr>\n",
+                 <td>{}</td><td class=\"num\">{}</td></tr>\n",
                 e(&g.reference),
                 e(&g.title),
                 severity_code(g.severity),
@@ -504,7 +504,7 @@ pub fn html(ctx: &ReportContext) -> String {
                 e(&status_label(g.status)),
                 e(owner_label(g.owner)),
                 e(action_label(g.action)),
-                g.effort_days.likely
+                crate::num::one_decimal(g.effort_days.likely)
             );
         }
         out.push_str("</tbody>\n</table>\n");
@@ -695,10 +695,10 @@ pub fn markdown(ctx: &ReportContext) -> String {
 
     put!(
         out,
-        "\n## Readiness\n\n**Overall score: {:.1} / 100 — {}**\n\n\
+        "\n## Readiness\n\n**Overall score: {} / 100 — {}**\n\n\
          Blockers: {} · Major gaps: {} · Minor gaps: {}\n\n\
          {} of {} questions answered; {} unknown; {} not applicable.\n\n",
-        result.overall,
+        crate::num::one_decimal(result.overall),
         m(band_label(result.band)),
         result.blockers,
         result.majors,
@@ -728,14 +728,14 @@ pub fn markdown(ctx: &ReportContext) -> String {
         for g in gaps {
             put!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {:.1} |\n",
+                "| {} | {} | {} | {} | {} | {} | {} |\n",
                 m(&g.reference),
                 m(&g.title),
                 m(severity_label(g.severity)),
                 m(&status_label(g.status)),
                 m(owner_label(g.owner)),
                 m(action_label(g.action)),
-                g.effort_days.likely
+                crate::num::one_decimal(g.effort_days.likely)
             );
         }
         out.push('\n');

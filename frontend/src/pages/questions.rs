@@ -5,6 +5,7 @@ use super::{use_heading_focus, value_of};
 use crate::app::use_store;
 use crate::state::{Action, Choice};
 use aims_engine::Question;
+use aims_engine::num::one_decimal;
 use aims_engine::report::band_label;
 use yew::prelude::*;
 
@@ -63,7 +64,7 @@ pub fn questions() -> Html {
         html! {
             <p class="live-score">
                 { "Readiness so far: " }
-                <strong class="live-overall">{ format!("{:.1}", e.result.overall) }</strong>
+                <strong class="live-overall">{ one_decimal(e.result.overall) }</strong>
                 { format!(" / 100 · {} · {} blocker(s)", band_label(e.result.band), e.result.blockers) }
             </p>
         }

@@ -7,6 +7,7 @@ use crate::app::use_store;
 use crate::charts::{Gantt, Radar};
 use crate::export::{self, Kind};
 use crate::state::Action;
+use aims_engine::num::one_decimal;
 use aims_engine::report::{action_label, band_class, band_label, owner_label, severity_label};
 use aims_engine::{Mode, Range, RoadmapPhase, Severity};
 use yew::prelude::*;
@@ -117,7 +118,7 @@ pub fn results() -> Html {
         <section class="screen results" aria-labelledby="aims-results-title">
             <h2 id="aims-results-title" tabindex="-1" ref={heading}>{ "Your ISO/IEC 42001 readiness" }</h2>
             <div class="score-card">
-                <p class="overall"><span class="number" data-overall={r.overall.to_string()}>{ format!("{:.1}", r.overall) }</span>{ " / 100" }</p>
+                <p class="overall"><span class="number" data-overall={r.overall.to_string()}>{ one_decimal(r.overall) }</span>{ " / 100" }</p>
                 <p class={classes!("band", band_class(r.band))} data-band={r.band.as_str()}>{ band_label(r.band) }</p>
                 <p class="counts">{ format!("{} blocker(s) · {} major gap(s) · {} minor · {} unknown", r.blockers, r.majors, r.minors, r.unknowns) }</p>
                 if r.blockers > 0 {
@@ -137,7 +138,7 @@ pub fn results() -> Html {
                     <tbody>
                         { for r.clauses.iter().map(|g| html! {
                             <tr><th scope="row">{ format!("{} {}", g.id, g.title) }</th>
-                                <td>{ g.score.map_or("n/a".into(), |s| format!("{s:.1}")) }</td>
+                                <td>{ g.score.map_or("n/a".into(), one_decimal) }</td>
                                 <td>{ g.blockers }</td></tr>
                         }) }
                     </tbody>
@@ -149,7 +150,7 @@ pub fn results() -> Html {
                 <tbody>
                     { for r.objectives.iter().map(|g| html! {
                         <tr><th scope="row">{ format!("{} {}", g.id, g.title) }</th>
-                            <td>{ g.score.map_or("not applicable".into(), |s| format!("{s:.1}")) }</td></tr>
+                            <td>{ g.score.map_or("not applicable".into(), one_decimal) }</td></tr>
                     }) }
                 </tbody>
             </table>
