@@ -319,3 +319,68 @@ async fn the_widget_is_served_precompressed_with_long_caching_for_hashed_names()
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_embed_page_holds_one_widget_and_may_be_framed_as_configured() {
+    let url = crate::helpers::fresh_database(Engine::Sqlite).await;
+    let mut config = crate::helpers::config(&url);
+    config.frame_ancestors = "'self' https://consultancy.example".to_string();
+    let app = TestApp::with_config(config).await;
+
+    let quick = app.get("/embed").await;
+    assert_eq!(quick.status, 200);
+    assert!(quick.header("content-type").starts_with("text/html"));
+    assert_eq!(quick.text.matches("data-aims-readiness").count(), 1);
+    assert!(quick.text.contains("data-mode=\"quick\""));
+    assert!(quick.text.contains("data-api=\"\""));
+    assert!(quick.text.contains("src=\"/widget/aims-readiness.js\""));
+    let csp = quick.header("content-security-policy");
+    assert!(
+        csp.contains("frame-ancestors 'self' https://consultancy.example"),
+        "{csp}"
+    );
+    assert!(
+        !csp.contains("unsafe-inline"),
+        "the embed page needs no inline script or style: {csp}"
+    );
+
+    let full = app.get("/embed?mode=full").await;
+    assert!(full.text.contains("data-mode=\"full\""));
+    // Anything else is the quick quiz; the query never reaches the page.
+    let odd = app
+        .get("/embed?mode=%22%3E%3Cscript%3Ealert(1)%3C/script%3E")
+        .await;
+    assert_eq!(odd.status, 200);
+    assert!(odd.text.contains("data-mode=\"quick\""));
+    assert!(!odd.text.contains("alert(1)"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_demo_page_embeds_the_widget_like_a_customer_would() {
+    let app = TestApp::spawn(Engine::Sqlite).await;
+    let page = app.get("/").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("data-aims-readiness"));
+    assert!(
+        page.text
+            .contains("<script type=\"module\" src=\"/widget/aims-readiness.js\"></script>")
+    );
+    assert!(
+        page.header("content-security-policy")
+            .contains("default-src 'self'")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_frame_ancestors_setting_that_is_not_a_source_list_stops_the_start() {
+    let url = crate::helpers::fresh_database(Engine::Sqlite).await;
+    let mut config = crate::helpers::config(&url);
+    config.frame_ancestors = "https://a.example; script-src *".to_string();
+    let error = match aims_backend::Application::build(config).await {
+        Ok(_) => panic!("a CSP injection was accepted"),
+        Err(e) => e,
+    };
+    assert!(error.contains("--frame-ancestors"), "{error}");
+}
