@@ -1,0 +1,21 @@
+//! End-to-end: the real backend (fresh SQLite database, admin token) serving the built
+//! widget, driven in headless Chromium through ChromeDriver, as a visitor would use it.
+//!
+//! Needs the built widget (`cargo xtask widget`, which `cargo xtask test` runs first),
+//! Chromium and ChromeDriver (`cargo xtask setup`; `CHROMEDRIVER` and `CHROME_BIN`
+//! override `/usr/bin/chromedriver` and `/usr/bin/chromium`) and axe-core from `npm ci`.
+//! Each test starts its own server, ChromeDriver and browser; they take turns.
+
+#[allow(dead_code)]
+#[path = "../api/helpers.rs"]
+mod helpers;
+
+mod harness;
+
+mod a11y;
+mod console;
+mod events;
+mod full;
+mod hostile;
+mod keyboard;
+mod timing;
