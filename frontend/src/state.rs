@@ -754,7 +754,7 @@ impl State {
             input,
             summary,
         };
-        serde_json::to_string_pretty(&export).ok()
+        serde_json::to_string(&export).ok()
     }
 
     /// The request body for `POST /api/v1/assessments`: answers and profile, never a score.

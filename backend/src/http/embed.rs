@@ -44,7 +44,7 @@ async fn embed(State(state): State<AppState>, RawQuery(query): RawQuery) -> Resp
     let page = format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>ISO/IEC 42001 readiness</title>\n</head>\n<body>\n<main>\n\
+         <title>ISO/IEC 42001 readiness</title>\n<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n<main>\n\
          <div data-aims-readiness data-api=\"\" data-mode=\"{mode}\"></div>\n</main>\n\
          <script type=\"module\" src=\"/widget/aims-readiness.js\"></script>\n</body>\n</html>\n"
     );

@@ -11,10 +11,22 @@ pub fn lead_form() -> Html {
     let state = use_store();
     let errors = &state.lead_errors;
     let lead = &state.lead;
+    // The confirmation replaces the form and its focused button: move the focus to the
+    // confirmation, so keyboard and screen-reader users stay where they were.
+    let confirmation = use_node_ref();
+    {
+        let confirmation = confirmation.clone();
+        let done = matches!(state.submission, Submission::Done { .. });
+        use_effect_with(done, move |done| {
+            if *done && let Some(h) = confirmation.cast::<web_sys::HtmlElement>() {
+                let _ = h.focus();
+            }
+        });
+    }
     if let Submission::Done { id, report } = &state.submission {
         return html! {
             <section class="lead done" aria-labelledby="aims-lead-title">
-                <h3 id="aims-lead-title">{ "Thank you" }</h3>
+                <h3 id="aims-lead-title" tabindex="-1" ref={confirmation}>{ "Thank you" }</h3>
                 <p role="status">{ "Your results were sent. We will be in touch." }</p>
                 <p>{ "Reference: " }<code class="assessment-id">{ id.clone() }</code></p>
                 <p><a href={report.clone()} target="_blank" rel="noopener">{ "Open the Gap Analysis Report" }</a></p>

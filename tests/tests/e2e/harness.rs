@@ -816,13 +816,6 @@ impl Ctx {
                 continue;
             }
             let message = e["message"].as_str().unwrap_or("");
-            // The server has no favicon, and the demo and embed pages do not say so
-            // (`<link rel="icon" href="data:,">`): Chromium's request for /favicon.ico is
-            // a 404 logged as an error. Not the widget's doing; reported, not failed on.
-            if e["source"] == "network" && message.contains("/favicon.ico ") {
-                eprintln!("note: {page}: ignoring the missing favicon: {message}");
-                continue;
-            }
             errors.push(format!("{message} [{}]", e["source"]));
         }
         assert!(

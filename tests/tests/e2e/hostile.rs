@@ -119,7 +119,6 @@ async fn hostile_host_css_neither_breaks_the_widget_nor_catches_its_styles() {
 /// resolves against the host page's root font size (480px here instead of 768px).
 /// `48em` (the widget's own 16px) would not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "widget bug: .aims max-width is 48rem, so it follows the host page's root font size (frontend/src/style.css)"]
 async fn widget_width_does_not_follow_the_host_root_font_size() {
     let ctx = Ctx::start().await;
     let width = "return root.querySelector('.aims').getBoundingClientRect().width;";

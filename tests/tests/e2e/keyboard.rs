@@ -221,7 +221,6 @@ async fn quick_quiz_with_the_keyboard_only_then_the_lead_reaches_the_admin_api()
 /// (`#aims-lead-title` in frontend/src/pages/lead.rs) could take the focus, as the
 /// screen headings do (`use_heading_focus`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "widget bug: the focus is lost to <body> when the lead confirmation replaces the form (frontend/src/pages/lead.rs)"]
 async fn the_focus_stays_in_the_widget_after_sending_the_lead() {
     let ctx = Ctx::start().await;
     ctx.open("/").await;
