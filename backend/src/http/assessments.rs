@@ -26,42 +26,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/assessments/{id}/controls.csv", get(controls))
 }
 
-/// Contact details as sent with an assessment.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LeadInput {
-    name: String,
-    email: String,
-    #[serde(default)]
-    company: Option<String>,
-    consent: bool,
-}
-
-const MAX_NAME: usize = 200;
-
-/// A plausible email address: one `@`, a local part and a dotted domain, no spaces or
-/// control characters. (Deliverability is the CRM's business.)
-pub fn valid_email(email: &str) -> bool {
-    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return false;
-    }
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    if local.is_empty() || local.len() > 64 || domain.contains('@') {
-        return false;
-    }
-    let labels: Vec<&str> = domain.split('.').collect();
-    labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
-        })
-}
-
 fn lead_problem(pointer: &str, detail: &str) -> Problem {
     Problem::field(
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -72,35 +36,15 @@ fn lead_problem(pointer: &str, detail: &str) -> Problem {
 }
 
 fn parse_lead(value: Value) -> Result<NewLead, Problem> {
-    let lead: LeadInput =
+    let lead: aims_engine::Lead =
         aims_engine::from_json_value(value, "/lead").map_err(|e| Problem::from_engine(&e))?;
+    // The same rules the widget applies as the visitor types; the first broken one is named.
+    if let Some(p) = lead.problems().first() {
+        return Err(lead_problem(&format!("/lead/{}", p.field), p.message));
+    }
     let name = lead.name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
-        return Err(lead_problem(
-            "/lead/name",
-            "Give a name of 1 to 200 characters.",
-        ));
-    }
     let email = lead.email.trim();
-    if !valid_email(email) {
-        return Err(lead_problem(
-            "/lead/email",
-            "Give a valid email address, such as name@example.com.",
-        ));
-    }
     let company = lead.company.as_deref().unwrap_or("").trim();
-    if company.chars().count() > MAX_NAME || company.chars().any(char::is_control) {
-        return Err(lead_problem(
-            "/lead/company",
-            "The company name is at most 200 characters.",
-        ));
-    }
-    if !lead.consent {
-        return Err(lead_problem(
-            "/lead/consent",
-            "Consent is required to store your contact details.",
-        ));
-    }
     Ok(NewLead {
         id: uuid::Uuid::new_v4().to_string(),
         name: name.to_string(),
@@ -458,7 +402,7 @@ async fn controls(
 
 #[cfg(test)]
 mod tests {
-    use super::valid_email;
+    use aims_engine::valid_email;
 
     #[test]
     fn tells_plausible_email_addresses_apart() {

@@ -13,9 +13,10 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Checks a `frame-ancestors` source list: `*`, `'self'`, `'none'` or scheme/host sources
-/// separated by spaces; nothing that could end the directive or the header.
+/// separated by spaces; nothing that could end the directive or the header (no `;`, no
+/// control characters such as a line break).
 pub fn check_frame_ancestors(list: &str) -> Result<(), String> {
-    let sources: Vec<&str> = list.split_ascii_whitespace().collect();
+    let sources: Vec<&str> = list.split(' ').filter(|s| !s.is_empty()).collect();
     let ok = !sources.is_empty()
         && sources.iter().all(|s| {
             matches!(*s, "*" | "'self'" | "'none'")
