@@ -136,6 +136,37 @@ fn recompute<'s>(
     Ok((bank, input, evaluation))
 }
 
+/// Reads a submission: an assessment input with an optional `lead` next to it.
+fn read_submission(text: &str) -> Result<(AssessmentInput, Option<Value>), Problem> {
+    // Without a lead the body is an assessment input as it is: the engine reads it
+    // straight from the text, in half the time of building a JSON value first. Anything
+    // else (a lead, or a body to refuse with the right problem) takes the general path.
+    if text.trim_start().starts_with('{')
+        && !text.contains("\"lead\"")
+        && let Ok(input) = AssessmentInput::from_json(text)
+    {
+        return Ok((input, None));
+    }
+    let mut document: Value = serde_json::from_str(text).map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "Malformed request body",
+            format!("The body is not valid JSON: {e}."),
+        )
+    })?;
+    let Some(object) = document.as_object_mut() else {
+        return Err(Problem::field(
+            StatusCode::BAD_REQUEST,
+            "Malformed request body",
+            "",
+            "The body must be a JSON object.",
+        ));
+    };
+    let lead_value = object.remove("lead");
+    let input = AssessmentInput::from_value(document).map_err(|e| Problem::from_engine(&e))?;
+    Ok((input, lead_value))
+}
+
 /// Evaluates and stores an assessment, with optional contact details (a lead). The
 /// `Idempotency-Key` header makes a retry return the same assessment.
 #[utoipa::path(post, path = "/api/v1/assessments", tag = "assessments",
@@ -158,23 +189,7 @@ async fn create(
 ) -> Result<Response, Problem> {
     let text = json_body(&headers, &raw)?;
     let key = idempotency_key(&headers)?;
-    let mut document: Value = serde_json::from_str(text).map_err(|e| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "Malformed request body",
-            format!("The body is not valid JSON: {e}."),
-        )
-    })?;
-    let Some(object) = document.as_object_mut() else {
-        return Err(Problem::field(
-            StatusCode::BAD_REQUEST,
-            "Malformed request body",
-            "",
-            "The body must be a JSON object.",
-        ));
-    };
-    let lead_value = object.remove("lead");
-    let input = AssessmentInput::from_value(document).map_err(|e| Problem::from_engine(&e))?;
+    let (input, lead_value) = read_submission(text)?;
     let evaluation = state
         .bank
         .evaluate_input(&input)
@@ -258,7 +273,13 @@ async fn create(
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// Loads a stored assessment; unknown or malformed IDs are 404.

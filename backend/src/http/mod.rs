@@ -3,6 +3,7 @@
 mod admin;
 mod assessments;
 pub(crate) mod embed;
+mod json;
 mod meta;
 mod openapi;
 
@@ -185,14 +186,14 @@ impl IntoResponse for Problem {
 }
 
 /// A JSON response serialised into a buffer sized for an evaluation (about 60 KB), so
-/// that large bodies are written once instead of being regrown and copied.
+/// that large bodies are written once instead of being regrown and copied, by the
+/// faster writer of [`json`] (the same bytes as `serde_json`).
 pub struct BigJson<T>(pub T);
 
 impl<T: serde::Serialize> IntoResponse for BigJson<T> {
     fn into_response(self) -> Response {
-        let mut buf = Vec::with_capacity(96 * 1024);
-        match serde_json::to_writer(&mut buf, &self.0) {
-            Ok(()) => ([(header::CONTENT_TYPE, "application/json")], buf).into_response(),
+        match json::to_vec(&self.0, 96 * 1024) {
+            Ok(buf) => ([(header::CONTENT_TYPE, "application/json")], buf).into_response(),
             Err(e) => Problem::internal(e).into_response(),
         }
     }
