@@ -444,11 +444,19 @@ fn rss_kib(pid: u32) -> u64 {
 
 /// Load benchmark: GET /healthz and POST /api/v1/assessments at 32 connections against
 /// the release server, on SQLite and on PostgreSQL, then RSS after 100k stored assessments.
+/// `AIMS_BENCH_SERVER=path` measures that server binary instead of building this one (to
+/// compare two versions under the same conditions).
 fn bench_api() -> Result<(), String> {
-    step("Release build of the API");
-    let mut c = cargo();
-    c.args(["build", "--release", "-p", "aims-backend"]);
-    status(c, "cargo build")?;
+    let binary = match std::env::var_os("AIMS_BENCH_SERVER") {
+        Some(path) => PathBuf::from(path),
+        None => {
+            step("Release build of the API");
+            let mut c = cargo();
+            c.args(["build", "--release", "-p", "aims-backend"]);
+            status(c, "cargo build")?;
+            root().join("target/release/aims-backend")
+        }
+    };
     if output("sh", &["-c", "command -v wrk"]).is_none() {
         let mut c = Command::new("apt-get");
         c.args(["install", "-y", "-qq", "wrk"]);
@@ -482,7 +490,7 @@ fn bench_api() -> Result<(), String> {
         step(&format!("{name}: start the server"));
         let port = if name == &"SQLite" { 18_480 } else { 18_481 };
         let base = format!("http://127.0.0.1:{port}");
-        let mut server = Command::new(root().join("target/release/aims-backend"))
+        let mut server = Command::new(&binary)
             .env("AIMS_LISTEN", format!("127.0.0.1:{port}"))
             .env("DATABASE_URL", url)
             .env("AIMS_RATE_LIMIT_PER_MINUTE", "4000000000")
