@@ -114,10 +114,9 @@ async fn hostile_host_css_neither_breaks_the_widget_nor_catches_its_styles() {
     ctx.finish().await;
 }
 
-/// A site with the common `html { font-size: 62.5% }` (1rem = 10px) gets a narrower
-/// widget: `.aims { max-width: var(--aims-max-width, 48rem) }` in frontend/src/style.css
-/// resolves against the host page's root font size (480px here instead of 768px).
-/// `48em` (the widget's own 16px) would not.
+/// A site with the common `html { font-size: 62.5% }` (1rem = 10px) gets the same
+/// widget width as any other (the widget sizes itself in its own `em`, not the host's
+/// `rem`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn widget_width_does_not_follow_the_host_root_font_size() {
     let ctx = Ctx::start().await;
@@ -132,4 +131,49 @@ async fn widget_width_does_not_follow_the_host_root_font_size() {
         small_rem, polite,
         "the widget is {small_rem}px wide on a page with html {{ font-size: 62.5% }}, {polite}px on the demo page"
     );
+}
+
+/// Without `data-api` the widget is a pure self-assessment: a whole quiz to the results
+/// fetches nothing but the widget's own files, and there is no lead form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_data_api_the_widget_makes_no_network_request() {
+    let ctx = Ctx::start().await;
+    ctx.open("/widget/root-font.html").await;
+    ctx.start_and_fill_profile().await;
+    ctx.answer_all(|i, _| {
+        if i % 2 == 0 {
+            Answer::Level(2)
+        } else {
+            Answer::Unknown
+        }
+    })
+    .await;
+    let (overall, shown, _) = ctx.shown_result().await;
+    assert_eq!(shown, format!("{overall:.1}"));
+    let lead_form = ctx
+        .in_widget("return root.querySelector('#aims-lead-name') !== null;")
+        .await;
+    assert_eq!(lead_form, Value::Bool(false), "no API, no lead form");
+    let fetched = ctx
+        .js(
+            "return performance.getEntriesByType('resource').map(e => e.name);",
+            vec![],
+        )
+        .await;
+    let widget = ctx.url("/widget/");
+    let fetched: Vec<&str> = fetched
+        .as_array()
+        .expect("resource entries")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(!fetched.is_empty(), "the widget's own files are listed");
+    for name in &fetched {
+        assert!(
+            name.starts_with(&widget),
+            "{name} was fetched by a widget without data-api"
+        );
+    }
+    ctx.assert_no_console_errors("/widget/root-font.html").await;
+    ctx.finish().await;
 }
