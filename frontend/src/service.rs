@@ -95,36 +95,36 @@ async fn check(response: Response) -> Result<Response, ApiError> {
     Err(ApiError::Refused { detail, fields })
 }
 
-/// The API's question bank, validated by the engine.
-pub async fn fetch_bank(api: &str) -> Result<Bank, ApiError> {
-    let response = Request::get(&url(api, "/api/v1/bank"))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    let text = check(response)
+/// Sends a request and returns the body of a successful response.
+async fn send(request: gloo_net::http::Request) -> Result<String, ApiError> {
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    check(response)
         .await?
         .text()
         .await
-        .map_err(|_| ApiError::Network)?;
+        .map_err(|_| ApiError::Network)
+}
+
+/// The API's question bank, validated by the engine.
+pub async fn fetch_bank(api: &str) -> Result<Bank, ApiError> {
+    let text = send(
+        Request::get(&url(api, "/api/v1/bank"))
+            .build()
+            .map_err(|e| ApiError::Unexpected(e.to_string()))?,
+    )
+    .await?;
     Bank::from_json(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
 }
 
 /// Stores the answers and the lead; returns the assessment's ID. The same
 /// `idempotency_key` on a retry returns the same assessment instead of a second one.
 pub async fn submit(api: &str, body: String, idempotency_key: &str) -> Result<String, ApiError> {
-    let response = Request::post(&url(api, "/api/v1/assessments"))
+    let request = Request::post(&url(api, "/api/v1/assessments"))
         .header("Idempotency-Key", idempotency_key)
         .header("Content-Type", "application/json")
         .body(body)
-        .map_err(|e| ApiError::Unexpected(e.to_string()))?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    let text = check(response)
-        .await?
-        .text()
-        .await
-        .map_err(|_| ApiError::Network)?;
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let text = send(request).await?;
     serde_json::from_str::<Stored>(&text)
         .map(|s| s.id)
         .map_err(|_| ApiError::Unexpected("no assessment id in the response".into()))
