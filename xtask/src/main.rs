@@ -6,6 +6,7 @@
 //! - `cargo xtask bench` — the engine benchmark (criterion)
 //! - `cargo xtask bench-api` — the API load benchmark (wrk), SQLite and PostgreSQL
 //! - `cargo xtask widget` / `size` — build the widget into target/widget; print its sizes
+//! - `cargo xtask fuzz [seconds]` — run each cargo-fuzz target of the engine (nightly)
 
 mod widget;
 
@@ -23,10 +24,15 @@ fn main() -> ExitCode {
         Some("bench") => bench(),
         Some("bench-api") => bench_api(),
         Some("widget") => widget::build().map(|files| widget::report(&files)),
+        Some("fuzz") => fuzz(
+            args.get(1)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(FUZZ_SECONDS_MANUAL),
+        ),
         Some("size") => widget::build().map(|files| widget::report(&files)),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [server flags] | test | setup | widget | size | bench | bench-api>"
+                "usage: cargo xtask <run [server flags] | test | setup | widget | size | fuzz [seconds] | bench | bench-api>"
             );
             return ExitCode::from(2);
         }
@@ -259,10 +265,59 @@ fn test() -> Result<(), String> {
     c.args(["test", "--workspace"]);
     tally.run(c, "cargo test")?;
 
+    fuzz(FUZZ_SECONDS_TEST)?;
+
     println!(
         "\nsummary: {} passed, {} failed",
         tally.passed, tally.failed
     );
+    Ok(())
+}
+
+/// How long each fuzz target runs in `cargo xtask test`, and by default on its own.
+const FUZZ_SECONDS_TEST: u32 = 20;
+const FUZZ_SECONDS_MANUAL: u32 = 300;
+
+/// The engine's fuzz targets (shared/fuzz), each for `seconds`, with libFuzzer under
+/// nightly: no panic, no input slower than 5 s, no more than 1 GB of memory.
+fn fuzz(seconds: u32) -> Result<(), String> {
+    let nightly = |args: &[&str]| {
+        let mut c = Command::new("rustup");
+        c.current_dir(root().join("shared"))
+            .args(["run", "nightly", "cargo"])
+            .args(args)
+            .env_remove("CARGO")
+            .env_remove("RUSTC")
+            .env_remove("RUSTDOC")
+            .env_remove("RUSTUP_TOOLCHAIN");
+        c
+    };
+    step("Fuzzing tools: cargo-fuzz (runs under the nightly toolchain)");
+    let have = nightly(&["fuzz", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        let mut c = cargo();
+        c.args(["install", "cargo-fuzz", "--locked"]);
+        status(c, "cargo install cargo-fuzz")?;
+    }
+    for target in ["evaluate", "bank"] {
+        step(&format!("Fuzzing the engine: {target}, {seconds} s"));
+        let corpus = root().join("target/fuzz-corpus").join(target);
+        std::fs::create_dir_all(&corpus).map_err(|e| e.to_string())?;
+        let seeds = format!("fuzz/seeds/{target}");
+        let mut c = nightly(&["fuzz", "run", target]);
+        c.arg(&corpus).arg(&seeds).args([
+            "--",
+            &format!("-max_total_time={seconds}"),
+            "-timeout=5",
+            "-rss_limit_mb=1024",
+            "-dict=fuzz/json.dict",
+            "-print_final_stats=1",
+            "-print_funcs=0",
+        ]);
+        status(c, &format!("fuzz target {target}"))?;
+    }
     Ok(())
 }
 
