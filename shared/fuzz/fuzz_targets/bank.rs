@@ -21,7 +21,12 @@ fuzz_target!(|data: &[u8]| {
                 size: Size::UpTo250,
                 ai_systems: 2,
                 role: Role::Both,
-                sector: bank.data().sectors.first().map(|s| s.id.clone()).unwrap_or_default(),
+                sector: bank
+                    .data()
+                    .sectors
+                    .first()
+                    .map(|s| s.id.clone())
+                    .unwrap_or_default(),
                 high_risk: false,
                 frameworks: Vec::new(),
                 capacity_fte: 1.0,

@@ -19,7 +19,9 @@ fuzz_target!(|data: &[u8]| {
         assert!((0.0..=100.0).contains(&r.overall), "overall {}", r.overall);
         assert_eq!(evaluation.roadmap.phases.len(), 6);
         let e = &evaluation.estimate;
-        assert!(e.effort_days.low <= e.effort_days.likely && e.effort_days.likely <= e.effort_days.high);
+        assert!(
+            e.effort_days.low <= e.effort_days.likely && e.effort_days.likely <= e.effort_days.high
+        );
         // Same input, same result.
         assert_eq!(bank.evaluate_input(&input).ok().as_ref(), Some(&evaluation));
     }
