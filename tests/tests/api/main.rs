@@ -5,5 +5,6 @@
 mod admin;
 mod assessments;
 mod helpers;
+mod hostile;
 mod meta;
 mod webhook;
