@@ -215,6 +215,24 @@ impl ProblemKind {
     }
 }
 
+/// Reads JSON text into `T`, reporting a failure with a JSON Pointer to the bad value
+/// (duplicate keys, unknown fields and wrong types included). For callers whose bodies
+/// carry more than an assessment, such as an API reading contact details next to one.
+///
+/// ```
+/// #[derive(Debug, serde::Deserialize)]
+/// #[serde(deny_unknown_fields)]
+/// struct Lead { email: String }
+/// let err = aims_engine::from_json_str::<Lead>(r#"{"email": 7}"#).unwrap_err();
+/// assert_eq!(err.pointer(), "/email");
+/// let twice = aims_engine::from_json_str::<Lead>(r#"{"email": "a@b.co", "email": "c@d.co"}"#);
+/// assert!(twice.unwrap_err().to_string().contains("duplicate field `email`"));
+/// ```
+#[cfg(feature = "pointers")]
+pub fn from_json_str<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Error> {
+    from_json(json)
+}
+
 /// Reads JSON into `T`, reporting a failure with a JSON Pointer to the bad value.
 #[cfg(feature = "pointers")]
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Error> {

@@ -79,6 +79,8 @@ pub use bank::{
     SizeFactors, Spread, Uncertainty,
 };
 pub use date::Date;
+#[cfg(feature = "pointers")]
+pub use error::from_json_str;
 pub use error::{Error, Problem, ProblemKind, from_json_value};
 pub use evaluate::{
     Action, Advice, Band, Estimate, Evaluation, Explanation, Gap, GapBasis, GroupScore,

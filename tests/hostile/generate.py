@@ -137,6 +137,18 @@ ev("profile-twice", full[:-1] + b',"profile":{}}')
 ev("capacity-twice", full.replace(b'"capacity_fte":1.5', b'"capacity_fte":1.5,"capacity_fte":-1'))
 ev("frameworks-twice", full.replace(b'"frameworks":["iso27001","gdpr"]', b'"frameworks":[],"frameworks":["gdpr"]'))
 ev("bank-version-twice", full.replace(b'"bank_version":"1.0.0"', b'"bank_version":"1.0.0","bank_version":"1.0.0"'))
+# The same duplicates stored through POST /api/v1/assessments (read in one pass with the
+# lead, so refused alike), and duplicates inside the lead.
+def asm(name, body): case(K, name + "-assessments", "POST", AS, 400, body)
+asm("mode-twice", full.replace(b'{"mode":"quick"', b'{"mode":"quick","mode":"full"', 1))
+asm("profile-size-twice", full.replace(b'"size":"51-250"', b'"size":"51-250","size":"1-50"'))
+asm("answer-level-twice", full.replace(b'"level":2', b'"level":2,"level":4', 1))
+asm("answers-twice", full[:-1] + b',"answers":[]}')
+asm("capacity-twice", full.replace(b'"capacity_fte":1.5', b'"capacity_fte":1.5,"capacity_fte":-1'))
+with_lead = c(lead())
+asm("lead-email-twice", with_lead.replace(b'"email":"ada@example.org"', b'"email":"ada@example.org","email":"eve@example.org"'))
+asm("lead-consent-twice", with_lead.replace(b'"consent":true', b'"consent":true,"consent":false'))
+asm("lead-twice", with_lead[:-1] + b',"lead":null}')
 # question IDs
 Q = "question_ids"
 both(Q, "unknown", 422, ans([{"question": "q-nope", "level": 1}]), pointer="/answers/0/question")
@@ -272,6 +284,18 @@ for name, path, exp in [("not-an-id", "/api/v1/assessments/not-an-id", 404), ("r
                         ("lead-delete-unknown", "/api/v1/leads/" + U0, 404), ("lead-delete-malformed", "/api/v1/leads/not-an-id", 404)]:
     m = "DELETE" if name.startswith("lead-delete") else "GET"
     case(R, name, m, path, exp, headers=AUTH if m == "DELETE" else [])
+# IDs that are not even UTF-8 name nothing either (404 problem, not a plain-text 400).
+for name, path in [("invalid-utf8-id", "/api/v1/assessments/%ff"), ("invalid-utf8-report", "/api/v1/assessments/%ff/report"),
+                   ("invalid-utf8-soa", "/api/v1/assessments/%C3%28/soa.csv"), ("invalid-utf8-controls", "/api/v1/assessments/%80/controls.csv")]:
+    case(R, name, "GET", path, 404)
+case(R, "lead-delete-invalid-utf8", "DELETE", "/api/v1/leads/%ff", 404, headers=AUTH)
+case(R, "report-format-twice", "GET", f"/api/v1/assessments/{U0}/report?format=md&format=html", 400)
+# methods an address does not take: 405 problem
+W = "methods"
+for name, method, path in [("get-evaluate", "GET", EV), ("put-assessments", "PUT", AS), ("delete-bank", "DELETE", "/api/v1/bank"),
+                           ("post-healthz", "POST", "/healthz"), ("patch-assessment", "PATCH", "/api/v1/assessments/" + U0),
+                           ("post-leads", "POST", "/api/v1/leads")]:
+    case(W, name, method, path, 405, headers=[])
 tot = 0
 for k, v in sorted(count.items()): print(k, v); tot += v
 print("total", tot)

@@ -7,7 +7,7 @@ use crate::db::{LeadFilter, LeadRow};
 use crate::metrics::inc;
 use crate::report::csv_cell;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
@@ -257,7 +257,7 @@ async fn export(
 async fn erase(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    super::Id(id): super::Id,
 ) -> Result<Response, Problem> {
     require_admin(&state, &headers)?;
     let not_found = || {

@@ -9,12 +9,12 @@ use crate::report::{self, ReportContext};
 use aims_engine::{AssessmentInput, Evaluation};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
 pub fn router() -> Router<AppState> {
@@ -35,9 +35,7 @@ fn lead_problem(pointer: &str, detail: &str) -> Problem {
     )
 }
 
-fn parse_lead(value: Value) -> Result<NewLead, Problem> {
-    let lead: aims_engine::Lead =
-        aims_engine::from_json_value(value, "/lead").map_err(|e| Problem::from_engine(&e))?;
+fn parse_lead(lead: aims_engine::Lead) -> Result<NewLead, Problem> {
     // The same rules the widget applies as the visitor types; the first broken one is named.
     if let Some(p) = lead.problems().first() {
         return Err(lead_problem(&format!("/lead/{}", p.field), p.message));
@@ -136,35 +134,32 @@ fn recompute<'s>(
     Ok((bank, input, evaluation))
 }
 
+/// A submission: an assessment input with optional contact details next to it. Read in
+/// one pass from the text, so a duplicate key anywhere (also inside `lead`) is refused
+/// like any other malformed body.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Submission {
+    mode: aims_engine::Mode,
+    #[serde(default)]
+    bank_version: Option<String>,
+    profile: aims_engine::Profile,
+    #[serde(default)]
+    answers: Vec<aims_engine::AnswerInput>,
+    #[serde(default)]
+    lead: Option<aims_engine::Lead>,
+}
+
 /// Reads a submission: an assessment input with an optional `lead` next to it.
-fn read_submission(text: &str) -> Result<(AssessmentInput, Option<Value>), Problem> {
-    // Without a lead the body is an assessment input as it is: the engine reads it
-    // straight from the text, in half the time of building a JSON value first. Anything
-    // else (a lead, or a body to refuse with the right problem) takes the general path.
-    if text.trim_start().starts_with('{')
-        && !text.contains("\"lead\"")
-        && let Ok(input) = AssessmentInput::from_json(text)
-    {
-        return Ok((input, None));
-    }
-    let mut document: Value = serde_json::from_str(text).map_err(|e| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "Malformed request body",
-            format!("The body is not valid JSON: {e}."),
-        )
-    })?;
-    let Some(object) = document.as_object_mut() else {
-        return Err(Problem::field(
-            StatusCode::BAD_REQUEST,
-            "Malformed request body",
-            "",
-            "The body must be a JSON object.",
-        ));
+fn read_submission(text: &str) -> Result<(AssessmentInput, Option<aims_engine::Lead>), Problem> {
+    let s: Submission = aims_engine::from_json_str(text).map_err(|e| Problem::from_engine(&e))?;
+    let input = AssessmentInput {
+        mode: s.mode,
+        bank_version: s.bank_version,
+        profile: s.profile,
+        answers: s.answers,
     };
-    let lead_value = object.remove("lead");
-    let input = AssessmentInput::from_value(document).map_err(|e| Problem::from_engine(&e))?;
-    Ok((input, lead_value))
+    Ok((input, s.lead))
 }
 
 /// Evaluates and stores an assessment, with optional contact details (a lead). The
@@ -196,8 +191,8 @@ async fn create(
         .map_err(|e| Problem::from_engine(&e))?;
     inc(&state.metrics.evaluations);
     let lead = match lead_value {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(parse_lead(v)?),
+        None => None,
+        Some(l) => Some(parse_lead(l)?),
     };
 
     let id = uuid::Uuid::new_v4().to_string();
@@ -305,7 +300,10 @@ async fn load(state: &AppState, id: &str) -> Result<crate::db::StoredAssessment,
         (status = 404, description = "No such assessment", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
     ))]
-async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
+async fn read(
+    State(state): State<AppState>,
+    super::Id(id): super::Id,
+) -> Result<Response, Problem> {
     let stored = load(&state, &id).await?;
     let (_, input, evaluation) = recompute(&state, &stored)?;
     Ok(super::BigJson(body(
@@ -356,9 +354,11 @@ where
     ))]
 async fn report_page(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(q): Query<ReportQuery>,
+    super::Id(id): super::Id,
+    q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
+    let Query(q) =
+        q.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "Invalid query", e.body_text()))?;
     match q.format.as_deref() {
         None | Some("html") => {
             let html = with_report(&state, &id, report::html).await?;
@@ -400,7 +400,7 @@ fn csv_response(name: &str, id: &str, text: String) -> Response {
         (status = 404, description = "No such assessment", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
     ))]
-async fn soa(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
+async fn soa(State(state): State<AppState>, super::Id(id): super::Id) -> Result<Response, Problem> {
     let text = with_report(&state, &id, report::soa_csv).await?;
     Ok(csv_response("statement-of-applicability", &id, text))
 }
@@ -415,7 +415,7 @@ async fn soa(State(state): State<AppState>, Path(id): Path<String>) -> Result<Re
     ))]
 async fn controls(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    super::Id(id): super::Id,
 ) -> Result<Response, Problem> {
     let text = with_report(&state, &id, report::controls_csv).await?;
     Ok(csv_response("ai-control-register", &id, text))

@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assessments::router())
         .merge(admin::router())
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             rate_limit_posts,
@@ -197,6 +198,32 @@ impl<T: serde::Serialize> IntoResponse for BigJson<T> {
             Err(e) => Problem::internal(e).into_response(),
         }
     }
+}
+
+/// An `{id}` path segment. A segment that cannot be read (invalid percent-encoding or
+/// UTF-8) names nothing, so it is a 404 problem like any unknown ID.
+pub struct Id(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Id, Problem> {
+        match axum::extract::Path::<String>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(Id(id)),
+            Err(_) => Err(not_found().await),
+        }
+    }
+}
+
+async fn method_not_allowed() -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed",
+        "This address does not take that method; see /api/openapi.json.",
+    )
 }
 
 async fn not_found() -> Problem {
