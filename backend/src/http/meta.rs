@@ -73,10 +73,10 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-async fn openapi() -> Response {
+async fn openapi(State(state): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
-        super::openapi::document(),
+        super::openapi::document(&state.bank, &state.bank_json),
     )
         .into_response()
 }
