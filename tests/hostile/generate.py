@@ -234,7 +234,8 @@ F = "admin_filters"
 AUTH = [("authorization", "Bearer " + TOK)]
 for name, q in [("band-bogus", "band=bogus"), ("page-zero", "page=0"), ("page-negative", "page=-1"), ("page-text", "page=abc"),
                 ("per-page-zero", "per_page=0"), ("per-page-huge", "per_page=100000"), ("from-not-date", "from=yesterday"),
-                ("to-sql", "to=2027-01-01'%20OR%201=1--"), ("unknown-param", "email=ada@example.org"), ("page-overflow", "page=99999999999999999999")]:
+                ("to-sql", "to=2027-01-01'%20OR%201=1--"), ("unknown-param", "email=ada@example.org"), ("page-overflow", "page=99999999999999999999"),
+                ("page-offset-overflow", "page=137662258469369021&per_page=68"), ("page-i64-max", "page=9223372036854775807")]:
     case(F, name, "GET", "/api/v1/leads?" + q, 400, headers=AUTH, forbid=["seeded-lead@hostile.example"])
 case(F, "csv-band-bogus", "GET", "/api/v1/leads.csv?band=%3Cscript%3E", 400, headers=AUTH, forbid=["seeded-lead@hostile.example"])
 # bad leads (valid assessment, bad lead: nothing stored)

@@ -7,6 +7,7 @@
 //! - `cargo xtask bench-api` — the API load benchmark (wrk), SQLite and PostgreSQL
 //! - `cargo xtask widget` / `size` — build the widget into target/widget; print its sizes
 //! - `cargo xtask fuzz [seconds]` — run each cargo-fuzz target of the engine (nightly)
+//! - `cargo xtask conformance` — schemathesis against a live server (after `cargo test`)
 
 mod widget;
 
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(),
         Some("bench-api") => bench_api(),
         Some("widget") => widget::build().map(|files| widget::report(&files)),
+        Some("conformance") => conformance(),
         Some("fuzz") => fuzz(
             args.get(1)
                 .and_then(|s| s.parse().ok())
@@ -32,7 +34,7 @@ fn main() -> ExitCode {
         Some("size") => widget::build().map(|files| widget::report(&files)),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [server flags] | test | setup | widget | size | fuzz [seconds] | bench | bench-api>"
+                "usage: cargo xtask <run [server flags] | test | setup | widget | size | conformance | fuzz [seconds] | bench | bench-api>"
             );
             return ExitCode::from(2);
         }
@@ -99,8 +101,85 @@ fn locked_wasm_bindgen_version() -> Result<String, String> {
 fn setup() -> Result<(), String> {
     wasm_tools()?;
     postgres();
-    browser()
+    browser()?;
+    schemathesis_tool()
 }
+
+/// schemathesis (PyPI), for the API conformance run.
+fn schemathesis_tool() -> Result<(), String> {
+    step("schemathesis (API conformance against the OpenAPI document)");
+    if output("st", &["--version"]).is_none() {
+        let mut c = Command::new("python3");
+        c.args(["-m", "pip", "install", "-q", "schemathesis"]);
+        status(c, "pip install schemathesis")?;
+    }
+    println!(
+        "{}",
+        output("st", &["--version"]).unwrap_or_default().trim()
+    );
+    Ok(())
+}
+
+/// Runs schemathesis against a live server (the debug build `cargo test` just made) on a
+/// fresh SQLite database: every operation of /api/openapi.json, every check.
+fn conformance() -> Result<(), String> {
+    step("API conformance: schemathesis against /api/openapi.json of a live server");
+    let mut c = cargo();
+    c.args(["build", "-p", "aims-backend"]);
+    status(c, "cargo build -p aims-backend")?;
+    let work = std::env::temp_dir().join(format!("aims-st-{}", std::process::id()));
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = Command::new(root().join("target/debug/aims-backend"))
+        .env("AIMS_LISTEN", format!("127.0.0.1:{port}"))
+        .env("DATABASE_URL", format!("sqlite://{}/st.db", work.display()))
+        .env("AIMS_ADMIN_TOKEN", "conformance-token")
+        .env("AIMS_RATE_LIMIT_PER_MINUTE", "100000000")
+        .env("AIMS_WIDGET_DIR", root().join("target/widget"))
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .map_err(|e| format!("start the server: {e}"))?;
+    let mut ready = false;
+    for _ in 0..100 {
+        if curl(&format!("{base}/readyz")).is_some() {
+            ready = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let result = if ready {
+        // Run from the scratch folder: schemathesis leaves a cache where it runs.
+        let mut c = Command::new("st");
+        c.current_dir(&work)
+            .arg("--config-file")
+            .arg(root().join("tests/schemathesis.toml"))
+            .args(["run", &format!("{base}/api/openapi.json")])
+            .args(SCHEMATHESIS_ARGS)
+            .args(["-H", "Authorization: Bearer conformance-token"]);
+        status(c, "schemathesis")
+    } else {
+        Err("the server did not become ready".into())
+    };
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
+/// The schemathesis run: every check, a fixed seed so a failure can be replayed.
+const SCHEMATHESIS_ARGS: &[&str] = &[
+    "--checks",
+    "all",
+    "--max-examples",
+    "30",
+    "--seed",
+    "1",
+    "--no-color",
+];
 
 /// The local PostgreSQL the API tests also run against: started if it is down.
 fn postgres() {
@@ -265,6 +344,7 @@ fn test() -> Result<(), String> {
     c.args(["test", "--workspace"]);
     tally.run(c, "cargo test")?;
 
+    conformance()?;
     fuzz(FUZZ_SECONDS_TEST)?;
 
     println!(

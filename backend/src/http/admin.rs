@@ -100,12 +100,12 @@ fn filter_of(q: ListQuery) -> Result<(LeadFilter, i64, i64), Problem> {
     }
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(50);
-    if page < 1 {
+    if !(1..=MAX_PAGE).contains(&page) {
         return Err(Problem::field(
             StatusCode::BAD_REQUEST,
             "Invalid filter",
             "/page",
-            "page starts at 1",
+            "page is 1 to 1000000",
         ));
     }
     if !(1..=500).contains(&per_page) {
@@ -124,13 +124,17 @@ fn filter_of(q: ListQuery) -> Result<(LeadFilter, i64, i64), Problem> {
     Ok((filter, page, per_page))
 }
 
+/// The last page number accepted (a million pages of 500 is more leads than any
+/// consultancy has; the bound keeps the offset arithmetic far from overflow).
+pub(crate) const MAX_PAGE: i64 = 1_000_000;
+
 fn query_problem(e: axum::extract::rejection::QueryRejection) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, "Invalid filter", e.body_text())
 }
 
 /// Leads, newest first, paginated; filter by band and date. Admin token required.
 #[utoipa::path(get, path = "/api/v1/leads", tag = "admin", security(("admin_token" = [])),
-    params(("page" = Option<i64>, Query, description = "From 1"),
+    params(("page" = Option<i64>, Query, description = "1 to 1000000"),
         ("per_page" = Option<i64>, Query, description = "1-500, default 50"),
         ("band" = Option<String>, Query, description = "early, developing, advanced or audit_ready"),
         ("from" = Option<String>, Query, description = "Created at or after (YYYY-MM-DD or RFC 3339)"),

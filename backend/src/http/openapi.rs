@@ -400,7 +400,7 @@ fn tighten(doc: &mut Value, bank: &aims_engine::Bank) {
             set_param(
                 op,
                 "page",
-                json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": i64::MAX}),
+                json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": super::admin::MAX_PAGE}),
             );
             set_param(
                 op,
