@@ -65,6 +65,30 @@ fn cargo() -> Command {
     c
 }
 
+/// `cargo` of the nightly toolchain, in the workspace root, without the variables the
+/// stable `cargo` running this task set (they would pin the stable toolchain).
+fn nightly_cargo() -> Command {
+    let mut c = Command::new("rustup");
+    c.current_dir(root())
+        .args(["run", "nightly", "cargo"])
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
+        .env_remove("RUSTDOC")
+        .env_remove("RUSTUP_TOOLCHAIN");
+    c
+}
+
+/// Whether the server at `base` answers `/readyz` within ten seconds.
+fn wait_ready(base: &str) -> bool {
+    for _ in 0..100 {
+        if curl(&format!("{base}/readyz")).is_some() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
 fn status(mut command: Command, what: &str) -> Result<(), String> {
     let status = command
         .status()
@@ -143,15 +167,7 @@ fn conformance() -> Result<(), String> {
         .env("RUST_LOG", "warn")
         .spawn()
         .map_err(|e| format!("start the server: {e}"))?;
-    let mut ready = false;
-    for _ in 0..100 {
-        if curl(&format!("{base}/readyz")).is_some() {
-            ready = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    let result = if ready {
+    let result = if wait_ready(&base) {
         // Run from the scratch folder: schemathesis leaves a cache where it runs.
         let mut c = Command::new("st");
         c.current_dir(&work)
@@ -362,14 +378,8 @@ const FUZZ_SECONDS_MANUAL: u32 = 300;
 /// nightly: no panic, no input slower than 5 s, no more than 1 GB of memory.
 fn fuzz(seconds: u32) -> Result<(), String> {
     let nightly = |args: &[&str]| {
-        let mut c = Command::new("rustup");
-        c.current_dir(root().join("shared"))
-            .args(["run", "nightly", "cargo"])
-            .args(args)
-            .env_remove("CARGO")
-            .env_remove("RUSTC")
-            .env_remove("RUSTDOC")
-            .env_remove("RUSTUP_TOOLCHAIN");
+        let mut c = nightly_cargo();
+        c.current_dir(root().join("shared")).args(args);
         c
     };
     step("Fuzzing tools: cargo-fuzz (runs under the nightly toolchain)");
@@ -632,15 +642,7 @@ fn bench_api() -> Result<(), String> {
             .env("RUST_LOG", "warn")
             .spawn()
             .map_err(|e| format!("start server: {e}"))?;
-        let mut ready = false;
-        for _ in 0..100 {
-            if curl(&format!("{base}/readyz")).is_some() {
-                ready = true;
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        if !ready {
+        if !wait_ready(&base) {
             let _ = server.kill();
             return Err(format!("{name}: the server did not become ready"));
         }

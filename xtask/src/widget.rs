@@ -53,19 +53,13 @@ fn compile() -> Result<PathBuf, String> {
     ];
     if std::env::var_os("AIMS_WIDGET_STABLE").is_none() && nightly_with_src() {
         step("Widget: Wasm build (size profile, nightly: std rebuilt for size)");
-        let mut c = Command::new("rustup");
-        c.current_dir(&root)
-            .args(["run", "nightly", "cargo"])
-            .args(args)
+        let mut c = crate::nightly_cargo();
+        c.args(args)
             .args(["-Z", "build-std=std,panic_abort", "--target-dir", "target/wasm-nightly"])
             .env(
                 "RUSTFLAGS",
                 "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none",
-            )
-            .env_remove("CARGO")
-            .env_remove("RUSTC")
-            .env_remove("RUSTDOC")
-            .env_remove("RUSTUP_TOOLCHAIN");
+            );
         match status(c, "widget wasm build (nightly)") {
             Ok(()) => {
                 return Ok(root.join(format!(
