@@ -3,12 +3,15 @@
 //! - `cargo xtask run`   — build and start the product (API + demo page) on 127.0.0.1:8080
 //! - `cargo xtask test`  — install what the tests need if it is missing, then run every test
 //! - `cargo xtask setup` — only the installation step
-//! - `cargo xtask bench` — the engine benchmark (criterion)
-//! - `cargo xtask bench-api` — the API load benchmark (wrk), SQLite and PostgreSQL
+//! - `cargo xtask bench-all` — every benchmark, one table (engine native and in Wasm,
+//!   widget size next to SurveyJS and timings in Chromium, API on SQLite and PostgreSQL)
+//! - `cargo xtask bench` — the engine benchmark alone (criterion)
+//! - `cargo xtask bench-api` — the API load benchmark alone (wrk), SQLite and PostgreSQL
 //! - `cargo xtask widget` / `size` — build the widget into target/widget; print its sizes
 //! - `cargo xtask fuzz [seconds]` — run each cargo-fuzz target of the engine (nightly)
 //! - `cargo xtask conformance` — schemathesis against a live server (after `cargo test`)
 
+mod bench;
 mod widget;
 
 use std::path::{Path, PathBuf};
@@ -22,8 +25,9 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => setup().and_then(|()| test()),
         Some("setup") => setup(),
-        Some("bench") => bench(),
-        Some("bench-api") => bench_api(),
+        Some("bench-all") => bench::all(),
+        Some("bench") => bench::engine(),
+        Some("bench-api") => bench::api_only(),
         Some("widget") => widget::build().map(|files| widget::report(&files)),
         Some("conformance") => conformance(),
         Some("fuzz") => fuzz(
@@ -34,7 +38,7 @@ fn main() -> ExitCode {
         Some("size") => widget::build().map(|files| widget::report(&files)),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [server flags] | test | setup | widget | size | conformance | fuzz [seconds] | bench | bench-api>"
+                "usage: cargo xtask <run [server flags] | test | setup | widget | size | conformance | fuzz [seconds] | bench-all | bench | bench-api>"
             );
             return ExitCode::from(2);
         }
@@ -473,219 +477,6 @@ fn run(server_args: &[String]) -> Result<(), String> {
     status(c, "aims-backend")
 }
 
-fn bench() -> Result<(), String> {
-    step("Engine: one full assessment (criterion)");
-    let mut c = cargo();
-    c.args(["bench", "-p", "aims-engine", "--bench", "evaluate"]);
-    status(c, "cargo bench")?;
-    if let Some(ns) = criterion_median("evaluate_full_assessment") {
-        println!(
-            "\nengine: one full assessment, validate + score + estimate + roadmap: median {:.1} µs (budget 20 µs)",
-            ns / 1000.0
-        );
-    }
-    Ok(())
-}
-
-/// Reads criterion's median for a benchmark, in nanoseconds.
-fn criterion_median(name: &str) -> Option<f64> {
-    let path = root()
-        .join("target/criterion")
-        .join(name)
-        .join("new/estimates.json");
-    let text = std::fs::read_to_string(path).ok()?;
-    let at = text.find("\"median\"")?;
-    let rest = &text[at..];
-    let at = rest.find("\"point_estimate\":")? + "\"point_estimate\":".len();
-    let number: String = rest[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == 'e' || *c == '-' || *c == '+')
-        .collect();
-    number.parse().ok()
-}
-
-/// One wrk run's figures.
-struct Load {
-    requests_per_sec: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    non_2xx: u64,
-}
-
-fn wrk(url: &str, script: Option<&Path>, seconds: u32) -> Result<Load, String> {
-    let mut c = Command::new("wrk");
-    c.args(["-t2", "-c32", &format!("-d{seconds}s"), "--latency"]);
-    if let Some(s) = script {
-        c.arg("-s").arg(s);
-    }
-    c.arg(url);
-    let out = c
-        .output()
-        .map_err(|e| format!("wrk: {e} (apt-get install -y wrk)"))?;
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let field = |prefix: &str| -> Option<String> {
-        text.lines()
-            .find(|l| l.trim_start().starts_with(prefix))
-            .map(|l| l.trim_start()[prefix.len()..].trim().to_string())
-    };
-    let millis = |v: String| -> f64 {
-        let v = v.trim();
-        if let Some(x) = v.strip_suffix("us") {
-            x.parse::<f64>().unwrap_or(f64::NAN) / 1000.0
-        } else if let Some(x) = v.strip_suffix("ms") {
-            x.parse().unwrap_or(f64::NAN)
-        } else if let Some(x) = v.strip_suffix('s') {
-            x.parse::<f64>().unwrap_or(f64::NAN) * 1000.0
-        } else {
-            f64::NAN
-        }
-    };
-    let rps = field("Requests/sec:")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| format!("unexpected wrk output:\n{text}"))?;
-    Ok(Load {
-        requests_per_sec: rps,
-        p50_ms: field("50%").map(millis).unwrap_or(f64::NAN),
-        p99_ms: field("99%").map(millis).unwrap_or(f64::NAN),
-        non_2xx: field("Non-2xx or 3xx responses:")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0),
-    })
-}
-
-/// Runs one SQL statement on the local PostgreSQL as `postgres` (best effort).
-fn psql(sql: &str) {
-    let _ = Command::new("psql")
-        .args(["-h", "127.0.0.1", "-U", "postgres", "-qc", sql])
-        .output();
-}
-
 fn curl(url: &str) -> Option<String> {
     output("curl", &["-fsS", "--max-time", "5", url])
-}
-
-fn stored(base: &str) -> u64 {
-    curl(&format!("{base}/metrics"))
-        .and_then(|m| {
-            m.lines().find_map(|l| {
-                l.strip_prefix("aims_assessments ")
-                    .and_then(|n| n.trim().parse().ok())
-            })
-        })
-        .unwrap_or(0)
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines().find_map(|l| {
-                l.strip_prefix("VmRSS:")
-                    .map(|v| v.trim().trim_end_matches("kB").trim().parse().unwrap_or(0))
-            })
-        })
-        .unwrap_or(0)
-}
-
-/// Load benchmark: GET /healthz and POST /api/v1/assessments at 32 connections against
-/// the release server, on SQLite and on PostgreSQL, then RSS after 100k stored assessments.
-/// `AIMS_BENCH_SERVER=path` measures that server binary instead of building this one (to
-/// compare two versions under the same conditions).
-fn bench_api() -> Result<(), String> {
-    let binary = match std::env::var_os("AIMS_BENCH_SERVER") {
-        Some(path) => PathBuf::from(path),
-        None => {
-            step("Release build of the API");
-            let mut c = cargo();
-            c.args(["build", "--release", "-p", "aims-backend"]);
-            status(c, "cargo build")?;
-            root().join("target/release/aims-backend")
-        }
-    };
-    if output("sh", &["-c", "command -v wrk"]).is_none() {
-        let mut c = Command::new("apt-get");
-        c.args(["install", "-y", "-qq", "wrk"]);
-        status(c, "apt-get install wrk")?;
-    }
-    let work = std::env::temp_dir().join(format!("aims-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
-    let body =
-        std::fs::read_to_string(root().join("shared/tests/golden/quick-quiz-scaleup.input.json"))
-            .map_err(|e| e.to_string())?;
-    let script = work.join("post.lua");
-    std::fs::write(
-        &script,
-        format!("wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [==[{body}]==]\n"),
-    )
-    .map_err(|e| e.to_string())?;
-
-    let pg_db = format!("aims_bench_{}", std::process::id());
-    let engines = [
-        ("SQLite", format!("sqlite://{}/bench.db", work.display())),
-        (
-            "PostgreSQL",
-            format!("postgres://postgres@127.0.0.1:5432/{pg_db}"),
-        ),
-    ];
-    let mut rows = Vec::new();
-    for (name, url) in &engines {
-        if name == &"PostgreSQL" {
-            psql(&format!("CREATE DATABASE {pg_db}"));
-        }
-        step(&format!("{name}: start the server"));
-        let port = if name == &"SQLite" { 18_480 } else { 18_481 };
-        let base = format!("http://127.0.0.1:{port}");
-        let mut server = Command::new(&binary)
-            .env("AIMS_LISTEN", format!("127.0.0.1:{port}"))
-            .env("DATABASE_URL", url)
-            .env("AIMS_RATE_LIMIT_PER_MINUTE", "4000000000")
-            .env("RUST_LOG", "warn")
-            .spawn()
-            .map_err(|e| format!("start server: {e}"))?;
-        if !wait_ready(&base) {
-            let _ = server.kill();
-            return Err(format!("{name}: the server did not become ready"));
-        }
-        step(&format!(
-            "{name}: 10 s of GET /healthz, then 10 s of POST /api/v1/assessments, 32 connections"
-        ));
-        let health = wrk(&format!("{base}/healthz"), None, 10)?;
-        let post = wrk(&format!("{base}/api/v1/assessments"), Some(&script), 10)?;
-        step(&format!(
-            "{name}: fill to 100,000 stored assessments, then read RSS"
-        ));
-        let mut guard = 0;
-        while stored(&base) < 100_000 && guard < 60 {
-            wrk(&format!("{base}/api/v1/assessments"), Some(&script), 10)?;
-            guard += 1;
-        }
-        let count = stored(&base);
-        let rss = rss_kib(server.id());
-        let _ = server.kill();
-        let _ = server.wait();
-        rows.push((name.to_string(), health, post, count, rss));
-    }
-    psql(&format!("DROP DATABASE IF EXISTS {pg_db}"));
-    let _ = std::fs::remove_dir_all(&work);
-
-    println!(
-        "\n| database | GET /healthz req/s | POST /api/v1/assessments req/s | POST / healthz | POST p50 | POST p99 | non-2xx | stored | RSS |"
-    );
-    println!("|---|---|---|---|---|---|---|---|---|");
-    for (name, h, p, count, rss) in &rows {
-        println!(
-            "| {name} | {:.0} | {:.0} | {:.0} % | {:.2} ms | {:.2} ms | {} | {count} | {:.1} MiB |",
-            h.requests_per_sec,
-            p.requests_per_sec,
-            100.0 * p.requests_per_sec / h.requests_per_sec,
-            p.p50_ms,
-            p.p99_ms,
-            p.non_2xx + h.non_2xx,
-            *rss as f64 / 1024.0
-        );
-    }
-    println!(
-        "\nBudgets: POST >= 30 % of healthz, POST p99 <= 25 ms at 32 connections, RSS <= 64 MiB after 100k assessments."
-    );
-    Ok(())
 }

@@ -19,17 +19,21 @@ pub struct Built {
     pub brotli: u64,
 }
 
-/// Installs the npm tools (wasm-opt, axe-core) if they are missing.
+/// Installs the npm tools (wasm-opt, axe-core, and SurveyJS to compare sizes with) if
+/// they are missing.
 pub fn npm_tools() -> Result<(), String> {
     let root = root();
     if root.join("node_modules/.bin/wasm-opt").exists()
         && root.join("node_modules/axe-core/axe.min.js").exists()
+        && root
+            .join("node_modules/survey-js-ui/survey-js-ui.min.js")
+            .exists()
     {
         return Ok(());
     }
     let mut c = Command::new("npm");
     c.current_dir(&root).args(["ci", "--no-audit", "--no-fund"]);
-    status(c, "npm ci (binaryen, axe-core)")
+    status(c, "npm ci (binaryen, axe-core, survey-core, survey-js-ui)")
 }
 
 /// Compiles the widget to Wasm with the size profile and returns the file.
@@ -55,10 +59,17 @@ fn compile() -> Result<PathBuf, String> {
         step("Widget: Wasm build (size profile, nightly: std rebuilt for size)");
         let mut c = crate::nightly_cargo();
         c.args(args)
-            .args(["-Z", "build-std=std,panic_abort", "--target-dir", "target/wasm-nightly"])
+            .args([
+                "-Z",
+                "build-std=std,panic_abort",
+                "-Z",
+                "build-std-features=optimize_for_size",
+                "--target-dir",
+                "target/wasm-nightly",
+            ])
             .env(
                 "RUSTFLAGS",
-                "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none",
+                "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none -Zinline-mir=no",
             );
         match status(c, "widget wasm build (nightly)") {
             Ok(()) => {
@@ -176,28 +187,72 @@ pub fn build() -> Result<Vec<Built>, String> {
     write(&out.join(&wasm_name), &wasm)?;
     write(&out.join(&glue_name), &glue)?;
     write(&out.join("aims-readiness.js"), loader.as_bytes())?;
-    // Compression with Node's zlib (brotli at quality 11, gzip at level 9).
-    let script = "const z=require('zlib'),fs=require('fs');for(const f of process.argv.slice(1)){\
-        const b=fs.readFileSync(f);\
-        fs.writeFileSync(f+'.br',z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11,[z.constants.BROTLI_PARAM_SIZE_HINT]:b.length}}));\
-        fs.writeFileSync(f+'.gz',z.gzipSync(b,{level:9}));}";
     let names = [wasm_name, glue_name, "aims-readiness.js".to_string()];
-    let mut c = Command::new("node");
-    c.arg("-e").arg(script);
-    for n in &names {
-        c.arg(out.join(n));
-    }
-    status(c, "compression (node zlib)")?;
-    let size = |p: PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let paths: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
+    let sizes = compress(&paths, true)?;
     Ok(names
-        .iter()
-        .map(|n| Built {
-            name: n.clone(),
-            raw: size(out.join(n)),
-            gzip: size(out.join(format!("{n}.gz"))),
-            brotli: size(out.join(format!("{n}.br"))),
+        .into_iter()
+        .zip(sizes)
+        .map(|(name, s)| Built {
+            name,
+            raw: s.raw,
+            gzip: s.gzip,
+            brotli: s.brotli,
         })
         .collect())
+}
+
+/// A file's size, and its size compressed as a server would send it.
+pub struct Sizes {
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+/// The transfer sizes of files, compressed as the widget's own files are.
+pub fn transfer_sizes(files: &[PathBuf]) -> Result<Vec<Sizes>, String> {
+    compress(files, false)
+}
+
+/// Compresses files with Node's zlib (brotli at quality 11, gzip at level 9) and returns
+/// the sizes; with `write`, also writes `<file>.br` and `<file>.gz` next to each.
+fn compress(files: &[PathBuf], write: bool) -> Result<Vec<Sizes>, String> {
+    let script = "const z=require('zlib'),fs=require('fs');\
+        const [write,...files]=process.argv.slice(1);\
+        for(const f of files){const b=fs.readFileSync(f);\
+        const br=z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11,[z.constants.BROTLI_PARAM_SIZE_HINT]:b.length}});\
+        const gz=z.gzipSync(b,{level:9});\
+        if(write==='write'){fs.writeFileSync(f+'.br',br);fs.writeFileSync(f+'.gz',gz);}\
+        console.log(b.length,gz.length,br.length);}";
+    let out = Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .arg(if write { "write" } else { "measure" })
+        .args(files)
+        .output()
+        .map_err(|e| format!("compression (node zlib): {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "compression (node zlib) failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let sizes: Vec<Sizes> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut n = l.split(' ').map(|x| x.parse::<u64>().ok());
+            Some(Sizes {
+                raw: n.next()??,
+                gzip: n.next()??,
+                brotli: n.next()??,
+            })
+        })
+        .collect();
+    if sizes.len() == files.len() {
+        Ok(sizes)
+    } else {
+        Err("compression (node zlib) gave no sizes".into())
+    }
 }
 
 /// The size budget for everything the widget transfers, brotli.

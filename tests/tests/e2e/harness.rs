@@ -674,6 +674,19 @@ impl Ctx {
     /// Answers every question, section by section, with clicks, and goes to the results.
     /// Returns how many questions were answered.
     pub async fn answer_all(&self, choose: impl Fn(usize, &str) -> Answer) -> usize {
+        let n = self.answer_all_but_the_last_click(choose).await;
+        self.click_button("See my results").await;
+        self.wait_screen("results").await;
+        n
+    }
+
+    /// Answers every question, section by section, with clicks, and stops on the last
+    /// section with its "See my results" button not yet clicked. Returns how many questions
+    /// were answered.
+    pub async fn answer_all_but_the_last_click(
+        &self,
+        choose: impl Fn(usize, &str) -> Answer,
+    ) -> usize {
         let mut n = 0;
         loop {
             for q in self.section_questions().await {
@@ -688,12 +701,10 @@ impl Ctx {
                 )
                 .await;
             let next = self.element(&next);
-            let last = next.text().await.unwrap() == "See my results";
-            self.click_element(&next, "the next button").await;
-            if last {
-                self.wait_screen("results").await;
+            if next.text().await.unwrap() == "See my results" {
                 return n;
             }
+            self.click_element(&next, "the next button").await;
             self.wait_in_widget(
                 &format!(
                     "return (root.querySelector('#aims-section-title')?.textContent || '') !== {};",
