@@ -338,6 +338,27 @@ fn test() -> Result<(), String> {
     ]);
     tally.run(c, "wasm tests")?;
 
+    step(
+        "Engine benchmark in Wasm in headless Chromium (a run to keep it working; `cargo xtask bench-all` measures)",
+    );
+    let mut c = cargo();
+    c.args([
+        "test",
+        "-p",
+        "aims-engine",
+        "--target",
+        WASM_TARGET,
+        "--test",
+        "wasm_bench",
+        "--",
+        "--include-ignored",
+    ])
+    .env(
+        "CHROMEDRIVER",
+        chromedriver().ok_or("chromedriver is not installed")?,
+    );
+    tally.run(c, "wasm engine benchmark")?;
+
     step("Widget components in headless Chromium (wasm-bindgen-test)");
     let mut c = cargo();
     c.args([
