@@ -8,9 +8,7 @@
 //!
 //! `bench` (the engine natively) and `bench-api` run one part on their own.
 
-use crate::{
-    WASM_TARGET, cargo, chromedriver, curl, output, root, status, step, wait_ready, widget,
-};
+use crate::{cargo, chromedriver, curl, output, root, status, step, wait_ready, wasm_test, widget};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -132,24 +130,11 @@ fn criterion_median(name: &str) -> Option<f64> {
 /// The engine in Wasm in headless Chromium (`shared/tests/wasm_bench.rs`, release build).
 fn engine_wasm() -> Result<Vec<Row>, String> {
     step("Engine: one full assessment, in Wasm in headless Chromium (release build)");
-    let mut c = cargo();
-    c.args([
-        "test",
-        "--release",
-        "-p",
+    let c = wasm_test(
         "aims-engine",
-        "--target",
-        WASM_TARGET,
-        "--test",
         "wasm_bench",
-        "--",
-        "--include-ignored",
-        "--nocapture",
-    ])
-    .env(
-        "CHROMEDRIVER",
-        chromedriver().ok_or("chromedriver is not installed (cargo xtask setup)")?,
-    );
+        &["--release", "--", "--include-ignored", "--nocapture"],
+    )?;
     let out = run_capturing(c, "the Wasm engine benchmark")?;
     let (us, details) = figure(&out, "engine.wasm.full_assessment_us")?;
     Ok(vec![

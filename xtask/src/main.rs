@@ -281,6 +281,27 @@ fn browser() -> Result<(), String> {
     Ok(())
 }
 
+/// `cargo test -p <package> --target wasm32-unknown-unknown --test <test> <more>`, with
+/// ChromeDriver for the tests that run in the browser (the others run in Node.js).
+fn wasm_test(package: &str, test: &str, more: &[&str]) -> Result<Command, String> {
+    let mut c = cargo();
+    c.args([
+        "test",
+        "-p",
+        package,
+        "--target",
+        WASM_TARGET,
+        "--test",
+        test,
+    ])
+    .args(more)
+    .env(
+        "CHROMEDRIVER",
+        chromedriver().ok_or("chromedriver is not installed (cargo xtask setup)")?,
+    );
+    Ok(c)
+}
+
 /// Debian's Chromium.
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -326,55 +347,21 @@ fn test() -> Result<(), String> {
 
     let mut tally = Tally::default();
     step("Engine golden vectors in WebAssembly (byte-identical to native)");
-    let mut c = cargo();
-    c.args([
-        "test",
-        "-p",
-        "aims-engine",
-        "--target",
-        WASM_TARGET,
-        "--test",
-        "golden",
-    ]);
-    tally.run(c, "wasm tests")?;
+    tally.run(wasm_test("aims-engine", "golden", &[])?, "wasm tests")?;
 
     step(
         "Engine benchmark in Wasm in headless Chromium (a run to keep it working; `cargo xtask bench-all` measures)",
     );
-    let mut c = cargo();
-    c.args([
-        "test",
-        "-p",
-        "aims-engine",
-        "--target",
-        WASM_TARGET,
-        "--test",
-        "wasm_bench",
-        "--",
-        "--include-ignored",
-    ])
-    .env(
-        "CHROMEDRIVER",
-        chromedriver().ok_or("chromedriver is not installed")?,
-    );
-    tally.run(c, "wasm engine benchmark")?;
+    tally.run(
+        wasm_test("aims-engine", "wasm_bench", &["--", "--include-ignored"])?,
+        "wasm engine benchmark",
+    )?;
 
     step("Widget components in headless Chromium (wasm-bindgen-test)");
-    let mut c = cargo();
-    c.args([
-        "test",
-        "-p",
-        "aims-widget",
-        "--target",
-        WASM_TARGET,
-        "--test",
-        "components",
-    ])
-    .env(
-        "CHROMEDRIVER",
-        chromedriver().ok_or("chromedriver is not installed")?,
-    );
-    tally.run(c, "widget component tests")?;
+    tally.run(
+        wasm_test("aims-widget", "components", &[])?,
+        "widget component tests",
+    )?;
 
     // The end-to-end tests drive the built widget served by the real backend.
     let files = widget::build()?;
