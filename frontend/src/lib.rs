@@ -26,8 +26,9 @@ pub mod storage;
 use aims_engine::Mode;
 use wasm_bindgen::prelude::*;
 
-/// The widget's stylesheet, placed inside each shadow root.
-pub const STYLE: &str = include_str!("style.css");
+/// The widget's stylesheet (`src/style.css` without comments and insignificant
+/// whitespace, see `build.rs`), placed inside each shadow root.
+pub const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/style.min.css"));
 
 /// Mounts a widget into every `[data-aims-readiness]` element not yet mounted; runs when
 /// the module loads, and may be called again after the page adds elements.
