@@ -14,18 +14,12 @@ fn whole_score(score: Option<f64>) -> String {
     score.map_or_else(|| "n/a".to_string(), |s| whole(s).to_string())
 }
 
-/// Props of [`Radar`].
-#[derive(Properties, PartialEq)]
-pub struct RadarProps {
-    /// Clause scores, in order.
-    pub groups: Vec<GroupScore>,
-}
-
 /// Clause readiness as a radar chart (0 at the centre, 100 at the rim). The same figures
 /// are in a table next to it for anyone who cannot see the chart.
-#[function_component(Radar)]
-pub fn radar(props: &RadarProps) -> Html {
-    let n = props.groups.len().max(3) as f64;
+/// `groups`: the clause scores, in order. A plain function, not a component: a component
+/// type costs the Wasm about a kilobyte of Yew machinery.
+pub fn radar(groups: &[GroupScore]) -> Html {
+    let n = groups.len().max(3) as f64;
     let (cx, cy, r) = (160.0, 150.0, 110.0);
     let point = |i: usize, value: f64| {
         let angle = -std::f64::consts::FRAC_PI_2 + (i as f64) * 2.0 * std::f64::consts::PI / n;
@@ -35,7 +29,7 @@ pub fn radar(props: &RadarProps) -> Html {
         )
     };
     let ring = |level: f64| {
-        (0..props.groups.len())
+        (0..groups.len())
             .map(|i| {
                 let (x, y) = point(i, level);
                 format!("{},{}", c(x), c(y))
@@ -43,8 +37,7 @@ pub fn radar(props: &RadarProps) -> Html {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let shape = props
-        .groups
+    let shape = groups
         .iter()
         .enumerate()
         .map(|(i, g)| {
@@ -53,8 +46,7 @@ pub fn radar(props: &RadarProps) -> Html {
         })
         .collect::<Vec<_>>()
         .join(" ");
-    let summary = props
-        .groups
+    let summary = groups
         .iter()
         .map(|g| {
             format!(
@@ -68,12 +60,12 @@ pub fn radar(props: &RadarProps) -> Html {
     html! {
         <svg class="radar" viewBox="0 0 320 300" role="img" aria-label={format!("Readiness by clause: {summary}")}>
             { for [25.0, 50.0, 75.0, 100.0].iter().map(|l| html! { <polygon class="grid" points={ring(*l)} /> }) }
-            { for (0..props.groups.len()).map(|i| {
+            { for (0..groups.len()).map(|i| {
                 let (x, y) = point(i, 100.0);
                 html! { <line class="axis" x1={c(cx)} y1={c(cy)} x2={c(x)} y2={c(y)} /> }
             }) }
             <polygon class="shape" points={shape} />
-            { for props.groups.iter().enumerate().map(|(i, g)| {
+            { for groups.iter().enumerate().map(|(i, g)| {
                 let (x, y) = point(i, 118.0);
                 let anchor = if (x - cx).abs() < 5.0 { "middle" } else if x > cx { "start" } else { "end" };
                 html! {
@@ -86,25 +78,17 @@ pub fn radar(props: &RadarProps) -> Html {
     }
 }
 
-/// Props of [`Gantt`].
-#[derive(Properties, PartialEq)]
-pub struct GanttProps {
-    /// The six phases.
-    pub phases: Vec<RoadmapPhase>,
-}
-
 /// The roadmap as a timeline: one bar per phase, from its start week for its duration.
-#[function_component(Gantt)]
-pub fn gantt(props: &GanttProps) -> Html {
-    let total = props
-        .phases
+/// `phases`: the six phases (a plain function, like [`radar`]).
+pub fn gantt(phases: &[RoadmapPhase]) -> Html {
+    let total = phases
         .iter()
         .map(|p| p.start_week + p.weeks)
         .max()
         .unwrap_or(1)
         .max(1) as f64;
     let (left, width, row) = (250.0, 280.0, 30.0);
-    let height = row * props.phases.len() as f64 + 30.0;
+    let height = row * phases.len() as f64 + 30.0;
     let x = |week: f64| left + width * week / total;
     let ticks: Vec<u32> = {
         let step = if total > 52.0 {
@@ -116,8 +100,7 @@ pub fn gantt(props: &GanttProps) -> Html {
         };
         (0..=total as u32).step_by(step).collect()
     };
-    let summary = props
-        .phases
+    let summary = phases
         .iter()
         .map(|p| {
             format!(
@@ -142,7 +125,7 @@ pub fn gantt(props: &GanttProps) -> Html {
                     </g>
                 }
             }) }
-            { for props.phases.iter().enumerate().map(|(i, p)| {
+            { for phases.iter().enumerate().map(|(i, p)| {
                 let y = row * i as f64 + 4.0;
                 let x0 = x(f64::from(p.start_week));
                 let w = (x(f64::from(p.start_week + p.weeks)) - x0).max(2.0);

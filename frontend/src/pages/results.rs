@@ -4,7 +4,7 @@
 use super::lead::LeadForm;
 use super::use_heading_focus;
 use crate::app::use_store;
-use crate::charts::{Gantt, Radar};
+use crate::charts::{gantt, radar};
 use crate::export::{self, Kind};
 use crate::state::Action;
 use aims_engine::num::one_decimal;
@@ -131,7 +131,7 @@ pub fn results() -> Html {
 
             <h3>{ "Readiness by clause" }</h3>
             <div class="chart-row">
-                <Radar groups={r.clauses.clone()} />
+                { radar(&r.clauses) }
                 <table class="scores">
                     <caption>{ "Clauses 4–10 (all mandatory)" }</caption>
                     <thead><tr><th scope="col">{ "Clause" }</th><th scope="col">{ "Score" }</th><th scope="col">{ "Blockers" }</th></tr></thead>
@@ -185,7 +185,7 @@ pub fn results() -> Html {
             </details>
 
             <h3>{ "Roadmap" }</h3>
-            <Gantt phases={roadmap.phases.clone()} />
+            { gantt(&roadmap.phases) }
             <ol class="phases">{ for roadmap.phases.iter().map(phase_view) }</ol>
 
             <h3>{ "Save and share" }</h3>
