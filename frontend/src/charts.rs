@@ -129,13 +129,16 @@ pub fn gantt(phases: &[RoadmapPhase]) -> Html {
                 let y = row * i as f64 + 4.0;
                 let x0 = x(f64::from(p.start_week));
                 let w = (x(f64::from(p.start_week + p.weeks)) - x0).max(2.0);
-                html! {
-                    <g class={format!("phase phase-{}", p.number)}>
-                        <text x="0" y={c(y + 15.0)}>{ format!("{}. {}", p.number, p.name) }</text>
-                        <rect x={c(x0)} y={c(y)} width={c(w)} height="20" rx="3" />
-                        <text class="weeks" x={c(x0 + w + 4.0)} y={c(y + 15.0)}>{ format!("{} wk", p.weeks) }</text>
-                    </g>
-                }
+                // The class is set on the element, not through `class={…}`, which would
+                // build Yew's `Classes` set (about a kilobyte of Wasm for this one use).
+                let mut g = yew::virtual_dom::VTag::new("g");
+                g.add_attribute("class", format!("phase phase-{}", p.number));
+                g.add_children([
+                    html! { <text x="0" y={c(y + 15.0)}>{ format!("{}. {}", p.number, p.name) }</text> },
+                    html! { <rect x={c(x0)} y={c(y)} width={c(w)} height="20" rx="3" /> },
+                    html! { <text class="weeks" x={c(x0 + w + 4.0)} y={c(y + 15.0)}>{ format!("{} wk", p.weeks) }</text> },
+                ]);
+                Html::from(g)
             }) }
         </svg>
     }

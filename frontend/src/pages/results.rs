@@ -8,8 +8,8 @@ use crate::charts::{gantt, radar};
 use crate::export::{self, Kind};
 use crate::state::Action;
 use aims_engine::num::one_decimal;
-use aims_engine::report::{action_label, band_class, band_label, owner_label, severity_label};
-use aims_engine::{Mode, Range, RoadmapPhase, Severity};
+use aims_engine::report::{action_label, band_label, owner_label, severity_label};
+use aims_engine::{Band, Mode, Range, RoadmapPhase, Severity};
 use yew::prelude::*;
 
 /// How many gaps the summary lists.
@@ -21,11 +21,29 @@ fn range(r: Range, unit: &str) -> String {
     format!("{} {unit} (range {}–{})", r.likely, r.low, r.high)
 }
 
-fn severity_class(s: Severity) -> &'static str {
+// The badges below write each `class` as a literal: a computed one goes through Yew's
+// `Classes` set, which costs the Wasm about a kilobyte.
+
+/// A gap's severity badge.
+fn severity_badge(s: Severity) -> Html {
+    let label = severity_label(s);
     match s {
-        Severity::Blocker => "sev sev-blocker",
-        Severity::Major => "sev sev-major",
-        Severity::Minor => "sev sev-minor",
+        Severity::Blocker => html! { <span class="sev sev-blocker">{ label }</span> },
+        Severity::Major => html! { <span class="sev sev-major">{ label }</span> },
+        Severity::Minor => html! { <span class="sev sev-minor">{ label }</span> },
+    }
+}
+
+/// The readiness band, classed `band` and the engine's `report::band_class`.
+fn band_badge(band: Band) -> Html {
+    let (label, name) = (band_label(band), band.as_str());
+    match band {
+        Band::Early => html! { <p class="band band-early" data-band={name}>{ label }</p> },
+        Band::Developing => {
+            html! { <p class="band band-developing" data-band={name}>{ label }</p> }
+        }
+        Band::Advanced => html! { <p class="band band-advanced" data-band={name}>{ label }</p> },
+        Band::AuditReady => html! { <p class="band band-ready" data-band={name}>{ label }</p> },
     }
 }
 
@@ -48,7 +66,7 @@ fn phase_view(p: &RoadmapPhase) -> Html {
                     { for p.tasks.iter().take(PHASE_TASKS).map(|t| html! {
                         <li>
                             if let Some(s) = t.severity {
-                                <span class={severity_class(s)}>{ severity_label(s) }</span>{ " " }
+                                { severity_badge(s) }{ " " }
                             }
                             { t.title.to_string() }
                             <span class="meta">{ format!(" — {} · {}", owner_label(t.owner), action_label(t.action)) }</span>
@@ -119,7 +137,7 @@ pub fn results() -> Html {
             <h2 id="aims-results-title" tabindex="-1" ref={heading}>{ "Your ISO/IEC 42001 readiness" }</h2>
             <div class="score-card">
                 <p class="overall"><span class="number" data-overall={r.overall.to_string()}>{ one_decimal(r.overall) }</span>{ " / 100" }</p>
-                <p class={classes!("band", band_class(r.band))} data-band={r.band.as_str()}>{ band_label(r.band) }</p>
+                { band_badge(r.band) }
                 <p class="counts">{ format!("{} blocker(s) · {} major gap(s) · {} minor · {} unknown", r.blockers, r.majors, r.minors, r.unknowns) }</p>
                 if r.blockers > 0 {
                     <p>{ "Certification is not possible while blockers remain, whatever the score." }</p>
@@ -162,7 +180,7 @@ pub fn results() -> Html {
                 <ol class="gaps">
                     { for r.gaps.iter().take(TOP_GAPS).map(|g| html! {
                         <li>
-                            <span class={severity_class(g.severity)}>{ severity_label(g.severity) }</span>
+                            { severity_badge(g.severity) }
                             { " " }<strong>{ g.reference.to_string() }</strong>{ format!(" {}", g.title) }
                             <span class="meta">{ format!(" — {} · {} · about {} person-days", action_label(g.action), owner_label(g.owner), g.effort_days.likely) }</span>
                         </li>
