@@ -48,8 +48,8 @@ fn print_table(rows: &[Row]) {
     println!("|---|---:|---:|---|");
     for r in rows {
         let verdict = match r.within {
-            Some(true) => "within",
-            Some(false) => "**over**",
+            Some(true) => "met",
+            Some(false) => "**missed**",
             None => "",
         };
         println!("| {} | {} | {} | {verdict} |", r.what, r.result, r.budget);
@@ -87,7 +87,8 @@ fn figure(output: &str, key: &str) -> Result<(f64, String), String> {
         .find_map(|l| l.find(&prefix).map(|at| &l[at + prefix.len()..]))
         .and_then(|rest| {
             let (number, details) = rest.split_once(' ').unwrap_or((rest, ""));
-            Some((number.parse().ok()?, details.trim().to_string()))
+            let details = details.trim().trim_start_matches('(').trim_end_matches(')');
+            Some((number.parse().ok()?, details.to_string()))
         })
         .ok_or_else(|| format!("the benchmark did not print {key}"))
 }
@@ -556,10 +557,19 @@ pub fn all() -> Result<(), String> {
         }
     }
     step("All benchmarks");
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+            })
+        })
+        .unwrap_or_default();
     println!(
-        "machine: {}, {} cores; {}; took {} min",
-        output("uname", &["-srm"]).unwrap_or_default().trim(),
+        "machine: {cpu}, {} cores, Linux {}; {}; took {} min",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
+        output("uname", &["-r"]).unwrap_or_default().trim(),
         output("date", &["-u", "+%Y-%m-%d"])
             .unwrap_or_default()
             .trim(),
