@@ -567,13 +567,13 @@ pub fn all() -> Result<(), String> {
         })
         .unwrap_or_default();
     println!(
-        "machine: {cpu}, {} cores, Linux {}; {}; took {} min",
+        "machine: {cpu}, {} cores, Linux {}; {}; took {:.1} min",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         output("uname", &["-r"]).unwrap_or_default().trim(),
         output("date", &["-u", "+%Y-%m-%d"])
             .unwrap_or_default()
             .trim(),
-        started.elapsed().as_secs() / 60
+        started.elapsed().as_secs_f64() / 60.0
     );
     print_table(&rows);
     if failed.is_empty() {
