@@ -450,7 +450,7 @@ fn api() -> Result<Vec<Row>, String> {
         ));
         let post_row = Row::new(
             format!(
-                "API, {name}: `POST /api/v1/assessments` (quick quiz, durable), 32 connections, req/s (p50 / p99){}",
+                "API, {name}: `POST /api/v1/assessments` (quick quiz, committed before the reply), 32 connections, req/s (p50 / p99){}",
                 if errors > 0 {
                     format!(", {errors} non-2xx")
                 } else {
