@@ -23,12 +23,7 @@ async fn no_console_errors_on_any_page() {
         ctx.js("localStorage.clear();", vec![]).await;
     }
 
-    ctx.client
-        .goto(&ctx.url("/widget/frame.html"))
-        .await
-        .unwrap();
-    ctx.client.enter_frame(0).await.expect("the frame");
-    ctx.wait_ready().await;
+    ctx.open_framed_widget().await;
     ctx.click_button("Start").await;
     ctx.wait_screen("profile").await;
     ctx.client.enter_parent_frame().await.unwrap();

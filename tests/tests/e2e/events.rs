@@ -85,12 +85,7 @@ async fn the_host_page_hears_ready_complete_and_lead_submitted() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_framing_the_widget_receives_its_messages() {
     let ctx = Ctx::start().await;
-    ctx.client
-        .goto(&ctx.url("/widget/frame.html"))
-        .await
-        .unwrap();
-    ctx.client.enter_frame(0).await.expect("the frame");
-    ctx.wait_ready().await;
+    ctx.open_framed_widget().await;
     ctx.start_and_fill_profile().await;
     ctx.answer_all(answers).await;
     let (overall, _, band) = ctx.shown_result().await;

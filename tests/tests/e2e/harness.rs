@@ -358,6 +358,17 @@ impl Ctx {
         self.wait_ready().await;
     }
 
+    /// Opens the test page that frames `/embed`, and switches into the frame once its
+    /// widget is ready (`client.enter_parent_frame()` switches back).
+    pub async fn open_framed_widget(&self) {
+        self.client
+            .goto(&self.url("/widget/frame.html"))
+            .await
+            .expect("navigate to the framing page");
+        self.client.enter_frame(0).await.expect("the frame");
+        self.wait_ready().await;
+    }
+
     /// Waits until the widget on the current page (or frame) says it is ready.
     pub async fn wait_ready(&self) {
         self.wait_for(
