@@ -320,6 +320,24 @@ fn wrk(url: &str, script: Option<&Path>, seconds: u32) -> Result<Load, String> {
     })
 }
 
+/// POSTs a JSON body and returns the response body (empty when the request failed).
+fn post_body(url: &str, body: &str) -> String {
+    output(
+        "curl",
+        &[
+            "-sS",
+            "--max-time",
+            "5",
+            "-H",
+            "Content-Type: application/json",
+            "--data-binary",
+            body,
+            url,
+        ],
+    )
+    .unwrap_or_default()
+}
+
 /// Runs one SQL statement on the local PostgreSQL as `postgres` (best effort).
 fn psql(sql: &str) {
     let _ = Command::new("psql")
@@ -358,9 +376,18 @@ fn api() -> Result<Vec<Row>, String> {
     let binary = match std::env::var_os("AIMS_BENCH_SERVER") {
         Some(path) => PathBuf::from(path),
         None => {
-            step("Release build of the API");
+            // With the probes (`?probe=...` stops a submission after one step), which
+            // change nothing else.
+            step("Release build of the API (with its benchmark probes)");
             let mut c = cargo();
-            c.args(["build", "--release", "-p", "aims-backend"]);
+            c.args([
+                "build",
+                "--release",
+                "-p",
+                "aims-backend",
+                "--features",
+                "bench-probes",
+            ]);
             status(c, "cargo build")?;
             root().join("target/release/aims-backend")
         }
@@ -414,17 +441,38 @@ fn api() -> Result<Vec<Row>, String> {
         ));
         let health = wrk(&format!("{base}/healthz"), None, 10)?;
         let post = wrk(&format!("{base}/api/v1/assessments"), Some(&script), 10)?;
-        // Where POST's time goes, once: the same evaluation and response without storing
-        // anything, and a prepared response of about the same size.
-        let breakdown = if name == &"SQLite" {
+        // Where POST's time goes, once: the same submission stopped after evaluating and
+        // after storing (with a few bytes as the reply), the same evaluation and response
+        // without storing anything, and a prepared response of about the same size.
+        let mut breakdown = Vec::new();
+        if name == &"SQLite" {
+            let probe = format!("{base}/api/v1/assessments?probe=");
+            let probes = post_body(&format!("{probe}store"), &body).contains("\"probe\"");
+            if probes {
+                step(
+                    "SQLite server: 10 s each of POST /api/v1/assessments stopped after evaluating, then after storing",
+                );
+                breakdown.push((
+                    "`POST /api/v1/assessments` stopped after reading and evaluating (a 30-byte reply)",
+                    wrk(&format!("{probe}evaluate"), Some(&script), 10)?,
+                ));
+                breakdown.push((
+                    "`POST /api/v1/assessments` stopped once stored (a 30-byte reply)",
+                    wrk(&format!("{probe}store"), Some(&script), 10)?,
+                ));
+            } else {
+                println!("(this server has no benchmark probes: their rows are left out)");
+            }
             step("SQLite server: 10 s of POST /api/v1/evaluate, 10 s of GET /api/v1/bank");
-            Some((
+            breakdown.push((
+                "`POST /api/v1/evaluate` (the same evaluation and full response, nothing stored)",
                 wrk(&format!("{base}/api/v1/evaluate"), Some(&script), 10)?,
+            ));
+            breakdown.push((
+                "`GET /api/v1/bank` (a prepared response of similar size)",
                 wrk(&format!("{base}/api/v1/bank"), None, 10)?,
-            ))
-        } else {
-            None
-        };
+            ));
+        }
         step(&format!(
             "{name}: fill to 100,000 stored assessments, then read RSS"
         ));
@@ -462,25 +510,17 @@ fn api() -> Result<Vec<Row>, String> {
                 post.requests_per_sec, post.p50_ms, post.p99_ms
             ),
         );
-        if let Some((evaluate, bank)) = &breakdown {
-            for (what, load) in [
-                (
-                    "`POST /api/v1/evaluate` (the same evaluation and response, nothing stored)",
-                    evaluate,
+        for (what, load) in &breakdown {
+            rows.push(Row::new(
+                format!("API, {name}: {what}, req/s (p50 / p99), ÷ healthz"),
+                format!(
+                    "{:.0} ({:.2} / {:.2} ms), {:.0} %",
+                    load.requests_per_sec,
+                    load.p50_ms,
+                    load.p99_ms,
+                    100.0 * load.requests_per_sec / health.requests_per_sec
                 ),
-                (
-                    "`GET /api/v1/bank` (a prepared response of similar size)",
-                    bank,
-                ),
-            ] {
-                rows.push(Row::new(
-                    format!("API, {name}: {what}, req/s (p50 / p99)"),
-                    format!(
-                        "{:.0} ({:.2} / {:.2} ms)",
-                        load.requests_per_sec, load.p50_ms, load.p99_ms
-                    ),
-                ));
-            }
+            ));
         }
         // The budgets are the SQLite ones (PRODUCT.md §5); PostgreSQL is shown beside them.
         if name == &"SQLite" {

@@ -331,6 +331,19 @@ fn test() -> Result<(), String> {
         "warnings",
     ]);
     status(c, "cargo clippy")?;
+    // The benchmark probes are compiled only for `bench-api`: lint them here too.
+    let mut c = cargo();
+    c.args([
+        "clippy",
+        "-p",
+        "aims-backend",
+        "--features",
+        "bench-probes",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    status(c, "cargo clippy (benchmark probes)")?;
 
     step("Engine and widget built for WebAssembly");
     let mut c = cargo();

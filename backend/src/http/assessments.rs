@@ -179,9 +179,12 @@ fn read_submission(text: &str) -> Result<(AssessmentInput, Option<aims_engine::L
     ))]
 async fn create(
     State(state): State<AppState>,
+    #[cfg(feature = "bench-probes")] uri: axum::http::Uri,
     headers: HeaderMap,
     raw: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, Problem> {
+    #[cfg(feature = "bench-probes")]
+    let probe = probe::Probe::from_query(uri.query());
     let text = json_body(&headers, &raw)?;
     let key = idempotency_key(&headers)?;
     let (input, lead_value) = read_submission(text)?;
@@ -190,6 +193,10 @@ async fn create(
         .evaluate_input(&input)
         .map_err(|e| Problem::from_engine(&e))?;
     inc(&state.metrics.evaluations);
+    #[cfg(feature = "bench-probes")]
+    if probe == Some(probe::Probe::Evaluate) {
+        return Ok(probe::reply(&format!("{}", evaluation.result.overall)));
+    }
     let lead = match lead_value {
         None => None,
         Some(l) => Some(parse_lead(l)?),
@@ -234,6 +241,10 @@ async fn create(
         outbox_payload,
     };
     let (stored_id, fresh) = state.writer.insert(new).await?;
+    #[cfg(feature = "bench-probes")]
+    if probe == Some(probe::Probe::Store) {
+        return Ok(probe::reply(&stored_id));
+    }
     let mut response = if fresh {
         inc(&state.metrics.assessments_stored);
         if has_lead {
@@ -265,6 +276,42 @@ async fn create(
         .map_err(Problem::internal)?;
     response.headers_mut().insert(header::LOCATION, location);
     Ok(response)
+}
+
+/// Benchmark probes (feature `bench-probes`): a submission that stops after one step.
+#[cfg(feature = "bench-probes")]
+mod probe {
+    use axum::http::StatusCode;
+    use axum::response::{IntoResponse, Response};
+
+    /// Where a probed submission stops.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub enum Probe {
+        /// After reading and evaluating the body: nothing stored.
+        Evaluate,
+        /// After the assessment's batch has committed.
+        Store,
+    }
+
+    impl Probe {
+        pub fn from_query(query: Option<&str>) -> Option<Probe> {
+            match query? {
+                "probe=evaluate" => Some(Probe::Evaluate),
+                "probe=store" => Some(Probe::Store),
+                _ => None,
+            }
+        }
+    }
+
+    /// `201` with `{"probe":"<what>"}`: a few bytes instead of the evaluation.
+    pub fn reply(what: &str) -> Response {
+        (
+            StatusCode::CREATED,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            format!("{{\"probe\":\"{what}\"}}"),
+        )
+            .into_response()
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
