@@ -47,7 +47,7 @@ pub fn app(props: &AppProps) -> Html {
             let bank = props
                 .bank
                 .map(|b| b.0)
-                .unwrap_or_else(|| Rc::new(Bank::embedded().clone()));
+                .unwrap_or_else(|| Rc::new(crate::bank::embedded().clone()));
             let fresh = State::new(bank, props.mode, props.api.map(|a| a.to_string()));
             match storage::load(&key) {
                 Some(saved) => fresh.resume(saved),

@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod bank;
 mod charts;
 pub mod export;
 mod host;

@@ -113,7 +113,8 @@ pub async fn fetch_bank(api: &str) -> Result<Bank, ApiError> {
             .map_err(|e| ApiError::Unexpected(e.to_string()))?,
     )
     .await?;
-    Bank::from_json(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
+    let data = crate::bank::read(&text).map_err(ApiError::Unexpected)?;
+    Bank::new(data).map_err(|e| ApiError::Unexpected(e.to_string()))
 }
 
 /// Stores the answers and the lead; returns the assessment's ID. The same

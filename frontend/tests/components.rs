@@ -288,3 +288,77 @@ async fn a_newer_bank_keeps_valid_answers_and_says_what_was_dropped() {
     assert!(w.find(".notice").is_none());
     w.remove();
 }
+
+/// The widget reads banks without serde (to keep serde's generated readers out of its
+/// download): it must read every bank exactly as the engine's serde reader does, and say
+/// where a bank it cannot read goes wrong.
+#[wasm_bindgen_test]
+fn the_widget_reads_banks_exactly_as_the_engine_does() {
+    use aims_engine::{BankData, DEFAULT_BANK_JSON};
+    use aims_widget::bank::read;
+    use serde_json::{Value, json};
+
+    let by_serde = |text: &str| serde_json::from_str::<BankData>(text).unwrap();
+    assert_eq!(
+        read(DEFAULT_BANK_JSON).unwrap(),
+        by_serde(DEFAULT_BANK_JSON)
+    );
+
+    // A custom bank as a server sends it (`GET /api/v1/bank` writes the data with serde,
+    // leaving out absent options and false flags), with every optional field varied.
+    let mut bank: Value = serde_json::from_str(DEFAULT_BANK_JSON).unwrap();
+    let questions = bank["questions"].as_array_mut().unwrap();
+    for (i, q) in questions.iter_mut().enumerate().take(12) {
+        let q = q.as_object_mut().unwrap();
+        match i % 4 {
+            0 => {
+                for key in ["phase", "owner", "effort_days", "task", "deliverable"] {
+                    q.remove(key);
+                }
+            }
+            1 => {
+                q.insert("per_system".into(), json!(true));
+                q.insert("risk_sensitive".into(), json!(true));
+                q.insert("owner".into(), json!("third_party"));
+            }
+            2 => {
+                q.insert("applicability".into(), Value::Null);
+                q.insert("effort_days".into(), json!(0.25));
+            }
+            _ => {
+                q.insert(
+                    "applicability".into(),
+                    json!({ "not_applicable_for_roles": ["uses", "both"], "justification": "Not ours." }),
+                );
+            }
+        }
+    }
+    bank["version"] = json!("2.0.0");
+    bank["model"]["severity_by_level"] = json!(["blocker", null, "major", "minor", null]);
+    let served = serde_json::to_string(&by_serde(&bank.to_string())).unwrap();
+    assert_eq!(read(&served).unwrap(), by_serde(&served));
+
+    // What cannot be read is refused, with the place.
+    let broken = |pointer: &str, value: Value| {
+        let mut b = bank.clone();
+        *b.pointer_mut(pointer).unwrap() = value;
+        read(&b.to_string()).unwrap_err()
+    };
+    assert_eq!(
+        broken("/questions/3/quick", json!("yes")),
+        "/questions/3/quick: expected true or false"
+    );
+    assert_eq!(
+        broken("/model/level_points", json!([0, 1, 2])),
+        "/model/level_points: expected five items, one per level 0-4"
+    );
+    assert!(
+        broken("/groups/0/kind", json!("annex")).starts_with("/groups/0/kind: expected one of")
+    );
+    assert_eq!(
+        broken("/model/phases/2/number", json!(2.5)),
+        "/model/phases/2/number: expected a whole number from 0 to 255"
+    );
+    assert_eq!(read("{\"id\": ").unwrap_err(), "the bank is not valid JSON");
+    assert_eq!(read("[]").unwrap_err(), "/: expected an object");
+}

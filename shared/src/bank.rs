@@ -492,13 +492,21 @@ fn at(path: &str, index: usize, field: &str) -> String {
 impl Bank {
     /// The bank shipped with the engine, parsed once.
     pub fn embedded() -> &'static Bank {
+        // Plain serde_json, without the JSON Pointer tracking of `from_json`: the embedded
+        // bank is checked by the tests.
+        Bank::embedded_with(|json| {
+            serde_json::from_str(json).expect("the embedded bank is validated by its tests")
+        })
+    }
+
+    /// The bank shipped with the engine, read from its JSON text by `read` the first time
+    /// (later calls, and [`Bank::embedded`], return that bank). For a program that reads
+    /// JSON by other means than serde, such as the widget, where serde's generated readers
+    /// for the bank's types would be a sixth of the download.
+    pub fn embedded_with(read: fn(&str) -> BankData) -> &'static Bank {
         EMBEDDED.get_or_init(|| {
-            // Plain serde_json, without the JSON Pointer tracking of `from_json`: the
-            // embedded bank is checked by the tests, and tracking would add tens of KB of
-            // code to the widget's Wasm.
-            let data: BankData = serde_json::from_str(EMBEDDED_BANK_JSON)
+            let mut bank = Bank::new(read(EMBEDDED_BANK_JSON))
                 .expect("the embedded bank is validated by its tests");
-            let mut bank = Bank::new(data).expect("the embedded bank is validated by its tests");
             bank.text = Texts::new(&bank.data, true);
             bank
         })
