@@ -8,17 +8,12 @@
 //! start. Where serde has a default (`Option` fields, `per_system`, `risk_sensitive`), so
 //! does this reader; unknown fields are left alone.
 
+use crate::json::{self, Node, Read, framework, role};
 use aims_engine::{
-    Applicability, Bands, Bank, BankData, Credit, Framework, FrameworkData, Group, GroupKind,
-    Model, Owner, PhaseAdvice, PhaseModel, PilotFirst, Question, Requirement, Role, Sector,
-    Severity, SizeFactors, Spread, Uncertainty,
+    Applicability, Bands, Bank, BankData, Credit, FrameworkData, Group, GroupKind, Model, Owner,
+    PhaseAdvice, PhaseModel, PilotFirst, Question, Requirement, Sector, Severity, SizeFactors,
+    Spread, Uncertainty,
 };
-use js_sys::{Array, JSON, Reflect};
-use std::cell::RefCell;
-use wasm_bindgen::JsValue;
-
-/// A reading failure: where (a JSON Pointer) and what was expected there.
-pub type Read<T> = Result<T, String>;
 
 /// The bank shipped with the engine, read once by this module.
 pub fn embedded() -> &'static Bank {
@@ -27,141 +22,7 @@ pub fn embedded() -> &'static Bank {
 
 /// Reads bank data from JSON text. The engine's `Bank::new` then checks it.
 pub fn read(json: &str) -> Read<BankData> {
-    let value = JSON::parse(json).map_err(|_| "the bank is not valid JSON".to_string())?;
-    let first_error = RefCell::new(None);
-    let data = bank(&Node {
-        value,
-        path: String::new(),
-        first_error: &first_error,
-    });
-    match first_error.into_inner() {
-        None => Ok(data),
-        Some(e) => Err(e),
-    }
-}
-
-/// A value in the parsed document and its JSON Pointer.
-///
-/// Reading never stops early: a value of the wrong type records the first failure and
-/// reads as a stand-in (empty, zero, the first option), and [`read`] returns the failure
-/// instead of the data. Straight-line code like this is far smaller in Wasm than a `?` on
-/// every field, each with its own path that drops what was read before it.
-struct Node<'a> {
-    value: JsValue,
-    path: String,
-    first_error: &'a RefCell<Option<String>>,
-}
-
-impl<'a> Node<'a> {
-    fn child(&self, value: JsValue, path: String) -> Node<'a> {
-        Node {
-            value,
-            path,
-            first_error: self.first_error,
-        }
-    }
-
-    fn field(&self, key: &str) -> Node<'a> {
-        let value = if self.value.is_object() {
-            Reflect::get(&self.value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-        } else {
-            JsValue::UNDEFINED
-        };
-        self.child(value, format!("{}/{key}", self.path))
-    }
-
-    fn fail(&self, expected: &str) {
-        let mut first = self.first_error.borrow_mut();
-        if first.is_none() {
-            let at = if self.path.is_empty() {
-                "/"
-            } else {
-                &self.path
-            };
-            *first = Some(format!("{at}: expected {expected}"));
-        }
-    }
-
-    fn string(&self) -> String {
-        self.value.as_string().unwrap_or_else(|| {
-            self.fail("a string");
-            String::new()
-        })
-    }
-
-    fn number(&self) -> f64 {
-        self.value.as_f64().unwrap_or_else(|| {
-            self.fail("a number");
-            0.0
-        })
-    }
-
-    /// A whole number from 0 to `max`.
-    fn whole(&self, max: u32) -> u32 {
-        match self.value.as_f64() {
-            Some(x) if x.fract() == 0.0 && (0.0..=f64::from(max)).contains(&x) => x as u32,
-            _ => {
-                self.fail(&format!("a whole number from 0 to {max}"));
-                0
-            }
-        }
-    }
-
-    fn small(&self) -> u8 {
-        self.whole(255) as u8
-    }
-
-    fn boolean(&self) -> bool {
-        self.value.as_bool().unwrap_or_else(|| {
-            self.fail("true or false");
-            false
-        })
-    }
-
-    /// `None` when the field is absent or null, as serde's `default` for an `Option`.
-    fn optional<T>(&self, read: impl Fn(&Node<'a>) -> T) -> Option<T> {
-        if self.value.is_undefined() || self.value.is_null() {
-            None
-        } else {
-            Some(read(self))
-        }
-    }
-
-    fn list<T>(&self, item: impl Fn(&Node<'a>) -> T) -> Vec<T> {
-        if !Array::is_array(&self.value) {
-            self.fail("an array");
-            return Vec::new();
-        }
-        let array = Array::from(&self.value);
-        (0..array.length())
-            .map(|i| item(&self.child(array.get(i), format!("{}/{i}", self.path))))
-            .collect()
-    }
-
-    /// Exactly five items (one per maturity level).
-    fn five<T: Copy + Default>(&self, item: impl Fn(&Node<'a>) -> T) -> [T; 5] {
-        <[T; 5]>::try_from(self.list(item)).unwrap_or_else(|_| {
-            self.fail("five items, one per level 0-4");
-            [T::default(); 5]
-        })
-    }
-
-    /// One of the names `options` gives for its values.
-    fn one_of<T: Copy>(&self, options: &[(&str, T)]) -> T {
-        let name = self.value.as_string().unwrap_or_default();
-        match options.iter().find(|(n, _)| *n == name) {
-            Some((_, value)) => *value,
-            None => {
-                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-                self.fail(&format!("one of {}", names.join(", ")));
-                options[0].1
-            }
-        }
-    }
-
-    fn strings(&self) -> Vec<String> {
-        self.list(Node::string)
-    }
+    json::read(json, bank)
 }
 
 fn owner(n: &Node) -> Owner {
@@ -180,14 +41,6 @@ fn severity(n: &Node) -> Severity {
         ("major", Severity::Major),
         ("minor", Severity::Minor),
     ])
-}
-
-fn role(n: &Node) -> Role {
-    n.one_of(&Role::ALL.map(|r| (r.as_str(), r)))
-}
-
-fn framework(n: &Node) -> Framework {
-    n.one_of(&Framework::ALL.map(|f| (f.as_str(), f)))
 }
 
 fn spread(n: &Node) -> Spread {
@@ -322,9 +175,7 @@ fn model(n: &Node) -> Model {
 }
 
 fn bank(n: &Node) -> BankData {
-    if !n.value.is_object() || Array::is_array(&n.value) {
-        n.fail("an object");
-    }
+    n.object();
     BankData {
         id: n.field("id").string(),
         version: n.field("version").string(),

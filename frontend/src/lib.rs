@@ -19,6 +19,7 @@ pub mod bank;
 mod charts;
 pub mod export;
 mod host;
+pub mod json;
 mod pages;
 pub mod service;
 pub mod state;

@@ -1,5 +1,6 @@
 //! The one module that talks to the API (only when the host page set `data-api`).
 
+use crate::json::{self, Node};
 use aims_engine::Bank;
 use gloo_net::http::{Request, Response};
 
@@ -42,28 +43,29 @@ impl ApiError {
     }
 }
 
-/// The parts of an RFC 9457 problem the widget shows.
-#[derive(Default, serde::Deserialize)]
-struct ProblemBody {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    detail: String,
-    #[serde(default)]
-    errors: Vec<FieldProblem>,
-}
-
-#[derive(serde::Deserialize)]
-struct FieldProblem {
-    #[serde(default)]
-    pointer: String,
-    #[serde(default)]
-    detail: String,
-}
-
-#[derive(serde::Deserialize)]
-struct Stored {
-    id: String,
+/// A refusal (a 4xx) from the RFC 9457 problem in its body: the problem's detail (or its
+/// title), and for each field problem the last segment of its pointer with its message.
+pub fn refused(body: &str) -> ApiError {
+    let text_or_empty = |n: &Node| n.or(String::new(), Node::string);
+    let (detail, fields) = json::read(body, |n| {
+        let detail = [n.field("detail"), n.field("title")]
+            .iter()
+            .map(text_or_empty)
+            .find(|t| !t.is_empty());
+        let fields = n.field("errors").or(Vec::new(), |errors| {
+            errors.list(|e| {
+                let pointer = text_or_empty(&e.field("pointer"));
+                let field = pointer.rsplit('/').next().unwrap_or_default().to_string();
+                (field, text_or_empty(&e.field("detail")))
+            })
+        });
+        (detail, fields)
+    })
+    .unwrap_or_default();
+    ApiError::Refused {
+        detail: detail.unwrap_or_else(|| "the request was refused".into()),
+        fields,
+    }
 }
 
 fn url(api: &str, path: &str) -> String {
@@ -78,21 +80,7 @@ async fn check(response: Response) -> Result<Response, ApiError> {
     if status == 408 || status == 429 || status >= 500 {
         return Err(ApiError::Unavailable { status });
     }
-    let text = response.text().await.unwrap_or_default();
-    let problem: ProblemBody = serde_json::from_str(&text).unwrap_or_default();
-    let detail = [problem.detail, problem.title]
-        .into_iter()
-        .find(|t| !t.is_empty())
-        .unwrap_or_else(|| "the request was refused".into());
-    let fields = problem
-        .errors
-        .into_iter()
-        .filter_map(|e| {
-            let field = e.pointer.rsplit('/').next()?.to_string();
-            Some((field, e.detail))
-        })
-        .collect();
-    Err(ApiError::Refused { detail, fields })
+    Err(refused(&response.text().await.unwrap_or_default()))
 }
 
 /// Sends a request and returns the body of a successful response.
@@ -126,8 +114,7 @@ pub async fn submit(api: &str, body: String, idempotency_key: &str) -> Result<St
         .body(body)
         .map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let text = send(request).await?;
-    serde_json::from_str::<Stored>(&text)
-        .map(|s| s.id)
+    json::read(&text, |n| n.field("id").string())
         .map_err(|_| ApiError::Unexpected("no assessment id in the response".into()))
 }
 

@@ -1,6 +1,7 @@
 //! The widget's state: one reducer holding everything the visitor has entered, and every
 //! rule about it. Scores come from the engine; components only send [`Action`]s.
 
+use crate::json::{self, Node};
 use aims_engine::{
     AnswerInput, AssessmentInput, Bank, Date, Evaluation, Framework, GroupKind, Lead, Mode,
     ProblemKind, Profile, RawLevel, Role, Size,
@@ -660,6 +661,74 @@ pub struct Saved {
     pub answers: Vec<AnswerInput>,
 }
 
+impl Saved {
+    /// Reads saved progress; `None` when it cannot be read. In the browser with
+    /// `JSON.parse` and the readers of [`crate::json`]; natively (unit tests) with serde.
+    pub fn from_json(text: &str) -> Option<Saved> {
+        if cfg!(target_arch = "wasm32") {
+            json::read(text, |n| {
+                n.object();
+                let profile = n.field("profile");
+                let draft = ProfileDraft::default();
+                let text_or =
+                    |key: &str, default: String| profile.field(key).or(default, Node::string);
+                Saved {
+                    bank_version: n.field("bank_version").string(),
+                    screen: n.field("screen").one_of(&[
+                        ("intro", Screen::Intro),
+                        ("profile", Screen::Profile),
+                        ("questions", Screen::Questions),
+                        ("results", Screen::Results),
+                    ]),
+                    section: n.field("section").whole(u32::MAX) as usize,
+                    profile: ProfileDraft {
+                        size: text_or("size", draft.size),
+                        ai_systems: text_or("ai_systems", draft.ai_systems),
+                        role: text_or("role", draft.role),
+                        sector: text_or("sector", draft.sector),
+                        high_risk: profile
+                            .field("high_risk")
+                            .or(draft.high_risk, Node::boolean),
+                        frameworks: profile
+                            .field("frameworks")
+                            .or(draft.frameworks, Node::strings),
+                        capacity_fte: text_or("capacity_fte", draft.capacity_fte),
+                        start_date: text_or("start_date", draft.start_date),
+                    },
+                    answers: n.field("answers").list(json::answer),
+                }
+            })
+            .ok()
+        } else {
+            serde_json::from_str(text).ok()
+        }
+    }
+}
+
+/// Reads an import: an export, or a bare assessment in the wire format. In the browser
+/// with `JSON.parse` and the readers of [`crate::json`]; natively (unit tests) with serde.
+fn read_import(text: &str) -> Result<AssessmentInput, String> {
+    if cfg!(target_arch = "wasm32") {
+        json::read(text, |n| {
+            let format = n.field("format");
+            if format.is_missing() {
+                return Ok(json::assessment_input(n));
+            }
+            match format.string() {
+                f if f == EXPORT_FORMAT => Ok(json::assessment_input(&n.field("input"))),
+                f => Err(format!("unknown format \"{f}\"")),
+            }
+        })
+        .and_then(|input| input)
+    } else {
+        match serde_json::from_str::<ExportIn>(text) {
+            Ok(export) if export.format == EXPORT_FORMAT => Ok(export.input),
+            Ok(export) => Err(format!("unknown format \"{}\"", export.format)),
+            Err(_) => AssessmentInput::from_json(text).map_err(|e| e.to_string()),
+        }
+    }
+}
+
 /// The document the JSON export writes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Export {
@@ -1151,13 +1220,7 @@ impl State {
 
     /// Resumes from an exported file (or a bare wire-format assessment).
     fn import(&mut self, text: &str) {
-        // An export, or a bare assessment in the wire format.
-        let input = match serde_json::from_str::<ExportIn>(text) {
-            Ok(export) if export.format == EXPORT_FORMAT => Ok(export.input),
-            Ok(export) => Err(format!("unknown format \"{}\"", export.format)),
-            Err(_) => AssessmentInput::from_json(text).map_err(|e| e.to_string()),
-        };
-        let input = match input {
+        let input = match read_import(text) {
             Ok(i) => i,
             Err(e) => {
                 self.notice = Some(format!(

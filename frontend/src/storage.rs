@@ -21,7 +21,7 @@ fn storage() -> Option<web_sys::Storage> {
 /// What was saved under `key`, if anything readable.
 pub fn load(key: &str) -> Option<Saved> {
     let text = storage()?.get_item(key).ok()??;
-    serde_json::from_str(&text).ok()
+    Saved::from_json(&text)
 }
 
 /// Saves progress (best effort: a full or refused storage only means no resume).

@@ -359,6 +359,124 @@ fn the_widget_reads_banks_exactly_as_the_engine_does() {
         broken("/model/phases/2/number", json!(2.5)),
         "/model/phases/2/number: expected a whole number from 0 to 255"
     );
-    assert_eq!(read("{\"id\": ").unwrap_err(), "the bank is not valid JSON");
+    assert_eq!(read("{\"id\": ").unwrap_err(), "not valid JSON");
     assert_eq!(read("[]").unwrap_err(), "/: expected an object");
+}
+
+/// Assessments, saved progress and imports are read without serde too: every golden
+/// input reads exactly as the engine's serde reader reads it, saved progress comes back
+/// as it was written, and a file that is not an assessment is refused with the place.
+#[wasm_bindgen_test]
+fn the_widget_reads_assessments_and_saved_progress_as_serde_does() {
+    use aims_engine::AssessmentInput;
+    use aims_widget::json::{assessment_input, read};
+    use aims_widget::state::Saved;
+    use serde_json::{Value, json};
+
+    let goldens = [
+        include_str!("../../shared/tests/golden/enterprise-high-risk-from-scratch.input.json"),
+        include_str!("../../shared/tests/golden/mature-close-to-ready.input.json"),
+        include_str!("../../shared/tests/golden/quick-quiz-scaleup.input.json"),
+        include_str!("../../shared/tests/golden/scaleup-iso27001-builds-models.input.json"),
+        include_str!("../../shared/tests/golden/startup-uses-third-party-ai.input.json"),
+    ];
+    for text in goldens {
+        let by_serde = AssessmentInput::from_json(text).unwrap();
+        assert_eq!(read(text, assessment_input).unwrap(), by_serde);
+        // Without the optional parts, their defaults.
+        let mut bare: Value = serde_json::from_str(text).unwrap();
+        let profile = bare["profile"].as_object_mut().unwrap();
+        for key in ["sector", "high_risk", "frameworks", "start_date"] {
+            profile.remove(key);
+        }
+        bare.as_object_mut().unwrap().remove("answers");
+        bare.as_object_mut().unwrap().remove("bank_version");
+        let bare = bare.to_string();
+        assert_eq!(
+            read(&bare, assessment_input).unwrap(),
+            AssessmentInput::from_json(&bare).unwrap()
+        );
+    }
+    // Levels of every kind the engine later judges: numbers, text, fractions.
+    let mut odd: Value = serde_json::from_str(goldens[2]).unwrap();
+    odd["answers"] = json!([
+        { "question": "q-4-1", "level": 7 },
+        { "question": "q-4-2", "level": 2.5 },
+        { "question": "q-4-3", "level": "maybe" },
+        { "question": "q-a-2-2", "level": "not_applicable", "justification": "No." },
+    ]);
+    let odd = odd.to_string();
+    assert_eq!(
+        read(&odd, assessment_input).unwrap(),
+        AssessmentInput::from_json(&odd).unwrap()
+    );
+
+    let refused = |pointer: &str, value: Value| {
+        let mut doc: Value = serde_json::from_str(goldens[0]).unwrap();
+        *doc.pointer_mut(pointer).unwrap() = value;
+        read(&doc.to_string(), assessment_input).unwrap_err()
+    };
+    assert_eq!(
+        refused("/profile/ai_systems", json!(-1)),
+        "/profile/ai_systems: expected a whole number from 0 to 4294967295"
+    );
+    assert!(
+        refused("/profile/size", json!("huge")).starts_with("/profile/size: expected one of 1-50")
+    );
+    assert!(
+        refused("/profile/start_date", json!("2027-02-30"))
+            .starts_with("/profile/start_date: expected a date")
+    );
+    assert_eq!(
+        refused("/answers/1/level", json!(null)),
+        "/answers/1/level: expected a level 0-4, \"unknown\" or \"not_applicable\""
+    );
+
+    // Saved progress: what serde writes comes back the same.
+    let saved: Saved = serde_json::from_value(json!({
+        "bank_version": "1.0.0",
+        "screen": "questions",
+        "section": 3,
+        "profile": { "size": "51-250", "ai_systems": "4", "role": "both", "sector": "health",
+                     "high_risk": true, "frameworks": ["gdpr", "soc2"], "capacity_fte": "1.5",
+                     "start_date": "2027-03-01" },
+        "answers": serde_json::from_str::<Value>(goldens[1]).unwrap()["answers"],
+    }))
+    .unwrap();
+    let written = serde_json::to_string(&saved).unwrap();
+    let back = Saved::from_json(&written).expect("saved progress reads back");
+    assert_eq!(serde_json::to_string(&back).unwrap(), written);
+    assert!(Saved::from_json("{\"screen\": \"elsewhere\"}").is_none());
+}
+
+/// A refusal from the API is read without serde as well: the visitor sees the problem's
+/// detail, and each field problem lands on its field.
+#[wasm_bindgen_test]
+fn a_refusal_from_the_api_names_the_fields() {
+    use aims_widget::service::{ApiError, refused};
+
+    let invalid_lead = r#"{"type":"/problems/invalid-lead","title":"Invalid lead","status":422,
+        "detail":"Give a valid email address.",
+        "errors":[{"pointer":"/lead/email","detail":"Give a valid email address."}]}"#;
+    assert_eq!(
+        refused(invalid_lead),
+        ApiError::Refused {
+            detail: "Give a valid email address.".into(),
+            fields: vec![("email".into(), "Give a valid email address.".into())],
+        }
+    );
+    assert_eq!(
+        refused(r#"{"title":"Payload too large","status":413}"#),
+        ApiError::Refused {
+            detail: "Payload too large".into(),
+            fields: Vec::new()
+        }
+    );
+    assert_eq!(
+        refused("<html>Bad gateway</html>"),
+        ApiError::Refused {
+            detail: "the request was refused".into(),
+            fields: Vec::new()
+        }
+    );
 }

@@ -1,0 +1,245 @@
+//! Reading JSON without serde, in the browser: `JSON.parse` builds the value and small
+//! readers take it apart into the engine's and the widget's types.
+//!
+//! serde_json's parser and serde's generated readers were about 21 KB of the widget's
+//! brotli download, an eighth of it; `JSON.parse` is already in the browser. The readers
+//! follow serde's rules where they matter (required fields, defaults, enum names) and
+//! serde stays the reference: the component tests read the same documents both ways and
+//! compare. They differ in two ways: unknown fields are left alone, and a level written
+//! `3.0` reads as `3` (JavaScript has one kind of number).
+//!
+//! Natively (the unit tests of the reducer) there is no `JSON.parse`: the callers read
+//! with serde there, see [`crate::storage`] and [`crate::state`].
+
+use aims_engine::{
+    AnswerInput, AssessmentInput, Date, Framework, Mode, Profile, RawLevel, Role, Size,
+};
+use js_sys::{Array, JSON, Reflect};
+use std::cell::RefCell;
+use wasm_bindgen::JsValue;
+
+/// A reading failure: where (a JSON Pointer) and what was expected there.
+pub type Read<T> = Result<T, String>;
+
+/// Parses `text` and reads it with `root`; the first failure (of the JSON itself, or of a
+/// value `root` reads) is the error.
+pub fn read<T>(text: &str, root: impl FnOnce(&Node) -> T) -> Read<T> {
+    let value = JSON::parse(text).map_err(|_| "not valid JSON".to_string())?;
+    let first_error = RefCell::new(None);
+    let data = root(&Node {
+        value,
+        path: String::new(),
+        first_error: &first_error,
+    });
+    match first_error.into_inner() {
+        None => Ok(data),
+        Some(e) => Err(e),
+    }
+}
+
+/// A value in the parsed document and its JSON Pointer.
+///
+/// Reading never stops early: a value of the wrong type records the first failure and
+/// reads as a stand-in (empty, zero, the first option), and [`read`] returns the failure
+/// instead of the data. Straight-line code like this is far smaller in Wasm than a `?` on
+/// every field, each with its own path that drops what was read before it.
+pub struct Node<'a> {
+    value: JsValue,
+    path: String,
+    first_error: &'a RefCell<Option<String>>,
+}
+
+impl<'a> Node<'a> {
+    fn child(&self, value: JsValue, path: String) -> Node<'a> {
+        Node {
+            value,
+            path,
+            first_error: self.first_error,
+        }
+    }
+
+    /// The field `key` of this object (absent when this is no object).
+    pub fn field(&self, key: &str) -> Node<'a> {
+        let value = if self.value.is_object() {
+            Reflect::get(&self.value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        };
+        self.child(value, format!("{}/{key}", self.path))
+    }
+
+    /// Records that this value is not what was expected (only the first failure counts).
+    pub fn fail(&self, expected: &str) {
+        let mut first = self.first_error.borrow_mut();
+        if first.is_none() {
+            let at = if self.path.is_empty() {
+                "/"
+            } else {
+                &self.path
+            };
+            *first = Some(format!("{at}: expected {expected}"));
+        }
+    }
+
+    /// Absent, or null.
+    pub fn is_missing(&self) -> bool {
+        self.value.is_undefined() || self.value.is_null()
+    }
+
+    /// Fails unless this is an object (not an array).
+    pub fn object(&self) {
+        if !self.value.is_object() || Array::is_array(&self.value) {
+            self.fail("an object");
+        }
+    }
+
+    /// A string.
+    pub fn string(&self) -> String {
+        self.value.as_string().unwrap_or_else(|| {
+            self.fail("a string");
+            String::new()
+        })
+    }
+
+    /// A number.
+    pub fn number(&self) -> f64 {
+        self.value.as_f64().unwrap_or_else(|| {
+            self.fail("a number");
+            0.0
+        })
+    }
+
+    /// A whole number from 0 to `max`.
+    pub fn whole(&self, max: u32) -> u32 {
+        match self.value.as_f64() {
+            Some(x) if x.fract() == 0.0 && (0.0..=f64::from(max)).contains(&x) => x as u32,
+            _ => {
+                self.fail(&format!("a whole number from 0 to {max}"));
+                0
+            }
+        }
+    }
+
+    /// A whole number from 0 to 255.
+    pub fn small(&self) -> u8 {
+        self.whole(255) as u8
+    }
+
+    /// `true` or `false`.
+    pub fn boolean(&self) -> bool {
+        self.value.as_bool().unwrap_or_else(|| {
+            self.fail("true or false");
+            false
+        })
+    }
+
+    /// `None` when the field is absent or null, as serde's `default` for an `Option`.
+    pub fn optional<T>(&self, read: impl Fn(&Node<'a>) -> T) -> Option<T> {
+        (!self.is_missing()).then(|| read(self))
+    }
+
+    /// `default` when the field is absent or null, as serde's `default`.
+    pub fn or<T>(&self, default: T, read: impl Fn(&Node<'a>) -> T) -> T {
+        self.optional(read).unwrap_or(default)
+    }
+
+    /// An array, each item read by `item`.
+    pub fn list<T>(&self, item: impl Fn(&Node<'a>) -> T) -> Vec<T> {
+        if !Array::is_array(&self.value) {
+            self.fail("an array");
+            return Vec::new();
+        }
+        let array = Array::from(&self.value);
+        (0..array.length())
+            .map(|i| item(&self.child(array.get(i), format!("{}/{i}", self.path))))
+            .collect()
+    }
+
+    /// Exactly five items (one per maturity level).
+    pub fn five<T: Copy + Default>(&self, item: impl Fn(&Node<'a>) -> T) -> [T; 5] {
+        <[T; 5]>::try_from(self.list(item)).unwrap_or_else(|_| {
+            self.fail("five items, one per level 0-4");
+            [T::default(); 5]
+        })
+    }
+
+    /// One of the names `options` gives for its values.
+    pub fn one_of<T: Copy>(&self, options: &[(&str, T)]) -> T {
+        let name = self.value.as_string().unwrap_or_default();
+        match options.iter().find(|(n, _)| *n == name) {
+            Some((_, value)) => *value,
+            None => {
+                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+                self.fail(&format!("one of {}", names.join(", ")));
+                options[0].1
+            }
+        }
+    }
+
+    /// An array of strings.
+    pub fn strings(&self) -> Vec<String> {
+        self.list(Node::string)
+    }
+}
+
+/// `develops`, `uses` or `both`.
+pub fn role(n: &Node) -> Role {
+    n.one_of(&Role::ALL.map(|r| (r.as_str(), r)))
+}
+
+/// A framework's wire name.
+pub fn framework(n: &Node) -> Framework {
+    n.one_of(&Framework::ALL.map(|f| (f.as_str(), f)))
+}
+
+/// An assessment in the wire format (as `AssessmentInput`'s serde reader).
+pub fn assessment_input(n: &Node) -> AssessmentInput {
+    n.object();
+    AssessmentInput {
+        mode: n
+            .field("mode")
+            .one_of(&[("quick", Mode::Quick), ("full", Mode::Full)]),
+        bank_version: n.field("bank_version").optional(Node::string),
+        profile: profile(&n.field("profile")),
+        answers: n.field("answers").or(Vec::new(), |a| a.list(answer)),
+    }
+}
+
+fn profile(n: &Node) -> Profile {
+    n.object();
+    Profile {
+        size: n.field("size").one_of(&Size::ALL.map(|s| (s.as_str(), s))),
+        ai_systems: n.field("ai_systems").whole(u32::MAX),
+        role: role(&n.field("role")),
+        sector: n.field("sector").or("other".to_string(), Node::string),
+        high_risk: n.field("high_risk").or(false, Node::boolean),
+        frameworks: n.field("frameworks").or(Vec::new(), |f| f.list(framework)),
+        capacity_fte: n.field("capacity_fte").number(),
+        start_date: n.field("start_date").optional(date).flatten(),
+    }
+}
+
+/// `YYYY-MM-DD` (`None`, with the failure recorded, when it is not).
+fn date(n: &Node) -> Option<Date> {
+    Date::parse(&n.string())
+        .map_err(|e| n.fail(&format!("a date: {e}")))
+        .ok()
+}
+
+/// One answer in the wire format.
+pub fn answer(n: &Node) -> AnswerInput {
+    let level = n.field("level");
+    AnswerInput {
+        question: n.field("question").string(),
+        level: match (level.value.as_f64(), level.value.as_string()) {
+            (Some(x), _) if x.fract() == 0.0 && x.abs() < 9.0e15 => RawLevel::Number(x as i64),
+            (Some(x), _) => RawLevel::Fraction(x),
+            (None, Some(text)) => RawLevel::Text(text),
+            (None, None) => {
+                level.fail("a level 0-4, \"unknown\" or \"not_applicable\"");
+                RawLevel::Number(0)
+            }
+        },
+        justification: n.field("justification").optional(Node::string),
+    }
+}
