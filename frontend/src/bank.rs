@@ -25,7 +25,7 @@ pub fn read(json: &str) -> Read<BankData> {
     json::read(json, bank)
 }
 
-fn owner(n: &Node) -> Owner {
+fn owner(n: Node) -> Owner {
     n.one_of(&[
         ("leadership", Owner::Leadership),
         ("technical", Owner::Technical),
@@ -35,7 +35,7 @@ fn owner(n: &Node) -> Owner {
     ])
 }
 
-fn severity(n: &Node) -> Severity {
+fn severity(n: Node) -> Severity {
     n.one_of(&[
         ("blocker", Severity::Blocker),
         ("major", Severity::Major),
@@ -43,7 +43,7 @@ fn severity(n: &Node) -> Severity {
     ])
 }
 
-fn spread(n: &Node) -> Spread {
+fn spread(n: Node) -> Spread {
     Spread {
         low: n.field("low").number(),
         likely: n.field("likely").number(),
@@ -51,7 +51,7 @@ fn spread(n: &Node) -> Spread {
     }
 }
 
-fn group(n: &Node) -> Group {
+fn group(n: Node) -> Group {
     Group {
         id: n.field("id").string(),
         title: n.field("title").string(),
@@ -62,7 +62,7 @@ fn group(n: &Node) -> Group {
     }
 }
 
-fn requirement(n: &Node) -> Requirement {
+fn requirement(n: Node) -> Requirement {
     Requirement {
         id: n.field("id").string(),
         title: n.field("title").string(),
@@ -70,7 +70,7 @@ fn requirement(n: &Node) -> Requirement {
     }
 }
 
-fn question(n: &Node) -> Question {
+fn question(n: Node) -> Question {
     let flag = |key: &str| n.field(key).optional(Node::boolean).unwrap_or_default();
     Question {
         id: n.field("id").string(),
@@ -93,9 +93,9 @@ fn question(n: &Node) -> Question {
     }
 }
 
-fn framework_data(n: &Node) -> FrameworkData {
+fn framework_data(n: Node) -> FrameworkData {
     FrameworkData {
-        id: framework(&n.field("id")),
+        id: framework(n.field("id")),
         name: n.field("name").string(),
         credits: n.field("credits").list(|c| Credit {
             refs: c.field("refs").strings(),
@@ -109,7 +109,7 @@ fn framework_data(n: &Node) -> FrameworkData {
     }
 }
 
-fn sector(n: &Node) -> Sector {
+fn sector(n: Node) -> Sector {
     Sector {
         id: n.field("id").string(),
         name: n.field("name").string(),
@@ -117,21 +117,21 @@ fn sector(n: &Node) -> Sector {
     }
 }
 
-fn phase(n: &Node) -> PhaseModel {
+fn phase(n: Node) -> PhaseModel {
     PhaseModel {
         number: n.field("number").small(),
         name: n.field("name").string(),
         purpose: n.field("purpose").string(),
-        owner: owner(&n.field("owner")),
+        owner: owner(n.field("owner")),
         fixed_effort_days: n.field("fixed_effort_days").number(),
-        min_weeks: spread(&n.field("min_weeks")),
+        min_weeks: spread(n.field("min_weeks")),
         min_weeks_basis: n.field("min_weeks_basis").string(),
         standard_tasks: n.field("standard_tasks").strings(),
         deliverables: n.field("deliverables").strings(),
     }
 }
 
-fn model(n: &Node) -> Model {
+fn model(n: Node) -> Model {
     let bands = n.field("bands");
     let sizes = n.field("size_factors");
     let uncertainty = n.field("uncertainty");
@@ -156,7 +156,7 @@ fn model(n: &Node) -> Model {
         max_credit: n.field("max_credit").number(),
         unknown_followup_days: n.field("unknown_followup_days").number(),
         days_per_fte_week: n.field("days_per_fte_week").number(),
-        operating_period_weeks: spread(&n.field("operating_period_weeks")),
+        operating_period_weeks: spread(n.field("operating_period_weeks")),
         uncertainty: Uncertainty {
             answered_low: uncertainty.field("answered_low").number(),
             answered_high: uncertainty.field("answered_high").number(),
@@ -174,7 +174,7 @@ fn model(n: &Node) -> Model {
     }
 }
 
-fn bank(n: &Node) -> BankData {
+fn bank(n: Node) -> BankData {
     n.object();
     BankData {
         id: n.field("id").string(),
@@ -185,6 +185,6 @@ fn bank(n: &Node) -> BankData {
         questions: n.field("questions").list(question),
         frameworks: n.field("frameworks").list(framework_data),
         sectors: n.field("sectors").list(sector),
-        model: model(&n.field("model")),
+        model: model(n.field("model")),
     }
 }

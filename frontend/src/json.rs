@@ -23,10 +23,10 @@ pub type Read<T> = Result<T, String>;
 
 /// Parses `text` and reads it with `root`; the first failure (of the JSON itself, or of a
 /// value `root` reads) is the error.
-pub fn read<T>(text: &str, root: impl FnOnce(&Node) -> T) -> Read<T> {
+pub fn read<T>(text: &str, root: impl FnOnce(Node) -> T) -> Read<T> {
     let value = JSON::parse(text).map_err(|_| "not valid JSON".to_string())?;
     let first_error = RefCell::new(None);
-    let data = root(&Node {
+    let data = root(Node {
         value,
         path: String::new(),
         first_error: &first_error,
@@ -94,7 +94,7 @@ impl<'a> Node<'a> {
     }
 
     /// A string.
-    pub fn string(&self) -> String {
+    pub fn string(self) -> String {
         self.value.as_string().unwrap_or_else(|| {
             self.fail("a string");
             String::new()
@@ -102,7 +102,7 @@ impl<'a> Node<'a> {
     }
 
     /// A number.
-    pub fn number(&self) -> f64 {
+    pub fn number(self) -> f64 {
         self.value.as_f64().unwrap_or_else(|| {
             self.fail("a number");
             0.0
@@ -110,7 +110,7 @@ impl<'a> Node<'a> {
     }
 
     /// A whole number from 0 to `max`.
-    pub fn whole(&self, max: u32) -> u32 {
+    pub fn whole(self, max: u32) -> u32 {
         match self.value.as_f64() {
             Some(x) if x.fract() == 0.0 && (0.0..=f64::from(max)).contains(&x) => x as u32,
             _ => {
@@ -121,12 +121,12 @@ impl<'a> Node<'a> {
     }
 
     /// A whole number from 0 to 255.
-    pub fn small(&self) -> u8 {
+    pub fn small(self) -> u8 {
         self.whole(255) as u8
     }
 
     /// `true` or `false`.
-    pub fn boolean(&self) -> bool {
+    pub fn boolean(self) -> bool {
         self.value.as_bool().unwrap_or_else(|| {
             self.fail("true or false");
             false
@@ -134,29 +134,33 @@ impl<'a> Node<'a> {
     }
 
     /// `None` when the field is absent or null, as serde's `default` for an `Option`.
-    pub fn optional<T>(&self, read: impl Fn(&Node<'a>) -> T) -> Option<T> {
-        (!self.is_missing()).then(|| read(self))
+    pub fn optional<T>(self, read: impl Fn(Node<'a>) -> T) -> Option<T> {
+        if self.is_missing() {
+            None
+        } else {
+            Some(read(self))
+        }
     }
 
     /// `default` when the field is absent or null, as serde's `default`.
-    pub fn or<T>(&self, default: T, read: impl Fn(&Node<'a>) -> T) -> T {
+    pub fn or<T>(self, default: T, read: impl Fn(Node<'a>) -> T) -> T {
         self.optional(read).unwrap_or(default)
     }
 
     /// An array, each item read by `item`.
-    pub fn list<T>(&self, item: impl Fn(&Node<'a>) -> T) -> Vec<T> {
+    pub fn list<T>(&self, item: impl Fn(Node<'a>) -> T) -> Vec<T> {
         if !Array::is_array(&self.value) {
             self.fail("an array");
             return Vec::new();
         }
         let array = Array::from(&self.value);
         (0..array.length())
-            .map(|i| item(&self.child(array.get(i), format!("{}/{i}", self.path))))
+            .map(|i| item(self.child(array.get(i), format!("{}/{i}", self.path))))
             .collect()
     }
 
     /// Exactly five items (one per maturity level).
-    pub fn five<T: Copy + Default>(&self, item: impl Fn(&Node<'a>) -> T) -> [T; 5] {
+    pub fn five<T: Copy + Default>(self, item: impl Fn(Node<'a>) -> T) -> [T; 5] {
         <[T; 5]>::try_from(self.list(item)).unwrap_or_else(|_| {
             self.fail("five items, one per level 0-4");
             [T::default(); 5]
@@ -164,7 +168,7 @@ impl<'a> Node<'a> {
     }
 
     /// One of the names `options` gives for its values.
-    pub fn one_of<T: Copy>(&self, options: &[(&str, T)]) -> T {
+    pub fn one_of<T: Copy>(self, options: &[(&str, T)]) -> T {
         let name = self.value.as_string().unwrap_or_default();
         match options.iter().find(|(n, _)| *n == name) {
             Some((_, value)) => *value,
@@ -177,40 +181,40 @@ impl<'a> Node<'a> {
     }
 
     /// An array of strings.
-    pub fn strings(&self) -> Vec<String> {
+    pub fn strings(self) -> Vec<String> {
         self.list(Node::string)
     }
 }
 
 /// `develops`, `uses` or `both`.
-pub fn role(n: &Node) -> Role {
+pub fn role(n: Node) -> Role {
     n.one_of(&Role::ALL.map(|r| (r.as_str(), r)))
 }
 
 /// A framework's wire name.
-pub fn framework(n: &Node) -> Framework {
+pub fn framework(n: Node) -> Framework {
     n.one_of(&Framework::ALL.map(|f| (f.as_str(), f)))
 }
 
 /// An assessment in the wire format (as `AssessmentInput`'s serde reader).
-pub fn assessment_input(n: &Node) -> AssessmentInput {
+pub fn assessment_input(n: Node) -> AssessmentInput {
     n.object();
     AssessmentInput {
         mode: n
             .field("mode")
             .one_of(&[("quick", Mode::Quick), ("full", Mode::Full)]),
         bank_version: n.field("bank_version").optional(Node::string),
-        profile: profile(&n.field("profile")),
+        profile: profile(n.field("profile")),
         answers: n.field("answers").or(Vec::new(), |a| a.list(answer)),
     }
 }
 
-fn profile(n: &Node) -> Profile {
+fn profile(n: Node) -> Profile {
     n.object();
     Profile {
         size: n.field("size").one_of(&Size::ALL.map(|s| (s.as_str(), s))),
         ai_systems: n.field("ai_systems").whole(u32::MAX),
-        role: role(&n.field("role")),
+        role: role(n.field("role")),
         sector: n.field("sector").or("other".to_string(), Node::string),
         high_risk: n.field("high_risk").or(false, Node::boolean),
         frameworks: n.field("frameworks").or(Vec::new(), |f| f.list(framework)),
@@ -220,14 +224,22 @@ fn profile(n: &Node) -> Profile {
 }
 
 /// `YYYY-MM-DD` (`None`, with the failure recorded, when it is not).
-fn date(n: &Node) -> Option<Date> {
-    Date::parse(&n.string())
-        .map_err(|e| n.fail(&format!("a date: {e}")))
-        .ok()
+fn date(n: Node) -> Option<Date> {
+    match n.value.as_string().map(|text| Date::parse(&text)) {
+        Some(Ok(date)) => Some(date),
+        Some(Err(e)) => {
+            n.fail(&format!("a date: {e}"));
+            None
+        }
+        None => {
+            n.fail("a date in the form YYYY-MM-DD");
+            None
+        }
+    }
 }
 
 /// One answer in the wire format.
-pub fn answer(n: &Node) -> AnswerInput {
+pub fn answer(n: Node) -> AnswerInput {
     let level = n.field("level");
     AnswerInput {
         question: n.field("question").string(),
@@ -242,4 +254,146 @@ pub fn answer(n: &Node) -> AnswerInput {
         },
         justification: n.field("justification").optional(Node::string),
     }
+}
+
+/// Writes a JSON object with `fields`, without serde: the few documents the widget writes
+/// (saved progress, the export, the lead submission) are written field by field, which is
+/// smaller in Wasm than serde's generated writers and `serde_json`.
+pub fn object(fields: impl FnOnce(&mut Object)) -> String {
+    let mut out = String::with_capacity(512);
+    write_object(&mut out, fields);
+    out
+}
+
+fn write_object(out: &mut String, fields: impl FnOnce(&mut Object)) {
+    out.push('{');
+    fields(&mut Object { out, empty: true });
+    out.push('}');
+}
+
+fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                let code = u32::from(c);
+                out.push_str("\\u00");
+                out.push(char::from(b"0123456789abcdef"[(code >> 4) as usize]));
+                out.push(char::from(b"0123456789abcdef"[(code & 0xf) as usize]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// The fields of an object being written.
+pub struct Object<'a> {
+    out: &'a mut String,
+    empty: bool,
+}
+
+impl Object<'_> {
+    fn key(&mut self, key: &str) -> &mut String {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        write_string(self.out, key);
+        self.out.push(':');
+        self.out
+    }
+
+    /// A string field.
+    pub fn string(&mut self, key: &str, value: &str) {
+        let out = self.key(key);
+        write_string(out, value);
+    }
+
+    /// A string field, left out when `None`.
+    pub fn optional_string(&mut self, key: &str, value: Option<&str>) {
+        if let Some(v) = value {
+            self.string(key, v);
+        }
+    }
+
+    /// A number field (finite; whole numbers are written without a fraction).
+    pub fn number(&mut self, key: &str, value: f64) {
+        let out = self.key(key);
+        out.push_str(&value.to_string());
+    }
+
+    /// A boolean field.
+    pub fn boolean(&mut self, key: &str, value: bool) {
+        self.key(key).push_str(if value { "true" } else { "false" });
+    }
+
+    /// An array of strings.
+    pub fn strings<'s>(&mut self, key: &str, values: impl IntoIterator<Item = &'s str>) {
+        let out = self.key(key);
+        out.push('[');
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_string(out, v);
+        }
+        out.push(']');
+    }
+
+    /// A nested object.
+    pub fn object(&mut self, key: &str, fields: impl FnOnce(&mut Object)) {
+        let out = self.key(key);
+        write_object(out, fields);
+    }
+
+    /// An array of objects, one per item.
+    pub fn objects<T>(&mut self, key: &str, items: &[T], fields: impl Fn(&mut Object, &T)) {
+        let out = self.key(key);
+        out.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_object(out, |o| fields(o, item));
+        }
+        out.push(']');
+    }
+}
+
+/// Writes the fields of an assessment in the wire format (as serde writes
+/// `AssessmentInput`) into `o`.
+pub fn write_assessment_input(o: &mut Object, input: &AssessmentInput) {
+    o.string("mode", input.mode.as_str());
+    o.optional_string("bank_version", input.bank_version.as_deref());
+    let p = &input.profile;
+    o.object("profile", |o| {
+        o.string("size", p.size.as_str());
+        o.number("ai_systems", f64::from(p.ai_systems));
+        o.string("role", p.role.as_str());
+        o.string("sector", &p.sector);
+        o.boolean("high_risk", p.high_risk);
+        o.strings("frameworks", p.frameworks.iter().map(|f| f.as_str()));
+        o.number("capacity_fte", p.capacity_fte);
+        if let Some(d) = p.start_date {
+            o.string("start_date", &d.to_string());
+        }
+    });
+    o.objects("answers", &input.answers, write_answer);
+}
+
+/// Writes one answer in the wire format.
+pub fn write_answer(o: &mut Object, a: &AnswerInput) {
+    o.string("question", &a.question);
+    match &a.level {
+        RawLevel::Number(n) => o.number("level", *n as f64),
+        RawLevel::Fraction(x) => o.number("level", *x),
+        RawLevel::Text(t) => o.string("level", t),
+    }
+    o.optional_string("justification", a.justification.as_deref());
 }

@@ -46,17 +46,17 @@ impl ApiError {
 /// A refusal (a 4xx) from the RFC 9457 problem in its body: the problem's detail (or its
 /// title), and for each field problem the last segment of its pointer with its message.
 pub fn refused(body: &str) -> ApiError {
-    let text_or_empty = |n: &Node| n.or(String::new(), Node::string);
+    let text_or_empty = |n: Node| n.or(String::new(), Node::string);
     let (detail, fields) = json::read(body, |n| {
         let detail = [n.field("detail"), n.field("title")]
-            .iter()
+            .into_iter()
             .map(text_or_empty)
             .find(|t| !t.is_empty());
         let fields = n.field("errors").or(Vec::new(), |errors| {
             errors.list(|e| {
-                let pointer = text_or_empty(&e.field("pointer"));
+                let pointer = text_or_empty(e.field("pointer"));
                 let field = pointer.rsplit('/').next().unwrap_or_default().to_string();
-                (field, text_or_empty(&e.field("detail")))
+                (field, text_or_empty(e.field("detail")))
             })
         });
         (detail, fields)

@@ -149,6 +149,26 @@ pub enum Screen {
     Results,
 }
 
+impl Screen {
+    /// Every screen, in order.
+    pub const ALL: [Screen; 4] = [
+        Screen::Intro,
+        Screen::Profile,
+        Screen::Questions,
+        Screen::Results,
+    ];
+
+    /// The name saved progress uses (`"questions"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Screen::Intro => "intro",
+            Screen::Profile => "profile",
+            Screen::Questions => "questions",
+            Screen::Results => "results",
+        }
+    }
+}
+
 /// An answer as picked in the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {
@@ -662,6 +682,27 @@ pub struct Saved {
 }
 
 impl Saved {
+    /// Writes saved progress as JSON (what [`Saved::from_json`] reads).
+    pub fn to_json(&self) -> String {
+        json::object(|o| {
+            o.string("bank_version", &self.bank_version);
+            o.string("screen", self.screen.as_str());
+            o.number("section", self.section as f64);
+            let p = &self.profile;
+            o.object("profile", |o| {
+                o.string("size", &p.size);
+                o.string("ai_systems", &p.ai_systems);
+                o.string("role", &p.role);
+                o.string("sector", &p.sector);
+                o.boolean("high_risk", p.high_risk);
+                o.strings("frameworks", p.frameworks.iter().map(String::as_str));
+                o.string("capacity_fte", &p.capacity_fte);
+                o.string("start_date", &p.start_date);
+            });
+            o.objects("answers", &self.answers, json::write_answer);
+        })
+    }
+
     /// Reads saved progress; `None` when it cannot be read. In the browser with
     /// `JSON.parse` and the readers of [`crate::json`]; natively (unit tests) with serde.
     pub fn from_json(text: &str) -> Option<Saved> {
@@ -674,12 +715,9 @@ impl Saved {
                     |key: &str, default: String| profile.field(key).or(default, Node::string);
                 Saved {
                     bank_version: n.field("bank_version").string(),
-                    screen: n.field("screen").one_of(&[
-                        ("intro", Screen::Intro),
-                        ("profile", Screen::Profile),
-                        ("questions", Screen::Questions),
-                        ("results", Screen::Results),
-                    ]),
+                    screen: n
+                        .field("screen")
+                        .one_of(&Screen::ALL.map(|s| (s.as_str(), s))),
                     section: n.field("section").whole(u32::MAX) as usize,
                     profile: ProfileDraft {
                         size: text_or("size", draft.size),
@@ -715,7 +753,7 @@ fn read_import(text: &str) -> Result<AssessmentInput, String> {
                 return Ok(json::assessment_input(n));
             }
             match format.string() {
-                f if f == EXPORT_FORMAT => Ok(json::assessment_input(&n.field("input"))),
+                f if f == EXPORT_FORMAT => Ok(json::assessment_input(n.field("input"))),
                 f => Err(format!("unknown format \"{f}\"")),
             }
         })
@@ -729,33 +767,6 @@ fn read_import(text: &str) -> Result<AssessmentInput, String> {
     }
 }
 
-/// The document the JSON export writes.
-#[derive(Debug, Clone, Serialize)]
-pub struct Export {
-    /// `"aims-readiness-export/1"`.
-    pub format: &'static str,
-    /// The assessment in the wire format (what the API accepts).
-    pub input: AssessmentInput,
-    /// The result when exported, for the reader's convenience; ignored on import.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<ExportSummary>,
-}
-
-/// The headline figures in an export.
-#[derive(Debug, Clone, Serialize)]
-pub struct ExportSummary {
-    /// Overall readiness 0–100.
-    pub overall: f64,
-    /// Band.
-    pub band: &'static str,
-    /// Blocker gaps.
-    pub blockers: u32,
-    /// Likely person-days.
-    pub effort_days_likely: u32,
-    /// Likely weeks to readiness.
-    pub weeks_to_ready_likely: u32,
-}
-
 /// What the import reads: an export, whose summary is ignored.
 #[derive(Deserialize)]
 struct ExportIn {
@@ -764,14 +775,6 @@ struct ExportIn {
     #[serde(default)]
     #[allow(dead_code)]
     summary: serde::de::IgnoredAny,
-}
-
-/// The body of `POST /api/v1/assessments`: the assessment and the contact details.
-#[derive(Serialize)]
-pub struct LeadBody {
-    #[serde(flatten)]
-    input: AssessmentInput,
-    lead: Lead,
 }
 
 /// The export format's name.
@@ -868,36 +871,47 @@ impl State {
         })
     }
 
-    /// The JSON export.
+    /// The JSON export: `format`, the assessment in the wire format as `input`, and the
+    /// headline figures as `summary` (ignored on import).
     pub fn export_json(&self) -> Option<String> {
         let input = self.input()?;
-        let summary = self.evaluation.as_ref().map(|e| ExportSummary {
-            overall: e.result.overall,
-            band: e.result.band.as_str(),
-            blockers: e.result.blockers,
-            effort_days_likely: e.estimate.effort_days.likely,
-            weeks_to_ready_likely: e.estimate.weeks_to_ready.likely,
-        });
-        let export = Export {
-            format: EXPORT_FORMAT,
-            input,
-            summary,
-        };
-        serde_json::to_string(&export).ok()
+        Some(json::object(|o| {
+            o.string("format", EXPORT_FORMAT);
+            o.object("input", |o| json::write_assessment_input(o, &input));
+            if let Some(e) = &self.evaluation {
+                o.object("summary", |o| {
+                    o.number("overall", e.result.overall);
+                    o.string("band", e.result.band.as_str());
+                    o.number("blockers", f64::from(e.result.blockers));
+                    o.number(
+                        "effort_days_likely",
+                        f64::from(e.estimate.effort_days.likely),
+                    );
+                    o.number(
+                        "weeks_to_ready_likely",
+                        f64::from(e.estimate.weeks_to_ready.likely),
+                    );
+                });
+            }
+        }))
     }
 
-    /// The request body for `POST /api/v1/assessments`: answers and profile, never a score.
+    /// The request body for `POST /api/v1/assessments`: answers and profile, never a score,
+    /// with the contact details as `lead`.
     pub fn lead_body(&self) -> Option<String> {
-        let body = LeadBody {
-            input: self.input()?,
-            lead: Lead {
-                name: self.lead.name.trim().to_string(),
-                email: self.lead.email.trim().to_string(),
-                company: Some(self.lead.company.trim().to_string()).filter(|c| !c.is_empty()),
-                consent: self.lead.consent,
-            },
-        };
-        serde_json::to_string(&body).ok()
+        let input = self.input()?;
+        let company = self.lead.company.trim();
+        Some(json::object(|o| {
+            json::write_assessment_input(o, &input);
+            o.object("lead", |o| {
+                o.string("name", self.lead.name.trim());
+                o.string("email", self.lead.email.trim());
+                if !company.is_empty() {
+                    o.string("company", company);
+                }
+                o.boolean("consent", self.lead.consent);
+            });
+        }))
     }
 
     /// Recomputes the live evaluation from the profile and answers.

@@ -26,8 +26,8 @@ pub fn load(key: &str) -> Option<Saved> {
 
 /// Saves progress (best effort: a full or refused storage only means no resume).
 pub fn save(key: &str, saved: &Saved) {
-    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(saved)) {
-        let _ = s.set_item(key, &text);
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, &saved.to_json());
     }
 }
 
