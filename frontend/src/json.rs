@@ -9,7 +9,7 @@
 //! `3.0` reads as `3` (JavaScript has one kind of number).
 //!
 //! Natively (the unit tests of the reducer) there is no `JSON.parse`: the callers read
-//! with serde there, see [`crate::storage`] and [`crate::state`].
+//! with serde there (see [`crate::state`]).
 
 use aims_engine::{
     AnswerInput, AssessmentInput, Date, Framework, Mode, Profile, RawLevel, Role, Size,
