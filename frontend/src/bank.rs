@@ -71,7 +71,6 @@ fn requirement(n: Node) -> Requirement {
 }
 
 fn question(n: Node) -> Question {
-    let flag = |key: &str| n.field(key).optional(Node::boolean).unwrap_or_default();
     Question {
         id: n.field("id").string(),
         refs: n.field("refs").strings(),
@@ -82,8 +81,8 @@ fn question(n: Node) -> Question {
         phase: n.field("phase").optional(Node::small),
         owner: n.field("owner").optional(owner),
         effort_days: n.field("effort_days").optional(Node::number),
-        per_system: flag("per_system"),
-        risk_sensitive: flag("risk_sensitive"),
+        per_system: n.field("per_system").or(false, Node::boolean),
+        risk_sensitive: n.field("risk_sensitive").or(false, Node::boolean),
         task: n.field("task").optional(Node::string),
         deliverable: n.field("deliverable").optional(Node::string),
         applicability: n.field("applicability").optional(|a| Applicability {

@@ -1,5 +1,6 @@
-//! Reading JSON without serde, in the browser: `JSON.parse` builds the value and small
-//! readers take it apart into the engine's and the widget's types.
+//! JSON without serde. Reading, in the browser: `JSON.parse` builds the value and small
+//! readers take it apart into the engine's and the widget's types. Writing, anywhere:
+//! [`object`] writes the few documents the widget produces, field by field.
 //!
 //! serde_json's parser and serde's generated readers were about 21 KB of the widget's
 //! brotli download, an eighth of it; `JSON.parse` is already in the browser. The readers
