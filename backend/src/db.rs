@@ -157,8 +157,10 @@ pub struct NewAssessment {
     pub request_hash: String,
     /// Contact details, if the visitor left them.
     pub lead: Option<NewLead>,
-    /// Webhook payload to queue with the lead, if a webhook is configured.
-    pub outbox_payload: Option<String>,
+    /// Whether to queue a webhook delivery for the lead (a webhook is configured). The
+    /// delivery's body is built when it is sent, from the lead's row, so that the outbox
+    /// never holds a copy of personal data that an erasure could miss.
+    pub notify: bool,
 }
 
 /// Contact details to store.
@@ -308,14 +310,41 @@ pub struct LeadFilter {
 /// A webhook delivery that is due.
 #[derive(Debug, Clone)]
 pub struct OutboxItem {
-    /// ID.
+    /// ID (also the delivery ID the receiver sees, the same on every retry).
     pub id: String,
-    /// JSON body to send.
-    pub payload: String,
+    /// The lead to tell about.
+    pub lead_id: String,
     /// Attempts so far.
     pub attempts: i64,
     /// When it became due (used to claim it).
     pub next_attempt_at: String,
+}
+
+/// What a lead webhook tells: the lead and its assessment's headline, read when sent.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LeadEvent {
+    /// Always `lead.created`.
+    pub event: &'static str,
+    /// Lead ID.
+    pub lead_id: String,
+    /// The assessment it came with.
+    pub assessment_id: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// Name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Company, may be empty.
+    pub company: String,
+    /// Overall score.
+    pub overall: f64,
+    /// Band.
+    pub band: String,
+    /// Blockers.
+    pub blockers: i64,
+    /// The report's path.
+    pub report: String,
 }
 
 /// WAL size (in 4 KiB pages) at which the SQLite writer checkpoints itself.
@@ -381,6 +410,9 @@ impl Database {
                 // the process (kill -9); only a power loss could lose the last commits.
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
+                // Deleted and overwritten content is zeroed in the file, not left in
+                // free space where a copy of the file would still show it (erasure).
+                .pragma("secure_delete", "ON")
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             // Checkpoints (copying the WAL back into the database file, with an fsync)
@@ -523,22 +555,19 @@ impl Database {
                         .bind(true);
                 }
                 q.execute(&mut *tx).await?;
-                let queued: Vec<(&NewAssessment, &NewLead, &String)> = with_lead
-                    .iter()
-                    .filter_map(|(a, l)| a.outbox_payload.as_ref().map(|p| (*a, *l, p)))
-                    .collect();
+                let queued: Vec<&(&NewAssessment, &NewLead)> =
+                    with_lead.iter().filter(|(a, _)| a.notify).collect();
                 if !queued.is_empty() {
                     let text = format!(
-                        "INSERT INTO outbox (id, lead_id, payload, attempts, next_attempt_at) VALUES {}",
-                        rows(queued.len(), 5)
+                        "INSERT INTO outbox (id, lead_id, attempts, next_attempt_at) VALUES {}",
+                        rows(queued.len(), 4)
                     );
                     let sql = s.sql(&text);
                     let mut q = sqlx::query(&sql);
-                    for (a, lead, payload) in &queued {
+                    for (a, lead) in &queued {
                         q = q
                             .bind(uuid::Uuid::new_v4().to_string())
                             .bind(&lead.id)
-                            .bind(*payload)
                             .bind(0i64)
                             .bind(&a.created_at);
                     }
@@ -666,10 +695,14 @@ impl Database {
         })
     }
 
-    /// Erases a lead's personal data (keeping the anonymous assessment). `false` when
-    /// there is no such lead.
-    pub async fn erase_lead(&self, id: &str, now: &str) -> Result<bool, DbError> {
-        with_writer!(self, |conn, s| {
+    /// Erases a lead's personal data, keeping the anonymous assessment: the lead's name,
+    /// email and company are blanked and its webhook deliveries (sent or not) deleted, in
+    /// one transaction. On SQLite the WAL is then checkpointed and truncated, so that no
+    /// earlier version of the row stays in it (with `secure_delete`, none stays in the
+    /// database file's free space either). Returns `None` when there is no such lead,
+    /// else how many deliveries were still pending.
+    pub async fn erase_lead(&self, id: &str, now: &str) -> Result<Option<i64>, DbError> {
+        let (found, pending) = with_writer!(self, |conn, s| {
             let mut tx = conn.begin().await?;
             let n = sqlx::query(&s.sql(
                 "UPDATE leads SET name = NULL, email = NULL, company = NULL, \
@@ -680,13 +713,93 @@ impl Database {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            // Undelivered webhook payloads carry the same personal data.
-            sqlx::query(&s.sql("DELETE FROM outbox WHERE lead_id = ? AND delivered_at IS NULL"))
+            let pending = sqlx::query(&s.sql(
+                "SELECT COUNT(*) AS n FROM outbox WHERE lead_id = ? AND delivered_at IS NULL",
+            ))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get::<i64, _>("n")?;
+            sqlx::query(&s.sql("DELETE FROM outbox WHERE lead_id = ?"))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
-            Ok(n > 0)
+            if n > 0 && matches!(s, Style::Sqlite) {
+                // Copies every frame into the database file and empties the WAL; waits
+                // (busy timeout) for readers of older snapshots to finish first.
+                let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .fetch_one(&mut *conn)
+                    .await?;
+                if row.try_get::<i64, _>(0)? != 0 {
+                    tracing::warn!(
+                        "the WAL could not be truncated after an erasure; the next checkpoint will"
+                    );
+                }
+            }
+            (n > 0, pending)
+        });
+        Ok(found.then_some(pending))
+    }
+
+    /// Deletes assessments without a lead created before `cutoff`, a batch at a time so
+    /// that other writes go on in between. Returns how many were deleted.
+    pub async fn delete_expired(&self, cutoff: &str) -> Result<u64, DbError> {
+        const BATCH: i64 = 500;
+        let mut total = 0;
+        loop {
+            let n = with_writer!(self, |conn, s| {
+                sqlx::query(&s.sql(
+                    "DELETE FROM assessments WHERE id IN (SELECT a.id FROM assessments a \
+                     WHERE a.created_at < ? \
+                     AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.assessment_id = a.id) LIMIT ?)",
+                ))
+                .bind(cutoff)
+                .bind(BATCH)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
+            });
+            total += n;
+            if n < BATCH as u64 {
+                return Ok(total);
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// What the webhook for a lead says, read now; `None` once the lead is erased.
+    pub async fn lead_event(&self, lead_id: &str) -> Result<Option<LeadEvent>, DbError> {
+        with_pool!(self, |pool, s| {
+            let row = sqlx::query(&s.sql(
+                "SELECT l.id, l.assessment_id, l.created_at, l.name, l.email, l.company, \
+                 a.overall, a.band, a.blockers FROM leads l JOIN assessments a ON a.id = l.assessment_id \
+                 WHERE l.id = ? AND l.erased_at IS NULL",
+            ))
+            .bind(lead_id)
+            .fetch_optional(pool)
+            .await?;
+            let Some(row) = row else { return Ok(None) };
+            let assessment_id: String = row.try_get("assessment_id")?;
+            Ok(Some(LeadEvent {
+                event: "lead.created",
+                lead_id: row.try_get("id")?,
+                report: format!("/api/v1/assessments/{assessment_id}/report"),
+                assessment_id,
+                created_at: row.try_get("created_at")?,
+                name: row
+                    .try_get::<Option<String>, _>("name")?
+                    .unwrap_or_default(),
+                email: row
+                    .try_get::<Option<String>, _>("email")?
+                    .unwrap_or_default(),
+                company: row
+                    .try_get::<Option<String>, _>("company")?
+                    .unwrap_or_default(),
+                overall: row.try_get("overall")?,
+                band: row.try_get("band")?,
+                blockers: row.try_get("blockers")?,
+            }))
         })
     }
 
@@ -694,7 +807,7 @@ impl Database {
     pub async fn due_outbox(&self, now: &str, limit: i64) -> Result<Vec<OutboxItem>, DbError> {
         with_pool!(self, |pool, s| {
             let rows = sqlx::query(&s.sql(
-                "SELECT id, payload, attempts, next_attempt_at FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? \
+                "SELECT id, lead_id, attempts, next_attempt_at FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? \
                  ORDER BY next_attempt_at LIMIT ?",
             ))
             .bind(now)
@@ -705,7 +818,7 @@ impl Database {
             for row in rows {
                 out.push(OutboxItem {
                     id: row.try_get("id")?,
-                    payload: row.try_get("payload")?,
+                    lead_id: row.try_get("lead_id")?,
                     attempts: row.try_get("attempts")?,
                     next_attempt_at: row.try_get("next_attempt_at")?,
                 });

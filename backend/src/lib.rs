@@ -4,14 +4,18 @@
 //! `build(config)` gives an [`Application`] bound to its address (port 0 works), so
 //! tests start the real server; `main.rs` only parses the configuration and runs it.
 
+pub mod clients;
 pub mod db;
+mod housekeeping;
 mod http;
 pub mod metrics;
 pub use aims_engine::report;
+pub mod server;
 mod webhook;
 
 use aims_engine::Bank;
 use clap::Parser;
+use secrecy::{ExposeSecret, SecretString};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -19,7 +23,7 @@ pub use axum::Router;
 pub use http::router;
 
 /// Server configuration: every flag is also an environment variable. Secrets are never
-/// printed (`Debug` hides the admin token).
+/// printed (`Debug` hides them; they are `SecretString`s).
 #[derive(Clone, Parser)]
 #[command(name = "aims-backend", version, about = "The AIMS Readiness API")]
 pub struct Config {
@@ -29,21 +33,62 @@ pub struct Config {
     /// `sqlite://path` (default: a file under ./data/) or `postgres://...`.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/aims.db")]
     pub database_url: String,
-    /// Bearer token for the admin endpoints; without it they are off.
-    #[arg(long, env = "AIMS_ADMIN_TOKEN", hide_env_values = true)]
-    pub admin_token: Option<String>,
+    /// Bearer token for the admin endpoints (at least 32 characters); without it they are
+    /// off. Prefer the environment or `--admin-token-file`: a command-line value shows in `ps`.
+    #[arg(long, env = "AIMS_ADMIN_TOKEN", hide_env_values = true, value_parser = secret)]
+    pub admin_token: Option<SecretString>,
+    /// A file holding the admin token (surrounding whitespace ignored).
+    #[arg(long, env = "AIMS_ADMIN_TOKEN_FILE", conflicts_with = "admin_token")]
+    pub admin_token_file: Option<std::path::PathBuf>,
     /// Origins allowed to call the API from a browser (comma-separated).
     #[arg(long, env = "AIMS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
     /// A custom question bank (JSON, same format as the embedded one); checked at start.
     #[arg(long, env = "AIMS_BANK")]
     pub bank: Option<std::path::PathBuf>,
-    /// Where new leads are POSTed (http:// URL), from a durable outbox with retries.
-    #[arg(long, env = "AIMS_WEBHOOK_URL")]
+    /// Where new leads are POSTed (http or https URL), from a durable outbox with retries.
+    #[arg(long, env = "AIMS_WEBHOOK_URL", requires = "webhook_secret")]
     pub webhook_url: Option<String>,
-    /// POST requests allowed per client IP per minute.
+    /// The key every webhook delivery is signed with (HMAC-SHA256, at least 32 characters).
+    #[arg(long, env = "AIMS_WEBHOOK_SECRET", hide_env_values = true, value_parser = secret)]
+    pub webhook_secret: Option<SecretString>,
+    /// POST requests allowed per client per minute.
     #[arg(long, env = "AIMS_RATE_LIMIT_PER_MINUTE", default_value_t = 120)]
     pub rate_limit_per_minute: u32,
+    /// Assessments one client may store per day (a 429 after that).
+    #[arg(long, env = "AIMS_DAILY_ASSESSMENTS_PER_CLIENT", default_value_t = 200)]
+    pub daily_assessments_per_client: u32,
+    /// Failed admin authentications from one client, in a burst, before it is locked out
+    /// (then one more attempt every 30 seconds).
+    #[arg(long, env = "AIMS_ADMIN_LOCKOUT_AFTER", default_value_t = 10)]
+    pub admin_lockout_after: u32,
+    /// Days an assessment without a lead is kept; 0 keeps them for ever.
+    #[arg(long, env = "AIMS_RETENTION_DAYS", default_value_t = 365)]
+    pub retention_days: u32,
+    /// Proxies whose forwarding header names the client (comma-separated addresses or
+    /// CIDRs, such as `10.0.0.0/8,::1`). Nobody's by default.
+    #[arg(long, env = "AIMS_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
+    /// The header the trusted proxies write the client's address into.
+    #[arg(
+        long,
+        env = "AIMS_PROXY_HEADER",
+        value_enum,
+        default_value = "x-forwarded-for"
+    )]
+    pub proxy_header: clients::ProxyHeader,
+    /// Most connections open at once (lowered at start to fit the open-file limit).
+    #[arg(long, env = "AIMS_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Most connections open at once from one client (trusted proxies are exempt).
+    #[arg(long, env = "AIMS_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 64)]
+    pub max_connections_per_client: usize,
+    /// Seconds a client may take to send a request's head (also the idle keep-alive time).
+    #[arg(long, env = "AIMS_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Seconds a client may take to send a request's body.
+    #[arg(long, env = "AIMS_BODY_TIMEOUT_SECS", default_value_t = 15)]
+    pub body_timeout_secs: u64,
     /// Folder with the built widget, served under /widget/.
     #[arg(long, env = "AIMS_WIDGET_DIR", default_value = "target/widget")]
     pub widget_dir: std::path::PathBuf,
@@ -52,16 +97,41 @@ pub struct Config {
     pub frame_ancestors: String,
 }
 
+fn secret(text: &str) -> Result<SecretString, String> {
+    Ok(SecretString::from(text))
+}
+
+/// Shortest admin token and webhook secret accepted.
+pub const MIN_SECRET_CHARS: usize = 32;
+
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set = |s: &Option<SecretString>| s.as_ref().map(|_| "<set>");
         f.debug_struct("Config")
             .field("listen", &self.listen)
             .field("database", &redact_url(&self.database_url))
-            .field("admin_token", &self.admin_token.as_ref().map(|_| "<set>"))
+            .field("admin_token", &set(&self.admin_token))
+            .field("admin_token_file", &self.admin_token_file)
             .field("allowed_origins", &self.allowed_origins)
             .field("bank", &self.bank)
             .field("webhook_url", &self.webhook_url.as_ref().map(|_| "<set>"))
+            .field("webhook_secret", &set(&self.webhook_secret))
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field(
+                "daily_assessments_per_client",
+                &self.daily_assessments_per_client,
+            )
+            .field("admin_lockout_after", &self.admin_lockout_after)
+            .field("retention_days", &self.retention_days)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("proxy_header", &self.proxy_header)
+            .field("max_connections", &self.max_connections)
+            .field(
+                "max_connections_per_client",
+                &self.max_connections_per_client,
+            )
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("body_timeout_secs", &self.body_timeout_secs)
             .finish()
     }
 }
@@ -81,6 +151,30 @@ impl Config {
     pub fn defaults() -> Config {
         Config::parse_from(["aims-backend"])
     }
+
+    /// Reads `--admin-token-file` into the admin token, and checks the secrets' lengths
+    /// and the webhook settings, so that a weak or half configuration stops the server at
+    /// start with a message saying what to change.
+    fn resolve_secrets(&mut self) -> Result<(), String> {
+        if let Some(path) = &self.admin_token_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the admin token file {}: {e}", path.display()))?;
+            self.admin_token = Some(SecretString::from(text.trim()));
+        }
+        let check = |what: &str, s: &Option<SecretString>| match s {
+            Some(s) if s.expose_secret().chars().count() < MIN_SECRET_CHARS => Err(format!(
+                "{what} is {} characters long; use at least {MIN_SECRET_CHARS} random characters (for example `openssl rand -hex 32`)",
+                s.expose_secret().chars().count()
+            )),
+            _ => Ok(()),
+        };
+        check("the admin token", &self.admin_token)?;
+        check("the webhook secret", &self.webhook_secret)?;
+        if self.webhook_url.is_some() && self.webhook_secret.is_none() {
+            return Err("--webhook-url needs --webhook-secret (AIMS_WEBHOOK_SECRET): every delivery is signed".into());
+        }
+        Ok(())
+    }
 }
 
 /// What every request handler can reach. Cheap to clone.
@@ -98,8 +192,12 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Counters for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
-    /// Per-IP limiter for POST requests.
-    pub limiter: Arc<http::RateLimiter>,
+    /// The per-client limits (POSTs, stored assessments, failed admin sign-ins).
+    pub limits: Arc<clients::Limits>,
+    /// Whose forwarding headers are believed.
+    pub proxies: Arc<clients::TrustedProxies>,
+    /// The open connections.
+    pub connections: server::Connections,
 }
 
 impl AppState {
@@ -144,9 +242,11 @@ pub struct Application {
 
 impl Application {
     /// Loads the bank, connects to the database (running migrations) and binds.
-    pub async fn build(config: Config) -> Result<Application, String> {
+    pub async fn build(mut config: Config) -> Result<Application, String> {
+        config.resolve_secrets()?;
         let bank = load_bank(&config)?;
         http::embed::check_frame_ancestors(&config.frame_ancestors)?;
+        let proxies = clients::TrustedProxies::parse(&config.trusted_proxies, config.proxy_header)?;
         let db = db::Database::connect(&config.database_url)
             .await
             .map_err(|e| {
@@ -159,14 +259,30 @@ impl Application {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
         let bank_json = serde_json::to_string(bank.data()).expect("banks serialise");
+        let metrics = Arc::new(metrics::Metrics::default());
+        metrics
+            .refresh_gauges(&db)
+            .await
+            .map_err(|e| format!("cannot read the database: {e}"))?;
+        let connections = server::Connections::new(server::ConnectionLimits {
+            max_connections: server::fit_to_file_limit(config.max_connections.max(1)),
+            max_per_client: config.max_connections_per_client.max(1),
+            header_timeout: std::time::Duration::from_secs(config.header_timeout_secs.max(1)),
+        });
         let state = AppState {
             bank: Arc::new(bank),
             bank_json: bank_json.into(),
             writer: db::Writer::start(db.clone()),
             db,
-            limiter: Arc::new(http::RateLimiter::new(config.rate_limit_per_minute)),
+            limits: Arc::new(clients::Limits::new(
+                config.rate_limit_per_minute,
+                config.daily_assessments_per_client,
+                config.admin_lockout_after,
+            )),
+            proxies: Arc::new(proxies),
+            connections,
             config: Arc::new(config),
-            metrics: Arc::new(metrics::Metrics::default()),
+            metrics,
         };
         Ok(Application { listener, state })
     }
@@ -192,27 +308,28 @@ impl Application {
         let state = self.state;
         tracing::info!(%address, engine = state.db.engine(), bank_version = state.bank.version(),
             "AIMS Readiness API listening; demo page at http://{address}/");
-        let worker = state.config.webhook_url.clone().map(|url| {
-            tokio::spawn(webhook::deliver_forever(
+        let mut background = vec![tokio::spawn(housekeeping::run_forever(state.clone()))];
+        if let (Some(url), Some(secret)) = (
+            state.config.webhook_url.clone(),
+            state.config.webhook_secret.clone(),
+        ) {
+            background.push(tokio::spawn(webhook::deliver_forever(
                 state.db.clone(),
                 state.metrics.clone(),
                 url,
-            ))
-        });
+                secret,
+            )));
+        }
         let db = state.db.clone();
+        let connections = state.connections.clone();
+        let proxies = state.proxies.clone();
         let app = router(state);
-        let result = axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| format!("server error: {e}"));
-        if let Some(worker) = worker {
-            worker.abort();
+        server::serve(self.listener, app, connections, proxies, shutdown).await;
+        for task in background {
+            task.abort();
         }
         db.close().await;
-        result
+        Ok(())
     }
 
     /// Serves until Ctrl-C or SIGTERM.

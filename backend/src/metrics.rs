@@ -1,7 +1,7 @@
 //! Counters exposed at `/metrics` in the Prometheus text format.
 
 use std::fmt::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 /// Process-wide counters. Each instance counts its own; Prometheus adds them up.
 #[derive(Default)]
@@ -28,6 +28,19 @@ pub struct Metrics {
     pub webhook_delivered: AtomicU64,
     /// Webhook deliveries that failed (and will be retried).
     pub webhook_failed: AtomicU64,
+    /// Anonymous assessments deleted by the retention.
+    pub assessments_expired: AtomicU64,
+    /// Assessments refused by the per-client daily cap.
+    pub daily_cap_refused: AtomicU64,
+    /// Admin requests refused for a wrong token or a lockout.
+    pub admin_auth_failed: AtomicU64,
+    /// Gauge: assessments in the database (read from it at start and every minute,
+    /// kept up to date in between by this instance's own writes).
+    pub assessments: AtomicI64,
+    /// Gauge: webhook deliveries not yet made (likewise).
+    pub webhook_pending: AtomicI64,
+    /// Gauge: clients the per-client limits remember (set by the housekeeping).
+    pub tracked_clients: AtomicI64,
 }
 
 /// Adds one.
@@ -35,9 +48,27 @@ pub fn inc(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 
+/// Adds `n` (negative: takes away) to a gauge.
+pub fn add(gauge: &AtomicI64, n: i64) {
+    gauge.fetch_add(n, Ordering::Relaxed);
+}
+
 impl Metrics {
-    /// The Prometheus text exposition, with gauges read from the database.
-    pub fn render(&self, stored: i64, outbox_pending: i64) -> String {
+    /// Sets the database gauges from the database itself (two `COUNT`s: at start and
+    /// once a minute, never per request).
+    pub async fn refresh_gauges(&self, db: &crate::db::Database) -> Result<(), crate::db::DbError> {
+        let stored = db.count_assessments().await?;
+        let pending = db.pending_outbox().await?;
+        self.assessments.store(stored, Ordering::Relaxed);
+        self.webhook_pending.store(pending, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let stored = self.assessments.load(Ordering::Relaxed).max(0);
+        let outbox_pending = self.webhook_pending.load(Ordering::Relaxed).max(0);
+        let tracked = self.tracked_clients.load(Ordering::Relaxed);
         let mut out = String::with_capacity(1024);
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let _ = writeln!(
@@ -97,6 +128,21 @@ impl Metrics {
                 "Lead webhook attempts that failed.",
                 &self.webhook_failed,
             ),
+            (
+                "aims_assessments_expired_total",
+                "Assessments without a lead deleted after the retention period.",
+                &self.assessments_expired,
+            ),
+            (
+                "aims_daily_cap_refused_total",
+                "Submissions refused by the per-client daily cap.",
+                &self.daily_cap_refused,
+            ),
+            (
+                "aims_admin_auth_failed_total",
+                "Admin requests refused for a wrong token or a lockout.",
+                &self.admin_auth_failed,
+            ),
         ];
         for (name, help, c) in counters {
             let _ = writeln!(
@@ -112,6 +158,10 @@ impl Metrics {
         let _ = writeln!(
             out,
             "# HELP aims_webhook_pending Lead webhooks not yet delivered.\n# TYPE aims_webhook_pending gauge\naims_webhook_pending {outbox_pending}"
+        );
+        let _ = writeln!(
+            out,
+            "# HELP aims_tracked_clients Clients the per-client limits remember.\n# TYPE aims_tracked_clients gauge\naims_tracked_clients {tracked}"
         );
         out
     }

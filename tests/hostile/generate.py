@@ -217,7 +217,7 @@ for name, key in [("empty", b""), ("space-inside", b"abc def"), ("201-chars", b"
     case(I, name, "POST", AS, 400, full, headers=JSON + [("idempotency-key", key)])
 # bad admin tokens
 A = "admin_tokens"
-TOK = "test-admin-token-0123456789"
+TOK = "test-admin-token-0123456789abcdef"
 for path, tag in [("/api/v1/leads", "list"), ("/api/v1/leads.csv", "csv")]:
     for name, auth in [("none", None), ("bearer-only", "Bearer"), ("bearer-empty", "Bearer "), ("wrong", "Bearer wrong-token"),
                        ("prefix", "Bearer " + TOK[:-1]), ("extra-char", "Bearer " + TOK + "x"), ("lowercase-scheme", "bearer " + TOK),

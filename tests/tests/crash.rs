@@ -181,6 +181,7 @@ impl Server {
             .env("DATABASE_URL", database_url)
             .env("AIMS_ADMIN_TOKEN", ADMIN_TOKEN)
             .env("AIMS_RATE_LIMIT_PER_MINUTE", "100000000")
+            .env("AIMS_DAILY_ASSESSMENTS_PER_CLIENT", "100000000")
             .env("RUST_LOG", "warn")
             .env_remove("AIMS_WEBHOOK_URL")
             .env_remove("AIMS_BANK")

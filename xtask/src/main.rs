@@ -165,8 +165,10 @@ fn conformance() -> Result<(), String> {
     let mut server = Command::new(root().join("target/debug/aims-backend"))
         .env("AIMS_LISTEN", format!("127.0.0.1:{port}"))
         .env("DATABASE_URL", format!("sqlite://{}/st.db", work.display()))
-        .env("AIMS_ADMIN_TOKEN", "conformance-token")
+        .env("AIMS_ADMIN_TOKEN", "conformance-token-0123456789abcdef")
         .env("AIMS_RATE_LIMIT_PER_MINUTE", "100000000")
+        .env("AIMS_DAILY_ASSESSMENTS_PER_CLIENT", "100000000")
+        .env("AIMS_ADMIN_LOCKOUT_AFTER", "100000000")
         .env("AIMS_WIDGET_DIR", root().join("target/widget"))
         .env("RUST_LOG", "warn")
         .spawn()
@@ -179,7 +181,10 @@ fn conformance() -> Result<(), String> {
             .arg(root().join("tests/schemathesis.toml"))
             .args(["run", &format!("{base}/api/openapi.json")])
             .args(SCHEMATHESIS_ARGS)
-            .args(["-H", "Authorization: Bearer conformance-token"]);
+            .args([
+                "-H",
+                "Authorization: Bearer conformance-token-0123456789abcdef",
+            ]);
         status(c, "schemathesis")
     } else {
         Err("the server did not become ready".into())

@@ -3,14 +3,17 @@
 
 use super::Problem;
 use crate::AppState;
+use crate::clients::ClientKey;
 use crate::db::{LeadFilter, LeadRow};
 use crate::metrics::inc;
 use crate::report::csv_cell;
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -20,33 +23,56 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/leads", get(list))
         .route("/api/v1/leads.csv", get(export))
         .route("/api/v1/leads/{id}", delete(erase))
+        .layer(super::no_store())
 }
 
-/// Checks the bearer token in constant time (hashing first, so the length leaks nothing).
-fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), Problem> {
-    let Some(expected) = state
-        .config
-        .admin_token
-        .as_deref()
-        .filter(|t| !t.is_empty())
-    else {
-        return Err(Problem::new(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "The admin API is off: no admin token is configured.",
-        ));
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    let same: bool = Sha256::digest(given.as_bytes())
-        .ct_eq(&Sha256::digest(expected.as_bytes()))
-        .into();
-    if same && !given.is_empty() {
-        Ok(())
-    } else {
+/// An admin request: the bearer token checked in constant time (hashing first, so the
+/// length leaks nothing). Failed attempts are counted per client; after a burst of them
+/// the client is locked out for a while (429), whatever token it sends.
+pub struct Admin;
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Admin, Problem> {
+        let Some(expected) = state.config.admin_token.as_ref() else {
+            return Err(Problem::new(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "The admin API is off: no admin token is configured.",
+            ));
+        };
+        let client = parts
+            .extensions
+            .get::<super::Client>()
+            .map(|c| c.key())
+            .unwrap_or(ClientKey::of(std::net::IpAddr::from([0, 0, 0, 0])));
+        let locked = |wait| {
+            inc(&state.metrics.admin_auth_failed);
+            super::too_many(
+                "Too many failed attempts from your address; wait before trying again.",
+                wait,
+            )
+        };
+        if let Some(wait) = state.limits.admin_lockout(client) {
+            return Err(locked(wait));
+        }
+        let given = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        let same: bool = Sha256::digest(given.as_bytes())
+            .ct_eq(&Sha256::digest(expected.expose_secret().as_bytes()))
+            .into();
+        if same && !given.is_empty() {
+            return Ok(Admin);
+        }
+        if let Some(wait) = state.limits.admin_failed(client) {
+            return Err(locked(wait));
+        }
+        inc(&state.metrics.admin_auth_failed);
         Err(Problem::new(
             StatusCode::UNAUTHORIZED,
             "Unauthorized",
@@ -67,24 +93,32 @@ struct ListQuery {
 
 const BANDS: [&str; 4] = ["early", "developing", "advanced", "audit_ready"];
 
+/// A `from`/`to` filter: a date (`YYYY-MM-DD`) or an RFC 3339 time, turned into the text
+/// form stored times have (UTC, microseconds), so that comparing text compares times.
 fn date_bound(value: Option<String>, field: &str, end: bool) -> Result<Option<String>, Problem> {
     let Some(v) = value else { return Ok(None) };
-    let ok = aims_engine::Date::parse(v.get(..10).unwrap_or("")).is_ok()
-        && (v.len() == 10 || v.as_bytes().get(10) == Some(&b'T'));
-    if !ok {
-        return Err(Problem::field(
+    let invalid = || {
+        Problem::field(
             StatusCode::BAD_REQUEST,
             "Invalid filter",
             &format!("/{field}"),
-            format!("{field} must be a date (YYYY-MM-DD) or an RFC 3339 time"),
-        ));
+            format!(
+                "{field} must be a date (YYYY-MM-DD) or an RFC 3339 time such as 2027-01-04T09:30:00Z"
+            ),
+        )
+    };
+    if v.len() == 10 {
+        aims_engine::Date::parse(&v).map_err(|_| invalid())?;
+        // A bare end date includes that whole day: "~" sorts after every time of day.
+        return Ok(Some(if end { format!("{v}~") } else { v }));
     }
-    // A bare end date includes that whole day: "~" sorts after every time of day.
-    Ok(Some(if end && v.len() == 10 {
-        format!("{v}~")
-    } else {
-        v
-    }))
+    let time = time::OffsetDateTime::parse(&v, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| invalid())?;
+    let utc = time.to_offset(time::UtcOffset::UTC);
+    if !(0..=9999).contains(&utc.year()) {
+        return Err(invalid());
+    }
+    Ok(Some(super::timestamp(utc)))
 }
 
 fn filter_of(q: ListQuery) -> Result<(LeadFilter, i64, i64), Problem> {
@@ -148,30 +182,30 @@ fn query_problem(e: axum::extract::rejection::QueryRejection) -> Problem {
     ))]
 async fn list(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Admin,
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
-    require_admin(&state, &headers)?;
     let Query(q) = q.map_err(query_problem)?;
     let (filter, page, per_page) = filter_of(q)?;
     let (items, total) = state
         .db
         .leads(&filter, per_page, (page - 1) * per_page)
         .await?;
-    let mut r = axum::Json(serde_json::json!({
+    Ok(axum::Json(serde_json::json!({
         "items": items,
         "page": page,
         "per_page": per_page,
         "total": total,
     }))
-    .into_response();
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(r)
+    .into_response())
 }
 
 fn leads_csv(rows: &[LeadRow]) -> Result<String, Problem> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    // Every text cell quoted, so that a `;` in a cell cannot split it in spreadsheets of
+    // locales that separate with `;` (formula characters are neutralised by `csv_cell`).
+    let mut w = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::NonNumeric)
+        .from_writer(Vec::new());
     w.write_record([
         "id",
         "created_at",
@@ -219,10 +253,9 @@ fn leads_csv(rows: &[LeadRow]) -> Result<String, Problem> {
     ))]
 async fn export(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Admin,
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
-    require_admin(&state, &headers)?;
     let Query(mut q) = q.map_err(query_problem)?;
     q.page = None;
     q.per_page = None;
@@ -244,8 +277,6 @@ async fn export(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"leads.csv\""),
     );
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(r)
 }
 
@@ -260,10 +291,9 @@ async fn export(
     ))]
 async fn erase(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Admin,
     super::Id(id): super::Id,
 ) -> Result<Response, Problem> {
-    require_admin(&state, &headers)?;
     let not_found = || {
         Problem::new(
             StatusCode::NOT_FOUND,
@@ -274,10 +304,12 @@ async fn erase(
     if uuid::Uuid::parse_str(&id).is_err() {
         return Err(not_found());
     }
-    if state.db.erase_lead(&id, &super::now()).await? {
-        inc(&state.metrics.leads_erased);
-        Ok(StatusCode::NO_CONTENT.into_response())
-    } else {
-        Err(not_found())
+    match state.db.erase_lead(&id, &super::now()).await? {
+        Some(pending) => {
+            inc(&state.metrics.leads_erased);
+            crate::metrics::add(&state.metrics.webhook_pending, -pending);
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
+        None => Err(not_found()),
     }
 }

@@ -14,7 +14,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
 pub fn router() -> Router<AppState> {
@@ -24,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/assessments/{id}/report", get(report_page))
         .route("/api/v1/assessments/{id}/soa.csv", get(soa))
         .route("/api/v1/assessments/{id}/controls.csv", get(controls))
+        .layer(super::no_store())
 }
 
 fn lead_problem(pointer: &str, detail: &str) -> Problem {
@@ -180,6 +180,7 @@ fn read_submission(text: &str) -> Result<(AssessmentInput, Option<aims_engine::L
 async fn create(
     State(state): State<AppState>,
     #[cfg(feature = "bench-probes")] uri: axum::http::Uri,
+    axum::Extension(client): axum::Extension<super::Client>,
     headers: HeaderMap,
     raw: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, Problem> {
@@ -202,27 +203,15 @@ async fn create(
         Some(l) => Some(parse_lead(l)?),
     };
 
+    if let Err(wait) = state.limits.store(client.key()) {
+        inc(&state.metrics.daily_cap_refused);
+        return Err(super::too_many(
+            "Your address has stored as many assessments today as it may; try again tomorrow, or use POST /api/v1/evaluate, which stores nothing.",
+            wait,
+        ));
+    }
     let id = uuid::Uuid::new_v4().to_string();
     let created_at = super::now();
-    let outbox_payload = match (&lead, &state.config.webhook_url) {
-        (Some(l), Some(_)) => Some(
-            json!({
-                "event": "lead.created",
-                "lead_id": l.id,
-                "assessment_id": id,
-                "created_at": created_at,
-                "name": l.name,
-                "email": l.email,
-                "company": l.company,
-                "overall": evaluation.result.overall,
-                "band": evaluation.result.band,
-                "blockers": evaluation.result.blockers,
-                "report": format!("/api/v1/assessments/{id}/report"),
-            })
-            .to_string(),
-        ),
-        _ => None,
-    };
     let has_lead = lead.is_some();
     let new = NewAssessment {
         id: id.clone(),
@@ -237,8 +226,8 @@ async fn create(
         request_hash: hex(&Sha256::digest(
             raw.as_ref().map(|b| b.as_ref()).unwrap_or(&[]),
         )),
+        notify: lead.is_some() && state.config.webhook_url.is_some(),
         lead,
-        outbox_payload,
     };
     let (stored_id, fresh) = state.writer.insert(new).await?;
     #[cfg(feature = "bench-probes")]
@@ -247,8 +236,12 @@ async fn create(
     }
     let mut response = if fresh {
         inc(&state.metrics.assessments_stored);
+        crate::metrics::add(&state.metrics.assessments, 1);
         if has_lead {
             inc(&state.metrics.leads_stored);
+            if state.config.webhook_url.is_some() {
+                crate::metrics::add(&state.metrics.webhook_pending, 1);
+            }
         }
         (
             StatusCode::CREATED,

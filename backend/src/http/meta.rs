@@ -20,7 +20,7 @@ pub fn router(widget_dir: &std::path::Path) -> Router<AppState> {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/api/v1/bank", get(bank))
-        .route("/api/v1/evaluate", post(evaluate))
+        .route("/api/v1/evaluate", post(evaluate).layer(super::no_store()))
         .nest_service("/widget", widget_service(widget_dir))
 }
 
@@ -48,9 +48,10 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     } else {
         "no-cache"
     };
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    // The same name is served as brotli, gzip or plain by the request's Accept-Encoding.
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     response
 }
 
@@ -99,19 +100,20 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, Problem> 
 
 /// Counters and gauges in the Prometheus text format.
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses(
-    (status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain"),
-    (status = 503, description = "Database unreachable", body = super::openapi::ProblemDoc, content_type = "application/problem+json")))]
-async fn metrics(State(state): State<AppState>) -> Result<Response, Problem> {
-    let stored = state.db.count_assessments().await?;
-    let pending = state.db.pending_outbox().await?;
-    Ok((
+    (status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain")))]
+async fn metrics(State(state): State<AppState>) -> Response {
+    state.metrics.tracked_clients.store(
+        state.limits.tracked() as i64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    (
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(stored, pending),
+        state.metrics.render(),
     )
-        .into_response())
+        .into_response()
 }
 
 /// The active question bank: requirements, questions (quick and full), frameworks, sectors

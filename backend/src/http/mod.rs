@@ -8,15 +8,15 @@ mod meta;
 mod openapi;
 
 use crate::AppState;
+use crate::clients::ClientKey;
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use governor::{DefaultKeyedRateLimiter, Quota};
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
-use std::num::NonZeroU32;
+use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -47,15 +47,20 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(state.clone(), read_bodies))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             rate_limit_posts,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            identify_client,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             count_responses,
         ))
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(cors)
         // One line per request: method, path, status, latency. Paths and queries carry
         // IDs and filters only; bodies (where contact details live) are never logged.
@@ -73,6 +78,12 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-referrer"),
         ))
         .with_state(state)
+}
+
+/// `Cache-Control: no-store` on what a route answers (assessments, reports, leads: they
+/// are for whoever holds the link or the token, not for caches on the way).
+pub fn no_store() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))
 }
 
 /// An RFC 9457 problem: the one error type of the API. 5xx details are logged, never sent.
@@ -244,7 +255,8 @@ pub fn timestamp_in(secs: i64) -> String {
     timestamp(time::OffsetDateTime::now_utc() + time::Duration::seconds(secs))
 }
 
-fn timestamp(t: time::OffsetDateTime) -> String {
+/// `t` as stored: RFC 3339 UTC with microseconds.
+pub fn timestamp(t: time::OffsetDateTime) -> String {
     let format = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
     );
@@ -252,43 +264,142 @@ fn timestamp(t: time::OffsetDateTime) -> String {
         .unwrap_or_else(|_| "1970-01-01T00:00:00.000000Z".to_string())
 }
 
-/// Per-client-IP limiter for POST requests.
-pub struct RateLimiter {
-    limiter: DefaultKeyedRateLimiter<IpAddr>,
+/// The client a request is from, as the limits count it: its address behind the trusted
+/// proxies (set on every request by [`identify_client`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Client(pub IpAddr);
+
+impl Client {
+    /// The key the per-client limits use.
+    pub fn key(self) -> ClientKey {
+        ClientKey::of(self.0)
+    }
 }
 
-impl RateLimiter {
-    /// `per_minute` requests per IP per minute, in bursts up to the same number.
-    pub fn new(per_minute: u32) -> RateLimiter {
-        let n = NonZeroU32::new(per_minute.max(1)).expect("at least one");
-        RateLimiter {
-            limiter: DefaultKeyedRateLimiter::keyed(Quota::per_minute(n)),
-        }
-    }
+async fn identify_client(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    let client = state.proxies.client_address(peer, request.headers());
+    request.extensions_mut().insert(Client(client));
+    next.run(request).await
+}
+
+/// A 429 problem that says when to come back.
+pub fn too_many(detail: &str, wait: Duration) -> Problem {
+    let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests", detail);
+    p.retry_after = Some(wait.as_secs().max(1));
+    p
 }
 
 async fn rate_limit_posts(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() == Method::POST {
-        let ip = request
+        let client = request
             .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
-            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        if let Err(not_until) = state.limiter.limiter.check_key(&ip) {
+            .get::<Client>()
+            .copied()
+            .unwrap_or(Client(IpAddr::from([0, 0, 0, 0])));
+        if let Err(wait) = state.limits.post(client.key()) {
             crate::metrics::inc(&state.metrics.rate_limited);
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
-            let mut p = Problem::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many requests",
+            return too_many(
                 "Too many submissions from your address; try again shortly.",
-            );
-            p.retry_after = Some(wait.as_secs().max(1));
-            return p.into_response();
+                wait,
+            )
+            .into_response();
         }
     }
     next.run(request).await
+}
+
+/// A refusal after which the connection is closed: the rest of the body is not read.
+fn closing(problem: Problem) -> Response {
+    let mut response = problem.into_response();
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+fn too_large() -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Request body too large",
+        format!("The body must be at most {MAX_BODY_BYTES} bytes."),
+    )
+}
+
+/// Request bodies: a declared length over the limit is refused at once (413), a body in
+/// an encoding we do not decode is refused (415) rather than stored as if plain, and a
+/// POST body must arrive whole within `--body-timeout-secs` (408), so that a client
+/// sending a byte every few seconds cannot hold a connection. Other methods take no body:
+/// theirs is not read, and the connection is closed after the response.
+async fn read_bodies(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let chunked = headers.contains_key(header::TRANSFER_ENCODING);
+    if !chunked && declared.unwrap_or(0) == 0 {
+        return next.run(request).await;
+    }
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return closing(too_large());
+    }
+    if let Some(encoding) = headers.get(header::CONTENT_ENCODING) {
+        let plain = encoding
+            .to_str()
+            .is_ok_and(|e| e.trim().eq_ignore_ascii_case("identity"));
+        if !plain {
+            return closing(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported content encoding",
+                "Send the body uncompressed (no Content-Encoding, or identity).",
+            ));
+        }
+    }
+    if request.method() != Method::POST {
+        let mut response = next.run(request).await;
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return response;
+    }
+    let (parts, body) = request.into_parts();
+    let timeout = Duration::from_secs(state.config.body_timeout_secs.max(1));
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+        Ok(Ok(bytes)) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+        Ok(Err(e)) => {
+            let too_big = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            if too_big {
+                closing(too_large())
+            } else {
+                closing(Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "Unreadable request body",
+                    "The request body could not be read.",
+                ))
+            }
+        }
+        Err(_) => closing(Problem::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "Request body too slow",
+            format!(
+                "The body did not arrive within {} seconds.",
+                timeout.as_secs()
+            ),
+        )),
+    }
 }
 
 async fn count_responses(State(state): State<AppState>, request: Request, next: Next) -> Response {

@@ -5,7 +5,10 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789abcdef";
+
+/// The webhook secret the tests configure.
+pub const WEBHOOK_SECRET: &str = "test-webhook-secret-0123456789abcdef";
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Engine {
@@ -61,8 +64,10 @@ pub fn config(database_url: &str) -> Config {
     let mut c = Config::defaults();
     c.listen = "127.0.0.1:0".parse().unwrap();
     c.database_url = database_url.to_string();
-    c.admin_token = Some(ADMIN_TOKEN.to_string());
+    c.admin_token = Some(ADMIN_TOKEN.into());
     c.rate_limit_per_minute = 100_000;
+    c.daily_assessments_per_client = 1_000_000;
+    c.admin_lockout_after = 1_000_000;
     c.allowed_origins = vec!["https://consultancy.example".to_string()];
     c
 }
@@ -72,6 +77,8 @@ pub struct TestApp {
     pub base: String,
     pub database_url: String,
     pub client: reqwest::Client,
+    /// The server's shared state (its database, limits and counters).
+    pub state: aims_backend::AppState,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<Result<(), String>>>,
 }
@@ -87,6 +94,7 @@ impl TestApp {
         let database_url = config.database_url.clone();
         let app = Application::build(config).await.expect("server builds");
         let address = app.address();
+        let state = app.state().clone();
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(app.run_until(async move {
             let _ = rx.await;
@@ -95,6 +103,7 @@ impl TestApp {
             base: format!("http://{address}"),
             database_url,
             client: reqwest::Client::new(),
+            state,
             stop: Some(tx),
             task: Some(task),
         }

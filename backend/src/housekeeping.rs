@@ -1,0 +1,63 @@
+//! Background chores: delete anonymous assessments past their retention, forget quiet
+//! clients in the per-client limits, and re-read the database gauges.
+
+use crate::AppState;
+use crate::metrics::add;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// How often the limits are pruned and the gauges re-read.
+const EVERY: Duration = Duration::from_secs(60);
+/// How often the retention runs (and once at start).
+const RETENTION_EVERY: Duration = Duration::from_secs(3600);
+
+/// Runs the chores until the task is aborted.
+pub async fn run_forever(state: AppState) {
+    let mut tick = tokio::time::interval(EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_retention: Option<tokio::time::Instant> = None;
+    loop {
+        tick.tick().await;
+        if last_retention.is_none_or(|t| t.elapsed() >= RETENTION_EVERY) {
+            last_retention = Some(tokio::time::Instant::now());
+            expire(&state).await;
+        }
+        state.limits.prune();
+        state
+            .metrics
+            .tracked_clients
+            .store(state.limits.tracked() as i64, Ordering::Relaxed);
+        if let Err(e) = state.metrics.refresh_gauges(&state.db).await {
+            tracing::warn!(error = %e, "gauges could not be read from the database");
+        }
+    }
+}
+
+/// Deletes the assessments without a lead made more than `--retention-days` ago.
+pub async fn expire(state: &AppState) -> u64 {
+    let days = state.config.retention_days;
+    if days == 0 {
+        return 0;
+    }
+    let cutoff = crate::http::timestamp_in(-i64::from(days) * 24 * 3600);
+    match state.db.delete_expired(&cutoff).await {
+        Ok(0) => 0,
+        Ok(n) => {
+            state
+                .metrics
+                .assessments_expired
+                .fetch_add(n, Ordering::Relaxed);
+            add(&state.metrics.assessments, -(n as i64));
+            tracing::info!(
+                deleted = n,
+                retention_days = days,
+                "anonymous assessments past their retention deleted"
+            );
+            n
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "retention could not run; will retry");
+            0
+        }
+    }
+}
