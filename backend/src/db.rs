@@ -699,7 +699,9 @@ impl Database {
     /// email and company are blanked and its webhook deliveries (sent or not) deleted, in
     /// one transaction. On SQLite the WAL is then checkpointed and truncated, so that no
     /// earlier version of the row stays in it (with `secure_delete`, none stays in the
-    /// database file's free space either). Returns `None` when there is no such lead,
+    /// database file's free space either); on PostgreSQL the two tables are vacuumed, so
+    /// that the old row version leaves their pages (the server's WAL keeps it until its
+    /// segments are recycled; see the README). Returns `None` when there is no such lead,
     /// else how many deliveries were still pending.
     pub async fn erase_lead(&self, id: &str, now: &str) -> Result<Option<i64>, DbError> {
         let (found, pending) = with_writer!(self, |conn, s| {
@@ -725,6 +727,16 @@ impl Database {
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
+            if n > 0 && matches!(s, Style::Postgres) {
+                // The old row version stays in the table's pages until a VACUUM prunes it;
+                // do it now (skipping it if autovacuum holds the table: it is on it).
+                if let Err(e) = sqlx::query("VACUUM (SKIP_LOCKED) leads, outbox")
+                    .execute(&mut *conn)
+                    .await
+                {
+                    tracing::warn!(error = %e, "VACUUM after an erasure failed; autovacuum will prune the old row");
+                }
+            }
             if n > 0 && matches!(s, Style::Sqlite) {
                 // Copies every frame into the database file and empties the WAL; waits
                 // (busy timeout) for readers of older snapshots to finish first.

@@ -4,6 +4,8 @@
 
 mod admin;
 mod assessments;
+mod connections;
+mod erasure;
 mod helpers;
 mod hostile;
 mod meta;
