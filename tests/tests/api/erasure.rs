@@ -60,11 +60,19 @@ async fn submit_leads(app: &TestApp, n: usize, tag: &str) -> Vec<(String, String
         body["lead"]["name"] = format!("{tag} Person {i:03}").into();
         let r = app.post_json("/api/v1/assessments", &body).await;
         assert_eq!(r.status, 201, "{}", r.text);
-        out.push((String::new(), r.json()["id"].as_str().unwrap().to_string(), email, company));
+        out.push((
+            String::new(),
+            r.json()["id"].as_str().unwrap().to_string(),
+            email,
+            company,
+        ));
     }
     let list = app.admin_get("/api/v1/leads?per_page=500").await.json();
     for lead in list["items"].as_array().unwrap() {
-        if let Some(entry) = out.iter_mut().find(|e| lead["assessment_id"] == e.1.as_str()) {
+        if let Some(entry) = out
+            .iter_mut()
+            .find(|e| lead["assessment_id"] == e.1.as_str())
+        {
             entry.0 = lead["id"].as_str().unwrap().to_string();
         }
     }
@@ -155,19 +163,32 @@ async fn erased_leads_leave_no_personal_data_in_any_table(engine: Engine) {
         }
     }
     for (_, _, email, _) in kept {
-        assert!(rows.contains(email.as_str()), "{email}, not erased, is stored");
+        assert!(
+            rows.contains(email.as_str()),
+            "{email}, not erased, is stored"
+        );
     }
 
     // The erased lead's assessment stays, anonymous: its report no longer names the company.
     let (_, assessment, _, company) = &erased[0];
     for path in ["report", "report?format=md"] {
-        let report = app.get(&format!("/api/v1/assessments/{assessment}/{path}")).await;
+        let report = app
+            .get(&format!("/api/v1/assessments/{assessment}/{path}"))
+            .await;
         assert_eq!(report.status, 200);
-        assert!(!report.text.contains(company.as_str()), "{path} names {company}");
+        assert!(
+            !report.text.contains(company.as_str()),
+            "{path} names {company}"
+        );
     }
     let (_, kept_assessment, _, kept_company) = &kept[0];
-    let report = app.get(&format!("/api/v1/assessments/{kept_assessment}/report")).await;
-    assert!(report.text.contains(kept_company.as_str()), "a kept lead's report names it");
+    let report = app
+        .get(&format!("/api/v1/assessments/{kept_assessment}/report"))
+        .await;
+    assert!(
+        report.text.contains(kept_company.as_str()),
+        "a kept lead's report names it"
+    );
     app.stop().await;
 }
 
@@ -219,8 +240,15 @@ async fn sqlite_files_hold_no_erased_data() {
         .map(|e| e.2.as_str())
         .filter(|email| find(email))
         .collect();
-    assert!(left.is_empty(), "{} erased emails still in the files: {left:?}", left.len());
-    assert!(kept.iter().all(|e| find(&e.2)), "the kept leads are in the files");
+    assert!(
+        left.is_empty(),
+        "{} erased emails still in the files: {left:?}",
+        left.len()
+    );
+    assert!(
+        kept.iter().all(|e| find(&e.2)),
+        "the kept leads are in the files"
+    );
     app.stop().await;
 }
 
@@ -264,7 +292,14 @@ async fn postgres_table_files_hold_no_erased_data() {
         .map(|e| e.2.as_str())
         .filter(|email| find(email))
         .collect();
-    assert!(left.is_empty(), "{} erased emails still in the table files: {left:?}", left.len());
-    assert!(kept.iter().all(|e| find(&e.2)), "the kept leads are in the files");
+    assert!(
+        left.is_empty(),
+        "{} erased emails still in the table files: {left:?}",
+        left.len()
+    );
+    assert!(
+        kept.iter().all(|e| find(&e.2)),
+        "the kept leads are in the files"
+    );
     app.stop().await;
 }

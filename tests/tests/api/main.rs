@@ -9,4 +9,5 @@ mod erasure;
 mod helpers;
 mod hostile;
 mod meta;
+mod quotas;
 mod webhook;
