@@ -83,6 +83,11 @@ pub enum ProblemKind {
         /// The maximum number of characters.
         max: u32,
     },
+    /// Free text holds a character that is not allowed (see [`crate::forbidden_char`]).
+    ForbiddenCharacter {
+        /// The character's code point.
+        code_point: u32,
+    },
     /// More answers than the bank has questions.
     TooManyAnswers {
         /// The maximum number of answers accepted.
@@ -186,6 +191,11 @@ impl fmt::Display for Problem {
             ProblemKind::TextTooLong { max } => {
                 write!(f, "{at}: text is longer than {max} characters")
             }
+            ProblemKind::ForbiddenCharacter { code_point } => write!(
+                f,
+                "{at}: text holds U+{code_point:04X}, a control or direction-override \
+                 character, which is not allowed (line breaks and tabs are)"
+            ),
             ProblemKind::TooManyAnswers { max } => {
                 write!(f, "{at}: more than {max} answers")
             }

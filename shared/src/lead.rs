@@ -46,11 +46,11 @@ impl Lead {
         let name = self.name.trim();
         if name.is_empty()
             || name.chars().count() > MAX_NAME_CHARS
-            || name.chars().any(char::is_control)
+            || name.chars().any(|c| crate::forbidden_char(c, false))
         {
             problems.push(LeadProblem {
                 field: "name",
-                message: "Give a name of 1 to 200 characters.",
+                message: "Give a name of 1 to 200 characters, without control characters.",
             });
         }
         if !valid_email(self.email.trim()) {
@@ -60,10 +60,12 @@ impl Lead {
             });
         }
         let company = self.company.as_deref().unwrap_or("").trim();
-        if company.chars().count() > MAX_NAME_CHARS || company.chars().any(char::is_control) {
+        if company.chars().count() > MAX_NAME_CHARS
+            || company.chars().any(|c| crate::forbidden_char(c, false))
+        {
             problems.push(LeadProblem {
                 field: "company",
-                message: "The company name is at most 200 characters.",
+                message: "The company name is at most 200 characters, without control characters.",
             });
         }
         if !self.consent {
@@ -86,7 +88,11 @@ impl Lead {
 /// assert!(!valid_email("ada lovelace@example.org"));
 /// ```
 pub fn valid_email(email: &str) -> bool {
-    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if email.len() > 254
+        || email
+            .chars()
+            .any(|c| c.is_whitespace() || crate::forbidden_char(c, false))
+    {
         return false;
     }
     let Some((local, domain)) = email.split_once('@') else {

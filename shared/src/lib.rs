@@ -92,7 +92,7 @@ pub use input::{
 };
 pub use lead::{Lead, LeadProblem, MAX_NAME_CHARS, valid_email};
 pub use num::Figure;
-pub use text::{Text, TextList};
+pub use text::{Text, TextList, forbidden_char};
 pub use validate::{Assessment, MAX_AI_SYSTEMS, MAX_JUSTIFICATION_CHARS};
 
 /// Validates and evaluates JSON with the embedded bank, returning the evaluation as JSON.

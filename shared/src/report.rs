@@ -98,15 +98,46 @@ pub fn escape_md(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Makes a text cell safe to open in a spreadsheet: a cell starting with `=`, `+`, `-`,
-/// `@`, a tab or a carriage return would be read as a formula, so it gets a leading `'`.
-/// Quoting of commas, quotes and line breaks is left to the CSV writer.
+/// Makes a text cell safe to open in a spreadsheet. A spreadsheet reads a cell that
+/// starts with `=`, `+`, `-` or `@` (after spaces), a tab or a carriage return as a
+/// formula; such a cell gets a leading `'`. The same is done wherever a separator
+/// (`,`, `;` or a tab) inside the cell is followed by a formula character, since a
+/// spreadsheet set to that separator, or an import that ignores quotes, would start a
+/// cell there. The writer quotes every cell holding a separator, a quote or a line break.
+///
+/// ```
+/// use aims_engine::report::csv_cell;
+/// assert_eq!(csv_cell("=1+1"), "'=1+1");
+/// assert_eq!(csv_cell("Bob;=2+5+cmd|' /C calc'!A0"), "Bob;'=2+5+cmd|' /C calc'!A0");
+/// assert_eq!(csv_cell("plain, text"), "plain, text");
+/// ```
 pub fn csv_cell(text: &str) -> Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{text}"))
-    } else {
-        Cow::Borrowed(text)
+    const FORMULA: [char; 4] = ['=', '+', '-', '@'];
+    const SEPARATORS: [char; 3] = [',', ';', '\t'];
+    let risky_at = |rest: &str| rest.trim_start_matches(' ').starts_with(FORMULA);
+    let inner = text
+        .match_indices(SEPARATORS)
+        .any(|(i, sep)| risky_at(&text[i + sep.len()..]));
+    if !inner && !risky_at(text) && !text.starts_with(['\t', '\r']) {
+        return Cow::Borrowed(text);
     }
+    let mut out = String::with_capacity(text.len() + 4);
+    if risky_at(text) || text.starts_with(['\t', '\r']) {
+        out.push('\'');
+    }
+    let mut rest = text;
+    while let Some((i, sep)) = rest.match_indices(SEPARATORS).next() {
+        out.push_str(&rest[..i + sep.len()]);
+        rest = &rest[i + sep.len()..];
+        if risky_at(rest) {
+            let spaces = rest.len() - rest.trim_start_matches(' ').len();
+            out.push_str(&rest[..spaces]);
+            out.push('\'');
+            rest = &rest[spaces..];
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -879,7 +910,7 @@ fn write_row(writer: &mut CsvWriter, row: &[Cow<'_, str>]) {
         if i > 0 {
             writer.0.push(',');
         }
-        if cell.contains([',', '"', '\r', '\n']) {
+        if cell.contains([',', ';', '\t', '"', '\r', '\n']) {
             writer.0.push('"');
             writer.0.push_str(&cell.replace('"', "\"\""));
             writer.0.push('"');
@@ -1118,6 +1149,74 @@ mod tests {
         assert_eq!(csv_cell("a=b"), "a=b");
         assert_eq!(csv_cell(""), "");
         assert!(matches!(csv_cell("Acme, Inc."), Cow::Borrowed(_)));
+        // Where a spreadsheet splitting on `;`, `,` or a tab would start a cell, too.
+        assert_eq!(
+            csv_cell("Bob;=2+5+cmd|' /C calc'!A0"),
+            "Bob;'=2+5+cmd|' /C calc'!A0"
+        );
+        assert_eq!(csv_cell("a, -1;  @x\t+y"), "a, '-1;  '@x\t'+y");
+        assert_eq!(csv_cell("  =1"), "'  =1");
+        assert_eq!(csv_cell("list:\n- one\n- two"), "list:\n- one\n- two");
+    }
+
+    #[test]
+    fn csv_rows_quote_every_cell_a_spreadsheet_could_split() {
+        let mut w = csv_writer();
+        let cells = [
+            "Bob;=2",
+            "tab\there",
+            "a,b",
+            "say \"hi\"",
+            "two\nlines",
+            "plain",
+        ];
+        let row: Vec<Cow<'_, str>> = cells.iter().map(|c| csv_cell(c)).collect();
+        write_row(&mut w, &row);
+        assert_eq!(
+            finish(w),
+            "\"Bob;'=2\",\"tab\there\",\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",plain\r\n"
+        );
+    }
+
+    #[test]
+    fn csv_cells_are_safe_for_any_text() {
+        // Every character that matters, in every order up to four long: no cell, split at
+        // any separator, starts a formula, and only apostrophes were added.
+        let alphabet = [
+            '=', '+', '-', '@', ',', ';', '\t', '\r', '\n', ' ', 'a', '\'',
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        texts.sort();
+        texts.dedup();
+        for text in &texts {
+            let cell = csv_cell(text);
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{text:?} -> {cell:?}"
+            );
+            for part in cell.split([',', ';', '\t']).skip(1) {
+                assert!(
+                    !part
+                        .trim_start_matches(' ')
+                        .starts_with(['=', '+', '-', '@']),
+                    "{text:?} -> {cell:?}"
+                );
+            }
+            assert!(
+                !cell
+                    .trim_start_matches(' ')
+                    .starts_with(['=', '+', '-', '@']),
+                "{text:?} -> {cell:?}"
+            );
+            assert_eq!(cell.replace('\'', ""), text.replace('\'', ""), "{text:?}");
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Shared, immutable text: results quote the bank's titles and IDs without copying them.
+//! Shared, immutable text: results quote the bank's titles and IDs without copying them;
+//! and which characters free text that people type may not hold.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -152,4 +153,25 @@ impl<'de> Deserialize<'de> for TextList {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<TextList, D::Error> {
         Ok(TextList::new(Vec::<Text>::deserialize(d)?, false))
     }
+}
+
+/// Whether `c` may not appear in text that people type (names, justifications): control
+/// characters (NUL, escape, C1 controls...) and the Unicode bidirectional embeddings,
+/// overrides and isolates (U+202A-U+202E, U+2066-U+2069), which can make a report or a
+/// spreadsheet show text other than what is stored. Where text may span lines
+/// (`multiline`), line feed, carriage return and tab are allowed.
+///
+/// ```
+/// use aims_engine::forbidden_char;
+/// assert!(forbidden_char('\u{0}', true));
+/// assert!(forbidden_char('\u{202E}', true));
+/// assert!(forbidden_char('\n', false));
+/// assert!(!forbidden_char('\n', true));
+/// assert!(!forbidden_char('é', false));
+/// ```
+pub fn forbidden_char(c: char, multiline: bool) -> bool {
+    if multiline && matches!(c, '\n' | '\r' | '\t') {
+        return false;
+    }
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

@@ -188,6 +188,19 @@ impl Bank {
             );
             return;
         }
+        if let Some(c) = a
+            .justification
+            .as_deref()
+            .and_then(|j| j.chars().find(|&c| crate::forbidden_char(c, true)))
+        {
+            problems.push(
+                ProblemKind::ForbiddenCharacter {
+                    code_point: u32::from(c),
+                },
+                format!("/answers/{i}/justification"),
+            );
+            return;
+        }
         let answer = match &a.level {
             RawLevel::Number(n) => match u8::try_from(*n).ok().and_then(Level::new) {
                 Some(level) => Answer::Level(level),

@@ -225,3 +225,53 @@ fn malformed_json_points_at_the_bad_value() {
     let e = AssessmentInput::from_json(r#"{"mode":"quick""#).unwrap_err();
     assert!(e.to_string().contains("EOF"), "{e}");
 }
+
+#[test]
+fn control_and_direction_override_characters_are_refused_in_justifications() {
+    for (bad, code) in [
+        ("We deploy none\u{0}", 0),
+        ("Not used \u{202E}gnissecorp", 0x202E),
+        ("escape \u{1b}[31m", 0x1B),
+        ("isolate \u{2067}x", 0x2067),
+        ("C1 \u{85} control", 0x85),
+    ] {
+        let mut i = input("full");
+        i.answers
+            .push(AnswerInput::not_applicable("q-a-6-2-5", bad));
+        let (kind, pointer, message) = problem(&i);
+        assert_eq!(
+            kind,
+            ProblemKind::ForbiddenCharacter { code_point: code },
+            "{bad:?}"
+        );
+        assert_eq!(pointer, "/answers/0/justification");
+        assert!(message.contains(&format!("U+{code:04X}")), "{message}");
+    }
+    // Line breaks and tabs are text.
+    let mut i = input("full");
+    i.answers.push(AnswerInput::not_applicable(
+        "q-a-6-2-5",
+        "We deploy no models:\r\n\t- all AI is bought\n- as SaaS",
+    ));
+    assert!(Bank::embedded().validate(&i).is_ok());
+}
+
+#[test]
+fn lead_names_refuse_control_and_direction_override_characters() {
+    for bad in [
+        "Ada\u{0}",
+        "Ada \u{202E}ecalovoL",
+        "Ada\nLovelace",
+        "Ada\u{2066}",
+    ] {
+        let lead = aims_engine::Lead {
+            name: bad.into(),
+            email: "ada@example.org".into(),
+            company: Some(bad.into()),
+            consent: true,
+        };
+        let fields: Vec<_> = lead.problems().iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["name", "company"], "{bad:?}");
+    }
+    assert!(!aims_engine::valid_email("ada\u{202E}@example.org"));
+}

@@ -17,7 +17,7 @@ def c(x): return json.dumps(x, separators=(",", ":")).encode()
 EV = "/api/v1/evaluate"; AS = "/api/v1/assessments"
 JSON = [("content-type", "application/json")]
 count = {}
-def case(cat, name, method, path, expect, body=b"", headers=None, problem=True, pointer=None, forbid=(), note=None, chunked=False):
+def case(cat, name, method, path, expect, body=b"", headers=None, problem=True, pointer=None, forbid=(), note=None, chunked=False, length=None):
     if headers is None: headers = JSON if method == "POST" else []
     d = os.path.join(ROOT, cat); os.makedirs(d, exist_ok=True)
     lines = []
@@ -27,6 +27,7 @@ def case(cat, name, method, path, expect, body=b"", headers=None, problem=True, 
     for k, v in headers:
         lines.append(b"header: " + k.encode() + b": " + (v if isinstance(v, bytes) else v.encode()))
     if chunked: lines.append(b"chunked: yes")
+    if length is not None: lines.append(b"length: %d" % length)
     lines.append(b"expect: %d" % expect)
     if not problem: lines.append(b"problem: no")
     if pointer is not None: lines.append(b"pointer: " + pointer.encode())
@@ -178,6 +179,13 @@ both(C, "escaped-esc-in-sector", 422, full.replace(b'"finance"', b'"finance\\u00
 case(C, "escaped-newline-in-lead-name-assessments", "POST", AS, 422, c(lead(name="Ada\nBcc: eve@example.org")), pointer="/lead/name")
 case(C, "escaped-crlf-in-lead-email-assessments", "POST", AS, 422, c(lead(email="ada@example.org\r\nBcc: eve@example.org")), pointer="/lead/email")
 case(C, "escaped-nul-in-company-assessments", "POST", AS, 422, c(lead(company="Analytical\u0000Engines")), pointer="/lead/company")
+def na(text): return ans([{"question": "q-quick-development", "level": "not_applicable", "justification": text}])
+both(C, "escaped-nul-in-justification", 422, na("We build nothing\u0000"), pointer="/answers/0/justification")
+both(C, "bidi-override-in-justification", 422, na("We build nothing \u202e))1(trela"), pointer="/answers/0/justification")
+both(C, "bidi-isolate-in-justification", 422, na("\u2067nothing"), pointer="/answers/0/justification")
+both(C, "escape-in-justification", 422, na("\u001b[2Jcleared"), pointer="/answers/0/justification")
+case(C, "bidi-override-in-lead-name-assessments", "POST", AS, 422, c(lead(name="Ada \u202eecalevoL")), pointer="/lead/name")
+case(C, "bidi-isolate-in-company-assessments", "POST", AS, 422, c(lead(company="\u2066Analytical")), pointer="/lead/company")
 # SQL- and script-looking strings (all invalid where they are put)
 S = "sql_script"
 both(S, "sql-question-id", 422, ans([{"question": "q-quick-risk'; DROP TABLE assessments;--", "level": 1}]))
@@ -199,6 +207,8 @@ for name, ct in [("text-plain", "text/plain"), ("form-urlencoded", "application/
                  ("json-prefix-junk", "xapplication/json"), ("octet-stream", "application/octet-stream")]:
     both(T, name, 415, full, headers=[("content-type", ct)])
 both(T, "no-content-type", 415, full, headers=[])
+for enc in ["br", "gzip", "deflate", "zstd", "gzip, identity"]:
+    both(T, "content-encoding-" + enc.replace(", ", "-"), 415, full, headers=JSON + [("content-encoding", enc)])
 # oversized
 O = "oversized"
 pad = lambda n: b'{"pad":"{{repeat:%d:x}}"}' % (n - 10)
@@ -209,6 +219,9 @@ both(O, "8m", 413, pad(8 * 1024 * 1024))
 both(O, "70k-text-plain", 413, pad(70 * 1024), headers=[("content-type", "text/plain")])
 both(O, "70k-chunked", 413, pad(70 * 1024), chunked=True)
 both(O, "70k-valid-json-padding", 413, full[:-1] + b',"x":"' + b"{{repeat:71680: }}" + b'"}')
+# A declared length over the limit is answered at once, before the body (not sent here).
+both(O, "declared-1t-not-sent", 413, b"{", length=1000000000000)
+both(O, "declared-64k-plus-1-not-sent", 413, b"{", length=64 * 1024 + 1)
 # idempotency keys (valid bodies: a wrongly accepted key would store)
 I = "idempotency_keys"
 for name, key in [("empty", b""), ("space-inside", b"abc def"), ("201-chars", b"k" * 201), ("4000-chars", b"k" * 4000),
@@ -235,7 +248,10 @@ AUTH = [("authorization", "Bearer " + TOK)]
 for name, q in [("band-bogus", "band=bogus"), ("page-zero", "page=0"), ("page-negative", "page=-1"), ("page-text", "page=abc"),
                 ("per-page-zero", "per_page=0"), ("per-page-huge", "per_page=100000"), ("from-not-date", "from=yesterday"),
                 ("to-sql", "to=2027-01-01'%20OR%201=1--"), ("unknown-param", "email=ada@example.org"), ("page-overflow", "page=99999999999999999999"),
-                ("page-offset-overflow", "page=137662258469369021&per_page=68"), ("page-i64-max", "page=9223372036854775807")]:
+                ("page-offset-overflow", "page=137662258469369021&per_page=68"), ("page-i64-max", "page=9223372036854775807"),
+                ("from-nul", "from=2026-01-01T%00"), ("to-nul", "to=%00"), ("from-nul-in-date", "from=2026-01%0001"),
+                ("from-bad-hour", "from=2026-01-01T25:00:00Z"), ("from-no-offset", "from=2026-01-01T10:00:00"),
+                ("to-year-0", "to=0000-00-00")]:
     case(F, name, "GET", "/api/v1/leads?" + q, 400, headers=AUTH, forbid=["seeded-lead@hostile.example"])
 case(F, "csv-band-bogus", "GET", "/api/v1/leads.csv?band=%3Cscript%3E", 400, headers=AUTH, forbid=["seeded-lead@hostile.example"])
 # bad leads (valid assessment, bad lead: nothing stored)

@@ -129,7 +129,16 @@ fn recompute<'s>(
             ),
         )
     })?;
-    let input = AssessmentInput::from_json(&stored.input_json).map_err(Problem::internal)?;
+    let mut input = AssessmentInput::from_json(&stored.input_json).map_err(Problem::internal)?;
+    // Stored before control characters and direction overrides were refused: read without
+    // them (the engine now refuses them, and no report should show them).
+    for answer in &mut input.answers {
+        if let Some(j) = &mut answer.justification
+            && j.chars().any(|c| aims_engine::forbidden_char(c, true))
+        {
+            j.retain(|c| !aims_engine::forbidden_char(c, true));
+        }
+    }
     let evaluation = bank.evaluate_input(&input).map_err(Problem::internal)?;
     Ok((bank, input, evaluation))
 }

@@ -6,6 +6,63 @@ use crate::on_both_engines;
 
 on_both_engines!(admin_needs_the_token, leads_are_listed_exported_and_erased);
 
+async fn start_error(config: aims_backend::Config) -> String {
+    match aims_backend::Application::build(config).await {
+        Ok(_) => panic!("the server started"),
+        Err(e) => e,
+    }
+}
+
+#[tokio::test]
+async fn weak_or_half_configured_secrets_stop_the_server_at_start() {
+    let url = crate::helpers::fresh_database(Engine::Sqlite).await;
+    let mut c = crate::helpers::config(&url);
+    c.admin_token = Some("x".into());
+    let e = start_error(c).await;
+    assert!(
+        e.contains("admin token is 1 characters long") && e.contains("at least 32"),
+        "{e}"
+    );
+
+    let mut c = crate::helpers::config(&url);
+    c.webhook_url = Some("http://127.0.0.1:9/hook".into());
+    let e = start_error(c).await;
+    assert!(e.contains("--webhook-secret"), "{e}");
+
+    let mut c = crate::helpers::config(&url);
+    c.webhook_url = Some("http://127.0.0.1:9/hook".into());
+    c.webhook_secret = Some("short".into());
+    let e = start_error(c).await;
+    assert!(e.contains("webhook secret is 5 characters long"), "{e}");
+
+    let mut c = crate::helpers::config(&url);
+    c.trusted_proxies = vec!["10.0.0.0/99".into()];
+    let e = start_error(c).await;
+    assert!(e.contains("10.0.0.0/99"), "{e}");
+}
+
+#[tokio::test]
+async fn the_admin_token_can_come_from_a_file() {
+    let url = crate::helpers::fresh_database(Engine::Sqlite).await;
+    let dir = std::env::temp_dir().join(format!("aims-token-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("admin-token");
+    std::fs::write(&file, format!("{ADMIN_TOKEN}\n")).unwrap();
+    let mut c = crate::helpers::config(&url);
+    c.admin_token = None;
+    c.admin_token_file = Some(file.clone());
+    let app = TestApp::with_config(c).await;
+    assert_eq!(app.admin_get("/api/v1/leads").await.status, 200);
+    app.stop().await;
+
+    std::fs::write(&file, "too-short\n").unwrap();
+    let mut c = crate::helpers::config(&url);
+    c.admin_token = None;
+    c.admin_token_file = Some(file);
+    assert!(start_error(c).await.contains("at least 32"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 async fn admin_needs_the_token(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     app.get("/api/v1/leads").await.problem(401);
@@ -49,7 +106,7 @@ async fn leads_are_listed_exported_and_erased(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let mut ids = Vec::new();
     for (company, email) in [
-        ("First Ltd", "one@example.com"),
+        ("First Ltd;=2+5+cmd|' /C calc'!A0", "one@example.com"),
         ("=cmd|' /C calc'!A0", "two@example.com"),
         ("Third plc", "three@example.com"),
     ] {
@@ -123,6 +180,13 @@ async fn leads_are_listed_exported_and_erased(engine: Engine) {
     assert!(
         rows.iter().any(|r| r[4] == "'=cmd|' /C calc'!A0"),
         "formula neutralised: {rows:?}"
+    );
+    // A spreadsheet that splits on `;` keeps the cell whole (quoted) and finds no formula
+    // where the `;` would start one.
+    assert!(
+        csv.text.contains("\"First Ltd;'=2+5+cmd|' /C calc'!A0\""),
+        "{}",
+        csv.text
     );
 
     // Erasure removes the personal data and keeps the anonymous result.

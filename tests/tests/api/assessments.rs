@@ -5,12 +5,53 @@ use crate::on_both_engines;
 use serde_json::json;
 
 on_both_engines!(
+    assessments_and_reports_are_not_cached,
     stored_assessments_are_recomputed_and_readable,
     leads_need_consent_and_a_valid_email,
     idempotency_keys_make_retries_safe,
     assessments_survive_a_restart,
     reports_escape_everything_and_export_the_soa,
 );
+
+/// Whoever holds an assessment's ID may read it, by design; caches on the way may not keep it.
+async fn assessments_and_reports_are_not_cached(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let r = app
+        .post_json(
+            "/api/v1/assessments",
+            &with_lead(full_input(), "Acme", "ada@example.com"),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    assert_eq!(r.header("cache-control"), "no-store");
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    for path in [
+        "",
+        "/report",
+        "/report?format=md",
+        "/soa.csv",
+        "/controls.csv",
+    ] {
+        let r = app.get(&format!("/api/v1/assessments/{id}{path}")).await;
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("cache-control"), "no-store", "{path}");
+    }
+    let evaluated = app.post_json("/api/v1/evaluate", &full_input()).await;
+    assert_eq!(evaluated.header("cache-control"), "no-store");
+    for path in ["/api/v1/leads", "/api/v1/leads.csv"] {
+        assert_eq!(
+            app.admin_get(path).await.header("cache-control"),
+            "no-store",
+            "{path}"
+        );
+    }
+    let missing = app
+        .get(&format!("/api/v1/assessments/{}", uuid::Uuid::new_v4()))
+        .await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.header("cache-control"), "no-store");
+    app.stop().await;
+}
 
 async fn stored_assessments_are_recomputed_and_readable(engine: Engine) {
     let app = TestApp::spawn(engine).await;
@@ -303,4 +344,44 @@ async fn shutting_down_lets_a_request_in_flight_finish() {
     app.join()
         .await
         .expect("the server stopped cleanly after answering");
+}
+
+/// An assessment stored before control characters were refused still reads, without them.
+#[tokio::test]
+async fn assessments_stored_with_control_characters_still_read_without_them() {
+    let app = TestApp::spawn(Engine::Sqlite).await;
+    let r = app.post_json("/api/v1/assessments", &full_input()).await;
+    assert_eq!(r.status, 201);
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
+    let stored: String = sqlx::query_scalar("SELECT input_json FROM assessments WHERE id = ?")
+        .bind(&id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut input: serde_json::Value = serde_json::from_str(&stored).unwrap();
+    let answer = input["answers"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|a| a["level"] == "not_applicable")
+        .expect("the golden input has a not-applicable answer");
+    answer["justification"] = json!("Old \u{202e}txet\u{0} row");
+    sqlx::query("UPDATE assessments SET input_json = ? WHERE id = ?")
+        .bind(input.to_string())
+        .bind(&id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    for path in ["", "/report", "/soa.csv"] {
+        let r = app.get(&format!("/api/v1/assessments/{id}{path}")).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.text);
+        assert!(r.text.contains("Old txet row"), "{path}");
+        assert!(
+            !r.text.contains('\u{202e}') && !r.text.contains("\\u202e"),
+            "{path}"
+        );
+    }
+    app.stop().await;
 }

@@ -294,10 +294,16 @@ async fn the_widget_is_served_precompressed_with_long_caching_for_hashed_names()
         br.headers()["cache-control"],
         "public, max-age=31536000, immutable"
     );
+    assert_eq!(br.headers()["vary"], "accept-encoding");
     assert_eq!(br.bytes().await.unwrap().as_ref(), b"brotli bytes");
 
     let plain = app.get("/widget/aims-readiness.0123abcd.js").await;
     assert_eq!(plain.text, "console.log('plain');");
+    assert_eq!(
+        plain.header("vary"),
+        "accept-encoding",
+        "a cache must not hand the brotli bytes to a client that did not ask for them"
+    );
     let loader = app.get("/widget/aims-readiness.js").await;
     assert_eq!(loader.status, 200);
     assert_eq!(
