@@ -193,8 +193,7 @@ impl fmt::Display for Problem {
             }
             ProblemKind::ForbiddenCharacter { code_point } => write!(
                 f,
-                "{at}: text holds U+{code_point:04X}, a control or direction-override \
-                 character, which is not allowed (line breaks and tabs are)"
+                "{at}: text may not hold the control character U+{code_point:04X}"
             ),
             ProblemKind::TooManyAnswers { max } => {
                 write!(f, "{at}: more than {max} answers")

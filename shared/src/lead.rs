@@ -50,7 +50,7 @@ impl Lead {
         {
             problems.push(LeadProblem {
                 field: "name",
-                message: "Give a name of 1 to 200 characters, without control characters.",
+                message: "Give a name of 1 to 200 characters.",
             });
         }
         if !valid_email(self.email.trim()) {
@@ -65,7 +65,7 @@ impl Lead {
         {
             problems.push(LeadProblem {
                 field: "company",
-                message: "The company name is at most 200 characters, without control characters.",
+                message: "The company name is at most 200 characters.",
             });
         }
         if !self.consent {
