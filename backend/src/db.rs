@@ -739,11 +739,20 @@ impl Database {
             }
             if n > 0 && matches!(s, Style::Sqlite) {
                 // Copies every frame into the database file and empties the WAL; waits
-                // (busy timeout) for readers of older snapshots to finish first.
-                let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                    .fetch_one(&mut *conn)
-                    .await?;
-                if row.try_get::<i64, _>(0)? != 0 {
+                // (busy timeout) for readers of older snapshots to finish first. It is
+                // refused at once while the background checkpoint runs: try again.
+                let mut truncated = false;
+                for _ in 0..100 {
+                    let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    if row.try_get::<i64, _>(0)? == 0 {
+                        truncated = true;
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                if !truncated {
                     tracing::warn!(
                         "the WAL could not be truncated after an erasure; the next checkpoint will"
                     );

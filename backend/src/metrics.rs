@@ -41,6 +41,8 @@ pub struct Metrics {
     pub webhook_pending: AtomicI64,
     /// Gauge: clients the per-client limits remember (set by the housekeeping).
     pub tracked_clients: AtomicI64,
+    /// Gauge: open client connections (set when rendered).
+    pub connections_open: AtomicI64,
 }
 
 /// Adds one.
@@ -69,6 +71,7 @@ impl Metrics {
         let stored = self.assessments.load(Ordering::Relaxed).max(0);
         let outbox_pending = self.webhook_pending.load(Ordering::Relaxed).max(0);
         let tracked = self.tracked_clients.load(Ordering::Relaxed);
+        let connections = self.connections_open.load(Ordering::Relaxed);
         let mut out = String::with_capacity(1024);
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let _ = writeln!(
@@ -162,6 +165,10 @@ impl Metrics {
         let _ = writeln!(
             out,
             "# HELP aims_tracked_clients Clients the per-client limits remember.\n# TYPE aims_tracked_clients gauge\naims_tracked_clients {tracked}"
+        );
+        let _ = writeln!(
+            out,
+            "# HELP aims_connections_open Client connections open.\n# TYPE aims_connections_open gauge\naims_connections_open {connections}"
         );
         out
     }

@@ -4,7 +4,8 @@
 //! - the widget: transfer size by file next to SurveyJS's form library measured the same
 //!   way, and its timings in headless Chromium against the release server;
 //! - the API under load (wrk) on SQLite and on PostgreSQL, and its memory after 100k
-//!   stored assessments.
+//!   stored assessments;
+//! - the API under connection attacks (`attack.rs`).
 //!
 //! `bench` (the engine natively) and `bench-api` run one part on their own.
 
@@ -23,7 +24,7 @@ pub struct Row {
 }
 
 impl Row {
-    fn new(what: impl Into<String>, result: impl Into<String>) -> Row {
+    pub(crate) fn new(what: impl Into<String>, result: impl Into<String>) -> Row {
         Row {
             what: what.into(),
             result: result.into(),
@@ -43,7 +44,7 @@ impl Row {
 type Part = fn() -> Result<Vec<Row>, String>;
 
 /// Prints rows as a Markdown table.
-fn print_table(rows: &[Row]) {
+pub(crate) fn print_table(rows: &[Row]) {
     println!("\n| measure | result | budget | |");
     println!("|---|---:|---:|---|");
     for r in rows {
@@ -356,7 +357,7 @@ fn stored(base: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn rss_kib(pid: u32) -> u64 {
+pub(crate) fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
@@ -579,12 +580,13 @@ pub fn api_only() -> Result<(), String> {
 pub fn all() -> Result<(), String> {
     crate::setup()?;
     let started = std::time::Instant::now();
-    let parts: [(&str, Part); 5] = [
+    let parts: [(&str, Part); 6] = [
         ("engine, native", engine_native),
         ("engine, Wasm", engine_wasm),
         ("widget size", widget_size),
         ("widget timings", widget_timing),
         ("API", api),
+        ("connection attacks", crate::attack::attacks),
     ];
     let mut rows = Vec::new();
     let mut failed = Vec::new();

@@ -7,10 +7,12 @@
 //!   widget size next to SurveyJS and timings in Chromium, API on SQLite and PostgreSQL)
 //! - `cargo xtask bench` — the engine benchmark alone (criterion)
 //! - `cargo xtask bench-api` — the API load benchmark alone (wrk), SQLite and PostgreSQL
+//! - `cargo xtask bench-attack` — the API under connection attacks (silent, slow, huge)
 //! - `cargo xtask widget` / `size` — build the widget into target/widget; print its sizes
 //! - `cargo xtask fuzz [seconds]` — run each cargo-fuzz target of the engine (nightly)
 //! - `cargo xtask conformance` — schemathesis against a live server (after `cargo test`)
 
+mod attack;
 mod bench;
 mod widget;
 
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         Some("bench-all") => bench::all(),
         Some("bench") => bench::engine(),
         Some("bench-api") => bench::api_only(),
+        Some("bench-attack") => attack::run(),
         Some("widget") => widget::build().map(|files| widget::report(&files)),
         Some("conformance") => conformance(),
         Some("fuzz") => fuzz(
@@ -38,7 +41,7 @@ fn main() -> ExitCode {
         Some("size") => widget::build().map(|files| widget::report(&files)),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [server flags] | test | setup | widget | size | conformance | fuzz [seconds] | bench-all | bench | bench-api>"
+                "usage: cargo xtask <run [server flags] | test | setup | widget | size | conformance | fuzz [seconds] | bench-all | bench | bench-api | bench-attack>"
             );
             return ExitCode::from(2);
         }

@@ -112,13 +112,14 @@ fn date_bound(value: Option<String>, field: &str, end: bool) -> Result<Option<St
         // A bare end date includes that whole day: "~" sorts after every time of day.
         return Ok(Some(if end { format!("{v}~") } else { v }));
     }
+    // The day as written must be one the API takes (2000-2199), like a bare date.
+    v.get(..10)
+        .map(aims_engine::Date::parse)
+        .and_then(Result::ok)
+        .ok_or_else(invalid)?;
     let time = time::OffsetDateTime::parse(&v, &time::format_description::well_known::Rfc3339)
         .map_err(|_| invalid())?;
-    let utc = time.to_offset(time::UtcOffset::UTC);
-    if !(0..=9999).contains(&utc.year()) {
-        return Err(invalid());
-    }
-    Ok(Some(super::timestamp(utc)))
+    Ok(Some(super::timestamp(time.to_offset(time::UtcOffset::UTC))))
 }
 
 fn filter_of(q: ListQuery) -> Result<(LeadFilter, i64, i64), Problem> {
@@ -177,6 +178,8 @@ fn query_problem(e: axum::extract::rejection::QueryRejection) -> Problem {
         (status = 200, description = "A page of leads", body = super::openapi::LeadsPageDoc),
         (status = 400, description = "Invalid filter", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 401, description = "Missing or wrong token", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 429, description = "Locked out after too many failed attempts", body = super::openapi::ProblemDoc, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 404, description = "Admin API off (no token configured)", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
     ))]
@@ -248,6 +251,8 @@ fn leads_csv(rows: &[LeadRow]) -> Result<String, Problem> {
         (status = 200, description = "CSV", body = String, content_type = "text/csv"),
         (status = 400, description = "Invalid filter", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 401, description = "Missing or wrong token", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 429, description = "Locked out after too many failed attempts", body = super::openapi::ProblemDoc, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 404, description = "Admin API off (no token configured)", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
     ))]
@@ -286,6 +291,8 @@ async fn export(
     responses(
         (status = 204, description = "Erased"),
         (status = 401, description = "Missing or wrong token", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 429, description = "Locked out after too many failed attempts", body = super::openapi::ProblemDoc, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 404, description = "No such lead, or admin API off", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
     ))]

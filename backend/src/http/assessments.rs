@@ -180,10 +180,12 @@ fn read_submission(text: &str) -> Result<(AssessmentInput, Option<aims_engine::L
         (status = 201, description = "Stored", body = super::openapi::AssessmentDoc,
             headers(("Location" = String, description = "The assessment's URL"))),
         (status = 400, description = "Malformed JSON, wrong shape or bad Idempotency-Key", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 64 KiB", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 415, description = "Not application/json", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within the body timeout", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 64 KiB, sent or declared", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 415, description = "Not application/json, or a Content-Encoding other than identity", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Invalid answers or lead, or a reused Idempotency-Key", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 429, description = "Rate limit", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limit, or the client's daily cap on stored assessments", body = super::openapi::ProblemDoc, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 503, description = "Storage unavailable; nothing stored", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
     ))]
 async fn create(

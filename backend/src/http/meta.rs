@@ -102,8 +102,13 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, Problem> 
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses(
     (status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain")))]
 async fn metrics(State(state): State<AppState>) -> Response {
-    state.metrics.tracked_clients.store(
+    let m = &state.metrics;
+    m.tracked_clients.store(
         state.limits.tracked() as i64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    m.connections_open.store(
+        state.connections.open() as i64,
         std::sync::atomic::Ordering::Relaxed,
     );
     (
@@ -177,8 +182,9 @@ pub(super) fn json_body<'a>(
     responses(
         (status = 200, description = "The evaluation", body = aims_engine::Evaluation),
         (status = 400, description = "Malformed JSON or wrong shape", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 64 KiB", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 415, description = "Not application/json", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within the body timeout", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 64 KiB, sent or declared", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 415, description = "Not application/json, or a Content-Encoding other than identity", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Answers that do not fit the bank", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 429, description = "Rate limit", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
     ))]

@@ -394,7 +394,10 @@ fn tighten(doc: &mut Value, bank: &aims_engine::Bank) {
             json!({"type": "string", "enum": ["html", "md", "markdown"]}),
         );
     }
-    let date_or_time = format!("^{DATE_PATTERN}(?:T[\\s\\S]*)?$");
+    // A date, or an RFC 3339 time on such a date (UTC `Z` or an offset).
+    let date_or_time = format!(
+        "^{DATE_PATTERN}(?:T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{{1,9}})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]))?$"
+    );
     for path in ["/api/v1/leads", "/api/v1/leads.csv"] {
         if let Some(op) = paths.get_mut(path).and_then(|p| p.get_mut("get")) {
             set_param(
