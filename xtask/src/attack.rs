@@ -94,6 +94,7 @@ fn connections_open() -> i64 {
 /// What one attack measured.
 struct Outcome {
     opened: usize,
+    opened_in_s: f64,
     visitor_ok: usize,
     visitor_failed: usize,
     p50_ms: f64,
@@ -133,6 +134,7 @@ fn measure(
     let started = Instant::now();
     let mut streams = attack();
     let opened = streams.len();
+    let opened_in_s = started.elapsed().as_secs_f64();
     let trickling = Arc::new(AtomicBool::new(true));
     let trickler = trickle.map(|period| {
         let mut writers: Vec<TcpStream> =
@@ -172,6 +174,7 @@ fn measure(
     let (rss, held) = *peak.lock().expect("not poisoned");
     Outcome {
         opened,
+        opened_in_s,
         visitor_ok: ok.len(),
         visitor_failed: failed,
         p50_ms: percentile(&ok, 0.5),
@@ -204,11 +207,11 @@ fn row(what: &str, o: &Outcome) -> Vec<Row> {
     vec![
         Row::new(
             format!(
-                "attack: {what}: connections opened; the most the server held at once; all closed after"
+                "attack: {what}: connections opened (taking); the most the server held at once; the last closed after"
             ),
             format!(
-                "{}; {}; {:.1} s",
-                o.opened, o.server_held_max, o.closed_after_s
+                "{} ({:.1} s); {}; {:.1} s",
+                o.opened, o.opened_in_s, o.server_held_max, o.closed_after_s
             ),
         ),
         Row::new(
