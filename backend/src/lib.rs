@@ -3,6 +3,7 @@
 //!
 //! `build(config)` gives an [`Application`] bound to its address (port 0 works), so
 //! tests start the real server; `main.rs` only parses the configuration and runs it.
+#![forbid(unsafe_code)]
 
 pub mod clients;
 pub mod db;

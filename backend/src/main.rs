@@ -1,4 +1,5 @@
 //! `aims-backend`: starts the API. Configuration comes from flags or environment variables.
+#![forbid(unsafe_code)]
 
 use clap::Parser;
 

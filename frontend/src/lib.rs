@@ -11,7 +11,7 @@
 //! Every `[data-aims-readiness]` element gets its own widget inside a Shadow DOM, so the
 //! host page's CSS and the widget's cannot reach each other. Without `data-api` the
 //! widget makes no network request at all.
-
+#![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod app;

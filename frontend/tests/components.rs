@@ -3,7 +3,7 @@
 //! would.
 //!
 //! `cargo test -p aims-widget --target wasm32-unknown-unknown` with `CHROMEDRIVER` set.
-
+#![forbid(unsafe_code)]
 #![cfg(target_arch = "wasm32")]
 
 use aims_engine::Bank;

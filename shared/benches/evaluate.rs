@@ -1,6 +1,7 @@
 //! One full assessment: validate + score + estimate + roadmap. Budget: 20 µs median.
 //!
 //! `cargo bench -p aims-engine --bench evaluate`
+#![forbid(unsafe_code)]
 
 use aims_engine::{AssessmentInput, Bank};
 use criterion::{Criterion, criterion_group, criterion_main};

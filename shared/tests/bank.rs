@@ -1,4 +1,5 @@
 //! The embedded question bank: complete, consistent, and refused when broken.
+#![forbid(unsafe_code)]
 
 use aims_engine::{Bank, BankData, DEFAULT_BANK_JSON, GroupKind, Mode, ProblemKind, Role};
 

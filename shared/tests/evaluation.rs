@@ -1,4 +1,5 @@
 //! What a user sees in a result: scores, bands, gaps, the estimate and the roadmap.
+#![forbid(unsafe_code)]
 
 use aims_engine::{
     Action, AnswerInput, AssessmentInput, Band, Bank, Evaluation, Framework, Mode, Owner, Severity,

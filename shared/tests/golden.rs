@@ -3,6 +3,7 @@
 //!
 //! Regenerate after an intended change with `GOLDEN_UPDATE=1 cargo test -p aims-engine --test golden`
 //! and review the diff.
+#![forbid(unsafe_code)]
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

@@ -1,6 +1,7 @@
 //! Invariants over random organisations and answers: bounds, monotonicity, determinism
 //! and JSON round trips.
 #![cfg(not(target_arch = "wasm32"))]
+#![forbid(unsafe_code)]
 
 use aims_engine::{
     AnswerInput, AssessmentInput, Band, Bank, Evaluation, Framework, Mode, Profile, Role, Size,

@@ -1,4 +1,5 @@
 //! Bad input gets a typed error naming the question, the problem and the field.
+#![forbid(unsafe_code)]
 
 use aims_engine::{AnswerInput, AssessmentInput, Bank, Mode, ProblemKind};
 

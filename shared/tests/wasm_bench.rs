@@ -6,7 +6,7 @@
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --release -p aims-engine --target wasm32-unknown-unknown --test wasm_bench -- --include-ignored --nocapture`
 //!
 //! Budget (PRODUCT.md §5): 1 ms median.
-
+#![forbid(unsafe_code)]
 #![cfg(target_arch = "wasm32")]
 
 use aims_engine::{AssessmentInput, Bank};

@@ -20,6 +20,7 @@
 //! printed; `AIMS_CRASH_SEED=<n>` replays it (timing still varies).
 //!
 //! `cargo test -p aims-tests --test crash -- --nocapture`
+#![forbid(unsafe_code)]
 
 #[allow(dead_code)]
 #[path = "api/helpers.rs"]
@@ -366,6 +367,8 @@ async fn client_loop(
         let url = format!("{}/api/v1/assessments", base.read().unwrap());
         let mut request = client
             .post(url)
+            // The whole evaluation, to compare with what a read gives back later.
+            .header("prefer", "return=representation")
             .header("content-type", "application/json")
             .body(body.to_string());
         if let Some(k) = &key {

@@ -321,24 +321,6 @@ fn wrk(url: &str, script: Option<&Path>, seconds: u32) -> Result<Load, String> {
     })
 }
 
-/// POSTs a JSON body and returns the response body (empty when the request failed).
-fn post_body(url: &str, body: &str) -> String {
-    output(
-        "curl",
-        &[
-            "-sS",
-            "--max-time",
-            "5",
-            "-H",
-            "Content-Type: application/json",
-            "--data-binary",
-            body,
-            url,
-        ],
-    )
-    .unwrap_or_default()
-}
-
 /// Runs one SQL statement on the local PostgreSQL as `postgres` (best effort).
 fn psql(sql: &str) {
     let _ = Command::new("psql")
@@ -377,18 +359,9 @@ fn api() -> Result<Vec<Row>, String> {
     let binary = match std::env::var_os("AIMS_BENCH_SERVER") {
         Some(path) => PathBuf::from(path),
         None => {
-            // With the probes (`?probe=...` stops a submission after one step), which
-            // change nothing else.
-            step("Release build of the API (with its benchmark probes)");
+            step("Release build of the API");
             let mut c = cargo();
-            c.args([
-                "build",
-                "--release",
-                "-p",
-                "aims-backend",
-                "--features",
-                "bench-probes",
-            ]);
+            c.args(["build", "--release", "-p", "aims-backend"]);
             status(c, "cargo build")?;
             root().join("target/release/aims-backend")
         }
@@ -443,28 +416,10 @@ fn api() -> Result<Vec<Row>, String> {
         ));
         let health = wrk(&format!("{base}/healthz"), None, 10)?;
         let post = wrk(&format!("{base}/api/v1/assessments"), Some(&script), 10)?;
-        // Where POST's time goes, once: the same submission stopped after evaluating and
-        // after storing (with a few bytes as the reply), the same evaluation and response
-        // without storing anything, and a prepared response of about the same size.
+        // Beside it, once: the same evaluation with the whole result as the reply and
+        // nothing stored, and a prepared response of about that size.
         let mut breakdown = Vec::new();
         if name == &"SQLite" {
-            let probe = format!("{base}/api/v1/assessments?probe=");
-            let probes = post_body(&format!("{probe}store"), &body).contains("\"probe\"");
-            if probes {
-                step(
-                    "SQLite server: 10 s each of POST /api/v1/assessments stopped after evaluating, then after storing",
-                );
-                breakdown.push((
-                    "`POST /api/v1/assessments` stopped after reading and evaluating (a 30-byte reply)",
-                    wrk(&format!("{probe}evaluate"), Some(&script), 10)?,
-                ));
-                breakdown.push((
-                    "`POST /api/v1/assessments` stopped once stored (a 30-byte reply)",
-                    wrk(&format!("{probe}store"), Some(&script), 10)?,
-                ));
-            } else {
-                println!("(this server has no benchmark probes: their rows are left out)");
-            }
             step("SQLite server: 10 s of POST /api/v1/evaluate, 10 s of GET /api/v1/bank");
             breakdown.push((
                 "`POST /api/v1/evaluate` (the same evaluation and full response, nothing stored)",
@@ -488,7 +443,6 @@ fn api() -> Result<Vec<Row>, String> {
         let _ = server.kill();
         let _ = server.wait();
 
-        let ratio = post.requests_per_sec / health.requests_per_sec;
         let mib = rss as f64 / 1024.0;
         let errors = post.non_2xx + health.non_2xx;
         rows.push(Row::new(
@@ -500,7 +454,7 @@ fn api() -> Result<Vec<Row>, String> {
         ));
         let post_row = Row::new(
             format!(
-                "API, {name}: `POST /api/v1/assessments` (quick quiz, committed before the reply), 32 connections, req/s (p50 / p99){}",
+                "API, {name}: `POST /api/v1/assessments` (quick quiz, committed before the reply; the summary as the reply), 32 connections, req/s (p50 / p99){}",
                 if errors > 0 {
                     format!(", {errors} non-2xx")
                 } else {
@@ -524,37 +478,18 @@ fn api() -> Result<Vec<Row>, String> {
                 ),
             ));
         }
-        // The budgets are the SQLite ones (PRODUCT.md §5); PostgreSQL is shown beside them.
-        if name == &"SQLite" {
-            rows.push(post_row.budget("p99 ≤ 25 ms", post.p99_ms <= 25.0 && errors == 0));
-            rows.push(
-                Row::new(
-                    format!("API, {name}: POST ÷ healthz throughput"),
-                    format!("{:.0} %", 100.0 * ratio),
-                )
-                .budget("≥ 30 %", ratio >= 0.30),
-            );
-            rows.push(
-                Row::new(
-                    format!("API, {name}: server RSS after {count} stored assessments"),
-                    format!("{mib:.1} MiB"),
-                )
-                .budget(
-                    "≤ 64 MB",
-                    count >= 100_000 && rss * 1024 <= 64 * 1000 * 1000,
-                ),
-            );
-        } else {
-            rows.push(post_row);
-            rows.push(Row::new(
-                format!("API, {name}: POST ÷ healthz throughput"),
-                format!("{:.0} %", 100.0 * ratio),
-            ));
-            rows.push(Row::new(
+        // The same budgets on both engines (PRODUCT.md §5).
+        rows.push(post_row.budget("p99 ≤ 25 ms", post.p99_ms <= 25.0 && errors == 0));
+        rows.push(
+            Row::new(
                 format!("API, {name}: server RSS after {count} stored assessments"),
                 format!("{mib:.1} MiB"),
-            ));
-        }
+            )
+            .budget(
+                "≤ 64 MB",
+                count >= 100_000 && rss * 1024 <= 64 * 1000 * 1000,
+            ),
+        );
     }
     psql(&format!("DROP DATABASE IF EXISTS {pg_db}"));
     let _ = std::fs::remove_dir_all(&work);

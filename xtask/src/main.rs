@@ -11,6 +11,7 @@
 //! - `cargo xtask widget` / `size` — build the widget into target/widget; print its sizes
 //! - `cargo xtask fuzz [seconds]` — run each cargo-fuzz target of the engine (nightly)
 //! - `cargo xtask conformance` — schemathesis against a live server (after `cargo test`)
+#![forbid(unsafe_code)]
 
 mod attack;
 mod bench;
@@ -339,20 +340,6 @@ fn test() -> Result<(), String> {
         "warnings",
     ]);
     status(c, "cargo clippy")?;
-    // The benchmark probes are compiled only for `bench-api`: lint them here too.
-    let mut c = cargo();
-    c.args([
-        "clippy",
-        "-p",
-        "aims-backend",
-        "--features",
-        "bench-probes",
-        "--",
-        "-D",
-        "warnings",
-    ]);
-    status(c, "cargo clippy (benchmark probes)")?;
-
     step("Engine and widget built for WebAssembly");
     let mut c = cargo();
     c.args([

@@ -91,6 +91,106 @@ struct Body<'a> {
     evaluation: &'a Evaluation,
 }
 
+/// What a submission answers by default: the ID, the links and the headline figures.
+/// (The widget already has the whole evaluation; an integrator wants the ID.)
+#[derive(Serialize)]
+struct Created<'a> {
+    id: &'a str,
+    created_at: &'a str,
+    links: Links,
+    summary: Summary,
+}
+
+/// The headline of an evaluation.
+#[derive(Serialize)]
+struct Summary {
+    overall: f64,
+    band: aims_engine::Band,
+    blockers: u32,
+    effort_days: aims_engine::Range,
+    weeks_to_ready: aims_engine::Range,
+    weeks_to_certification: aims_engine::Range,
+}
+
+fn links(id: &str) -> Links {
+    Links {
+        this: format!("/api/v1/assessments/{id}"),
+        report: format!("/api/v1/assessments/{id}/report"),
+        report_markdown: format!("/api/v1/assessments/{id}/report?format=md"),
+        soa: format!("/api/v1/assessments/{id}/soa.csv"),
+        controls: format!("/api/v1/assessments/{id}/controls.csv"),
+    }
+}
+
+/// The `return` preference of a `Prefer` header (RFC 7240): `Some(true)` for
+/// `return=representation`, `Some(false)` for `return=minimal`.
+fn prefers_representation(headers: &HeaderMap) -> Option<bool> {
+    headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .find_map(|preference| {
+            let token = preference.split(';').next()?.trim();
+            let (name, value) = token.split_once('=')?;
+            if !name.trim().eq_ignore_ascii_case("return") {
+                return None;
+            }
+            match value.trim().trim_matches('"').to_ascii_lowercase().as_str() {
+                "representation" => Some(true),
+                "minimal" => Some(false),
+                _ => None,
+            }
+        })
+}
+
+/// The `201` for a stored assessment: the summary, or with `Prefer:
+/// return=representation` the whole evaluation, as `GET` gives it (without the input).
+fn created(
+    id: &str,
+    created_at: &str,
+    evaluation: &Evaluation,
+    preference: Option<bool>,
+) -> Response {
+    let mut response = if preference == Some(true) {
+        (
+            StatusCode::CREATED,
+            super::JsonBody(body(id, created_at, evaluation, None)),
+        )
+            .into_response()
+    } else {
+        let r = &evaluation.result;
+        let e = &evaluation.estimate;
+        let summary = Created {
+            id,
+            created_at,
+            links: links(id),
+            summary: Summary {
+                overall: r.overall,
+                band: r.band,
+                blockers: r.blockers,
+                effort_days: e.effort_days,
+                weeks_to_ready: e.weeks_to_ready,
+                weeks_to_certification: e.weeks_to_certification,
+            },
+        };
+        (StatusCode::CREATED, super::JsonBody(summary)).into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::VARY, HeaderValue::from_static("prefer"));
+    if let Some(representation) = preference {
+        headers.insert(
+            "preference-applied",
+            HeaderValue::from_static(if representation {
+                "return=representation"
+            } else {
+                "return=minimal"
+            }),
+        );
+    }
+    response
+}
+
 fn body<'a>(
     id: &'a str,
     created_at: &'a str,
@@ -100,13 +200,7 @@ fn body<'a>(
     Body {
         id,
         created_at,
-        links: Links {
-            this: format!("/api/v1/assessments/{id}"),
-            report: format!("/api/v1/assessments/{id}/report"),
-            report_markdown: format!("/api/v1/assessments/{id}/report?format=md"),
-            soa: format!("/api/v1/assessments/{id}/soa.csv"),
-            controls: format!("/api/v1/assessments/{id}/controls.csv"),
-        },
+        links: links(id),
         input,
         evaluation,
     }
@@ -171,14 +265,17 @@ fn read_submission(text: &str) -> Result<(AssessmentInput, Option<aims_engine::L
     Ok((input, s.lead))
 }
 
-/// Evaluates and stores an assessment, with optional contact details (a lead). The
-/// `Idempotency-Key` header makes a retry return the same assessment.
+/// Evaluates and stores an assessment, with optional contact details (a lead). Answers
+/// the ID, links and headline figures; `Prefer: return=representation` answers the whole
+/// evaluation. The `Idempotency-Key` header makes a retry return the same assessment.
 #[utoipa::path(post, path = "/api/v1/assessments", tag = "assessments",
     request_body(content = super::openapi::CreateAssessmentDoc, content_type = "application/json"),
-    params(("Idempotency-Key" = Option<String>, Header, description = "1-200 visible ASCII characters; a retry with the same key and body returns the stored assessment")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "1-200 visible ASCII characters; a retry with the same key and body returns the stored assessment"),
+        ("Prefer" = Option<String>, Header, description = "`return=representation` for the whole evaluation instead of the summary (RFC 7240)")),
     responses(
-        (status = 201, description = "Stored", body = super::openapi::AssessmentDoc,
-            headers(("Location" = String, description = "The assessment's URL"))),
+        (status = 201, description = "Stored: the summary, or the whole evaluation when preferred", body = super::openapi::CreatedReplyDoc,
+            headers(("Location" = String, description = "The assessment's URL"),
+                ("Preference-Applied" = String, description = "`return=representation` or `return=minimal`, when a Prefer header asked for one"))),
         (status = 400, description = "Malformed JSON, wrong shape or bad Idempotency-Key", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 408, description = "The body did not arrive within the body timeout", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 413, description = "Body over 64 KiB, sent or declared", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
@@ -190,25 +287,19 @@ fn read_submission(text: &str) -> Result<(AssessmentInput, Option<aims_engine::L
     ))]
 async fn create(
     State(state): State<AppState>,
-    #[cfg(feature = "bench-probes")] uri: axum::http::Uri,
     axum::Extension(client): axum::Extension<super::Client>,
     headers: HeaderMap,
     raw: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, Problem> {
-    #[cfg(feature = "bench-probes")]
-    let probe = probe::Probe::from_query(uri.query());
     let text = json_body(&headers, &raw)?;
     let key = idempotency_key(&headers)?;
+    let preference = prefers_representation(&headers);
     let (input, lead_value) = read_submission(text)?;
     let evaluation = state
         .bank
         .evaluate_input(&input)
         .map_err(|e| Problem::from_engine(&e))?;
     inc(&state.metrics.evaluations);
-    #[cfg(feature = "bench-probes")]
-    if probe == Some(probe::Probe::Evaluate) {
-        return Ok(probe::reply(&format!("{}", evaluation.result.overall)));
-    }
     let lead = match lead_value {
         None => None,
         Some(l) => Some(parse_lead(l)?),
@@ -241,10 +332,6 @@ async fn create(
         lead,
     };
     let (stored_id, fresh) = state.writer.insert(new).await?;
-    #[cfg(feature = "bench-probes")]
-    if probe == Some(probe::Probe::Store) {
-        return Ok(probe::reply(&stored_id));
-    }
     let mut response = if fresh {
         inc(&state.metrics.assessments_stored);
         crate::metrics::add(&state.metrics.assessments, 1);
@@ -254,11 +341,7 @@ async fn create(
                 crate::metrics::add(&state.metrics.webhook_pending, 1);
             }
         }
-        (
-            StatusCode::CREATED,
-            super::BigJson(body(&id, &created_at, &evaluation, None)),
-        )
-            .into_response()
+        created(&id, &created_at, &evaluation, preference)
     } else {
         inc(&state.metrics.idempotent_replays);
         let stored = state
@@ -267,11 +350,7 @@ async fn create(
             .await?
             .ok_or_else(|| Problem::internal("idempotent replay lost its assessment"))?;
         let (_, _, evaluation) = recompute(&state, &stored)?;
-        let mut r = (
-            StatusCode::CREATED,
-            super::BigJson(body(&stored.id, &stored.created_at, &evaluation, None)),
-        )
-            .into_response();
+        let mut r = created(&stored.id, &stored.created_at, &evaluation, preference);
         r.headers_mut()
             .insert("idempotent-replayed", HeaderValue::from_static("true"));
         r
@@ -280,42 +359,6 @@ async fn create(
         .map_err(Problem::internal)?;
     response.headers_mut().insert(header::LOCATION, location);
     Ok(response)
-}
-
-/// Benchmark probes (feature `bench-probes`): a submission that stops after one step.
-#[cfg(feature = "bench-probes")]
-mod probe {
-    use axum::http::StatusCode;
-    use axum::response::{IntoResponse, Response};
-
-    /// Where a probed submission stops.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub enum Probe {
-        /// After reading and evaluating the body: nothing stored.
-        Evaluate,
-        /// After the assessment's batch has committed.
-        Store,
-    }
-
-    impl Probe {
-        pub fn from_query(query: Option<&str>) -> Option<Probe> {
-            match query? {
-                "probe=evaluate" => Some(Probe::Evaluate),
-                "probe=store" => Some(Probe::Store),
-                _ => None,
-            }
-        }
-    }
-
-    /// `201` with `{"probe":"<what>"}`: a few bytes instead of the evaluation.
-    pub fn reply(what: &str) -> Response {
-        (
-            StatusCode::CREATED,
-            [(axum::http::header::CONTENT_TYPE, "application/json")],
-            format!("{{\"probe\":\"{what}\"}}"),
-        )
-            .into_response()
-    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -357,7 +400,7 @@ async fn read(
 ) -> Result<Response, Problem> {
     let stored = load(&state, &id).await?;
     let (_, input, evaluation) = recompute(&state, &stored)?;
-    Ok(super::BigJson(body(
+    Ok(super::JsonBody(body(
         &stored.id,
         &stored.created_at,
         &evaluation,

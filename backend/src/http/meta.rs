@@ -201,7 +201,7 @@ async fn evaluate(
         .evaluate_input(&input)
         .map_err(|e| Problem::from_engine(&e))?;
     crate::metrics::inc(&state.metrics.evaluations);
-    Ok(super::BigJson(evaluation).into_response())
+    Ok(super::JsonBody(evaluation).into_response())
 }
 
 #[cfg(test)]

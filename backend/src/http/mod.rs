@@ -3,7 +3,6 @@
 mod admin;
 mod assessments;
 pub(crate) mod embed;
-mod json;
 mod meta;
 mod openapi;
 
@@ -197,15 +196,15 @@ impl IntoResponse for Problem {
     }
 }
 
-/// A JSON response serialised into a buffer sized for an evaluation (about 60 KB), so
-/// that large bodies are written once instead of being regrown and copied, by the
-/// faster writer of [`json`] (the same bytes as `serde_json`).
-pub struct BigJson<T>(pub T);
+/// A JSON response written by `serde_json` into a buffer sized for an evaluation (about
+/// 60 KB), so that a large body is written once instead of regrown and copied.
+pub struct JsonBody<T>(pub T);
 
-impl<T: serde::Serialize> IntoResponse for BigJson<T> {
+impl<T: serde::Serialize> IntoResponse for JsonBody<T> {
     fn into_response(self) -> Response {
-        match json::to_vec(&self.0, 96 * 1024) {
-            Ok(buf) => ([(header::CONTENT_TYPE, "application/json")], buf).into_response(),
+        let mut buf = Vec::with_capacity(96 * 1024);
+        match serde_json::to_writer(&mut buf, &self.0) {
+            Ok(()) => ([(header::CONTENT_TYPE, "application/json")], buf).into_response(),
             Err(e) => Problem::internal(e).into_response(),
         }
     }

@@ -130,7 +130,7 @@ async fn leads_are_listed_exported_and_erased(engine: Engine) {
     let items = list["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(items[0]["email"], "three@example.com", "newest first");
-    assert_eq!(items[0]["overall"], ids[2]["result"]["overall"]);
+    assert_eq!(items[0]["overall"], ids[2]["summary"]["overall"]);
     assert_eq!(items[0]["assessment_id"], ids[2]["id"]);
     let page2 = app
         .admin_get("/api/v1/leads?per_page=2&page=2")
@@ -138,7 +138,7 @@ async fn leads_are_listed_exported_and_erased(engine: Engine) {
         .json();
     assert_eq!(page2["items"].as_array().unwrap().len(), 1);
 
-    let band = ids[0]["result"]["band"].as_str().unwrap();
+    let band = ids[0]["summary"]["band"].as_str().unwrap();
     assert_eq!(
         app.admin_get(&format!("/api/v1/leads?band={band}"))
             .await

@@ -68,9 +68,50 @@ async fn stored_assessments_are_recomputed_and_readable(engine: Engine) {
     assert_eq!(r.header("location"), format!("/api/v1/assessments/{id}"));
     let expected: serde_json::Value =
         serde_json::from_str(&aims_engine::evaluate_json(&input.to_string()).unwrap()).unwrap();
-    assert_eq!(body["result"], expected["result"]);
-    assert_eq!(body["estimate"], expected["estimate"]);
-    let phases: Vec<u64> = body["roadmap"]["phases"]
+    // The reply is the headline, computed by the server from the answers.
+    assert!(
+        body.get("result").is_none(),
+        "the summary, not the whole evaluation"
+    );
+    let summary = &body["summary"];
+    assert_eq!(summary["overall"], expected["result"]["overall"]);
+    assert_eq!(summary["band"], expected["result"]["band"]);
+    assert_eq!(summary["blockers"], expected["result"]["blockers"]);
+    for range in ["effort_days", "weeks_to_ready", "weeks_to_certification"] {
+        assert_eq!(summary[range], expected["estimate"][range], "{range}");
+    }
+    for (link, path) in [
+        ("self", ""),
+        ("report", "/report"),
+        ("soa", "/soa.csv"),
+        ("controls", "/controls.csv"),
+    ] {
+        assert_eq!(
+            body["links"][link],
+            format!("/api/v1/assessments/{id}{path}")
+        );
+    }
+    assert!(r.text.len() < 2_000, "{} bytes", r.text.len());
+
+    // Asked for, the whole evaluation (RFC 7240).
+    let full = app
+        .client
+        .post(app.url("/api/v1/assessments"))
+        .header("content-type", "application/json")
+        .header("prefer", "respond-async, return=representation")
+        .body(input.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(full.status(), 201);
+    assert_eq!(
+        full.headers()["preference-applied"],
+        "return=representation"
+    );
+    let full: serde_json::Value = full.json().await.unwrap();
+    assert_eq!(full["result"], expected["result"]);
+    assert_eq!(full["estimate"], expected["estimate"]);
+    let phases: Vec<u64> = full["roadmap"]["phases"]
         .as_array()
         .unwrap()
         .iter()
@@ -81,13 +122,14 @@ async fn stored_assessments_are_recomputed_and_readable(engine: Engine) {
     let read = app.get(&format!("/api/v1/assessments/{id}")).await;
     assert_eq!(read.status, 200);
     let read = read.json();
-    assert_eq!(read["result"], body["result"]);
+    assert_eq!(read["result"], expected["result"]);
+    assert_eq!(read["estimate"], expected["estimate"]);
     assert_eq!(read["input"]["answers"], input["answers"]);
     assert!(read.get("lead").is_none() && read["input"].get("lead").is_none());
     app.get(&format!("/api/v1/assessments/{}", uuid::Uuid::new_v4()))
         .await
         .problem(404);
-    assert_eq!(app.stored_assessments().await, 1);
+    assert_eq!(app.stored_assessments().await, 2);
     app.stop().await;
 }
 
@@ -228,7 +270,11 @@ async fn assessments_survive_a_restart(engine: Engine) {
     let again = TestApp::with_config(crate::helpers::config(&url)).await;
     let read = again.get(&format!("/api/v1/assessments/{id}")).await;
     assert_eq!(read.status, 200);
-    assert_eq!(read.json()["result"], r["result"]);
+    assert_eq!(read.json()["result"]["overall"], r["summary"]["overall"]);
+    assert_eq!(
+        read.json()["estimate"]["effort_days"],
+        r["summary"]["effort_days"]
+    );
     again.stop().await;
 }
 

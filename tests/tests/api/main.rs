@@ -1,6 +1,7 @@
 //! The API over real HTTP: each test starts the real server on port 0 with a fresh
 //! database, once on SQLite and once on PostgreSQL (a fresh database on the local
 //! server at 127.0.0.1:5432, or `AIMS_TEST_POSTGRES_URL`).
+#![forbid(unsafe_code)]
 
 mod admin;
 mod assessments;

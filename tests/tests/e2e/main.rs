@@ -5,6 +5,7 @@
 //! Chromium and ChromeDriver (`cargo xtask setup`; `CHROMEDRIVER` and `CHROME_BIN`
 //! override `/usr/bin/chromedriver` and `/usr/bin/chromium`) and axe-core from `npm ci`.
 //! Each test starts its own server, ChromeDriver and browser; they take turns.
+#![forbid(unsafe_code)]
 
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
