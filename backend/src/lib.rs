@@ -178,9 +178,20 @@ impl Config {
     }
 }
 
-/// What every request handler can reach. Cheap to clone.
+/// What every request handler can reach: one reference-counted [`Shared`], so that a
+/// clone (axum makes several per request, one per middleware layer) is one counter.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The server's state, shared by every request.
+pub struct Shared {
     /// The active question bank.
     pub bank: Arc<Bank>,
     /// The bank as served by `GET /api/v1/bank`, serialised once.
@@ -201,7 +212,7 @@ pub struct AppState {
     pub connections: server::Connections,
 }
 
-impl AppState {
+impl Shared {
     /// The bank of a given version: the active one, or the embedded default (which
     /// assessments made before a custom bank was configured used).
     pub fn bank_for(&self, version: &str) -> Option<&Bank> {
@@ -270,7 +281,7 @@ impl Application {
             max_per_client: config.max_connections_per_client.max(1),
             header_timeout: std::time::Duration::from_secs(config.header_timeout_secs.max(1)),
         });
-        let state = AppState {
+        let state = AppState(Arc::new(Shared {
             bank: Arc::new(bank),
             bank_json: bank_json.into(),
             writer: db::Writer::start(db.clone()),
@@ -284,7 +295,7 @@ impl Application {
             connections,
             config: Arc::new(config),
             metrics,
-        };
+        }));
         Ok(Application { listener, state })
     }
 
