@@ -131,7 +131,10 @@ pub struct CreatedDoc {
 /// evaluation.
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
-#[expect(dead_code, reason = "only its schema is used, for the OpenAPI document")]
+#[expect(
+    dead_code,
+    reason = "only its schema is used, for the OpenAPI document"
+)]
 pub enum CreatedReplyDoc {
     /// The default.
     Summary(Box<CreatedDoc>),
