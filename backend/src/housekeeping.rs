@@ -23,10 +23,6 @@ pub async fn run_forever(state: AppState) {
             expire(&state).await;
         }
         state.limits.prune();
-        state
-            .metrics
-            .tracked_clients
-            .store(state.limits.tracked() as i64, Ordering::Relaxed);
         if let Err(e) = state.metrics.refresh_gauges(&state.db).await {
             tracing::warn!(error = %e, "gauges could not be read from the database");
         }
@@ -34,14 +30,14 @@ pub async fn run_forever(state: AppState) {
 }
 
 /// Deletes the assessments without a lead made more than `--retention-days` ago.
-pub async fn expire(state: &AppState) -> u64 {
+async fn expire(state: &AppState) {
     let days = state.config.retention_days;
     if days == 0 {
-        return 0;
+        return;
     }
     let cutoff = crate::http::timestamp_in(-i64::from(days) * 24 * 3600);
     match state.db.delete_expired(&cutoff).await {
-        Ok(0) => 0,
+        Ok(0) => {}
         Ok(n) => {
             state
                 .metrics
@@ -53,11 +49,7 @@ pub async fn expire(state: &AppState) -> u64 {
                 retention_days = days,
                 "anonymous assessments past their retention deleted"
             );
-            n
         }
-        Err(e) => {
-            tracing::warn!(error = %e, "retention could not run; will retry");
-            0
-        }
+        Err(e) => tracing::warn!(error = %e, "retention could not run; will retry"),
     }
 }

@@ -39,10 +39,6 @@ pub struct Metrics {
     pub assessments: AtomicI64,
     /// Gauge: webhook deliveries not yet made (likewise).
     pub webhook_pending: AtomicI64,
-    /// Gauge: clients the per-client limits remember (set by the housekeeping).
-    pub tracked_clients: AtomicI64,
-    /// Gauge: open client connections (set when rendered).
-    pub connections_open: AtomicI64,
 }
 
 /// Adds one.
@@ -66,12 +62,11 @@ impl Metrics {
         Ok(())
     }
 
-    /// The Prometheus text exposition.
-    pub fn render(&self) -> String {
+    /// The Prometheus text exposition, with the gauges read from memory now: clients the
+    /// per-client limits remember, and open connections.
+    pub fn render(&self, tracked: usize, connections: usize) -> String {
         let stored = self.assessments.load(Ordering::Relaxed).max(0);
         let outbox_pending = self.webhook_pending.load(Ordering::Relaxed).max(0);
-        let tracked = self.tracked_clients.load(Ordering::Relaxed);
-        let connections = self.connections_open.load(Ordering::Relaxed);
         let mut out = String::with_capacity(1024);
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let _ = writeln!(

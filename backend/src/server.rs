@@ -17,6 +17,7 @@ use axum::extract::ConnectInfo;
 use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -83,8 +84,9 @@ struct Table {
 
 struct Entry {
     client: Option<ClientKey>,
-    /// Requests in flight (responses not yet fully written).
-    busy: usize,
+    /// Requests in flight (responses not yet fully written); counted by the connection
+    /// without taking the table's lock.
+    busy: Arc<AtomicUsize>,
     /// Closes the connection when sent or dropped.
     close: Option<oneshot::Sender<()>>,
 }
@@ -107,7 +109,9 @@ impl Table {
         let victim = self
             .open
             .iter()
-            .find(|(_, e)| e.busy == 0 && (client.is_none() || e.client == client))
+            .find(|(_, e)| {
+                e.busy.load(Ordering::Relaxed) == 0 && (client.is_none() || e.client == client)
+            })
             .map(|(id, _)| *id);
         match victim {
             Some(id) => {
@@ -125,6 +129,7 @@ impl Table {
 /// A connection's place in the table; leaving it (drop) frees the place.
 struct Admitted {
     id: u64,
+    busy: Arc<AtomicUsize>,
     connections: Connections,
 }
 
@@ -137,18 +142,18 @@ impl Drop for Admitted {
 }
 
 /// A request in flight on a connection; dropped when its response has been written.
-struct Busy {
-    id: u64,
-    connections: Connections,
+struct Busy(Arc<AtomicUsize>);
+
+impl Busy {
+    fn start(count: &Arc<AtomicUsize>) -> Busy {
+        count.fetch_add(1, Ordering::Relaxed);
+        Busy(count.clone())
+    }
 }
 
 impl Drop for Busy {
     fn drop(&mut self) {
-        if let Ok(mut table) = self.connections.table.lock()
-            && let Some(entry) = table.open.get_mut(&self.id)
-        {
-            entry.busy = entry.busy.saturating_sub(1);
-        }
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -183,11 +188,12 @@ impl Connections {
         let id = table.next;
         table.next += 1;
         let (close, closed) = oneshot::channel();
+        let busy = Arc::new(AtomicUsize::new(0));
         table.open.insert(
             id,
             Entry {
                 client,
-                busy: 0,
+                busy: busy.clone(),
                 close: Some(close),
             },
         );
@@ -198,22 +204,11 @@ impl Connections {
         Some((
             Admitted {
                 id,
+                busy,
                 connections: self.clone(),
             },
             closed,
         ))
-    }
-
-    fn busy(&self, id: u64) -> Busy {
-        if let Ok(mut table) = self.table.lock()
-            && let Some(entry) = table.open.get_mut(&id)
-        {
-            entry.busy += 1;
-        }
-        Busy {
-            id,
-            connections: self.clone(),
-        }
     }
 }
 
@@ -281,13 +276,12 @@ pub async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let id = admitted.id;
-        let tracker = connections.clone();
+        let in_flight = admitted.busy.clone();
         let router = app.clone();
         let service = hyper::service::service_fn(
             move |mut request: axum::extract::Request<hyper::body::Incoming>| {
                 request.extensions_mut().insert(ConnectInfo(remote));
-                let busy = tracker.busy(id);
+                let busy = Busy::start(&in_flight);
                 let mut router = router.clone();
                 let response = router.call(request.map(axum::body::Body::new));
                 async move {

@@ -102,13 +102,19 @@ struct Created<'a> {
 }
 
 /// The headline of an evaluation.
-#[derive(Serialize)]
-struct Summary {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct Summary {
+    /// Overall readiness, 0-100.
     overall: f64,
+    /// The band of the overall score.
     band: aims_engine::Band,
+    /// Certification blockers.
     blockers: u32,
+    /// Person-days to certification readiness.
     effort_days: aims_engine::Range,
+    /// Weeks until ready for the Stage 1 audit.
     weeks_to_ready: aims_engine::Range,
+    /// Weeks until the Stage 2 audit is done.
     weeks_to_certification: aims_engine::Range,
 }
 

@@ -102,21 +102,14 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, Problem> 
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses(
     (status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain")))]
 async fn metrics(State(state): State<AppState>) -> Response {
-    let m = &state.metrics;
-    m.tracked_clients.store(
-        state.limits.tracked() as i64,
-        std::sync::atomic::Ordering::Relaxed,
-    );
-    m.connections_open.store(
-        state.connections.open() as i64,
-        std::sync::atomic::Ordering::Relaxed,
-    );
     (
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(),
+        state
+            .metrics
+            .render(state.limits.tracked(), state.connections.open()),
     )
         .into_response()
 }
@@ -140,13 +133,7 @@ pub(super) fn json_body<'a>(
 ) -> Result<&'a str, Problem> {
     let body = match body {
         Ok(b) => b,
-        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Err(Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Request body too large",
-                format!("The body must be at most {} bytes.", super::MAX_BODY_BYTES),
-            ));
-        }
+        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(super::too_large()),
         Err(r) => {
             return Err(Problem::new(
                 StatusCode::BAD_REQUEST,

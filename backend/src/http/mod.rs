@@ -325,7 +325,7 @@ fn closing(problem: Problem) -> Response {
     response
 }
 
-fn too_large() -> Problem {
+pub(super) fn too_large() -> Problem {
     Problem::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "Request body too large",

@@ -97,23 +97,6 @@ pub struct AssessmentDoc {
     pub roadmap: Roadmap,
 }
 
-/// The headline of an evaluation.
-#[derive(Serialize, ToSchema)]
-pub struct SummaryDoc {
-    /// Overall readiness, 0-100.
-    pub overall: f64,
-    /// The band of the overall score.
-    pub band: aims_engine::Band,
-    /// Certification blockers.
-    pub blockers: u32,
-    /// Person-days to certification readiness.
-    pub effort_days: aims_engine::Range,
-    /// Weeks until ready for the Stage 1 audit.
-    pub weeks_to_ready: aims_engine::Range,
-    /// Weeks until the Stage 2 audit is done.
-    pub weeks_to_certification: aims_engine::Range,
-}
-
 /// What a submission answers by default: the ID, links and the headline figures.
 #[derive(Serialize, ToSchema)]
 pub struct CreatedDoc {
@@ -124,7 +107,7 @@ pub struct CreatedDoc {
     /// Related resources.
     pub links: LinksDoc,
     /// The headline figures.
-    pub summary: SummaryDoc,
+    pub summary: super::assessments::Summary,
 }
 
 /// A submission's `201`: the summary, or with `Prefer: return=representation` the whole

@@ -191,14 +191,10 @@ async fn leads_are_listed_exported_and_erased(engine: Engine) {
 
     // Erasure removes the personal data and keeps the anonymous result.
     let lead_id = items[0]["id"].as_str().unwrap();
-    let r = app
-        .client
-        .delete(app.url(&format!("/api/v1/leads/{lead_id}")))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    assert_eq!(
+        app.admin_delete(&format!("/api/v1/leads/{lead_id}")).await,
+        204
+    );
     let after = app.admin_get("/api/v1/leads").await.json();
     let erased = after["items"]
         .as_array()
@@ -223,12 +219,8 @@ async fn leads_are_listed_exported_and_erased(engine: Engine) {
     assert_eq!(assessment.status, 200);
     assert!(!assessment.text.contains("three@example.com"));
     let again = app
-        .client
-        .delete(app.url(&format!("/api/v1/leads/{}", uuid::Uuid::new_v4())))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), 404);
+        .admin_delete(&format!("/api/v1/leads/{}", uuid::Uuid::new_v4()))
+        .await;
+    assert_eq!(again, 404);
     app.stop().await;
 }

@@ -2,7 +2,7 @@
 //! no table and no webhook delivery, a stored report no longer names the company, and on
 //! SQLite not even the database file and its WAL hold them.
 
-use crate::helpers::{ADMIN_TOKEN, Engine, TestApp, WEBHOOK_SECRET, quick_input, with_lead};
+use crate::helpers::{Engine, TestApp, WEBHOOK_SECRET, quick_input, with_lead};
 use crate::on_both_engines;
 use sqlx::Row;
 use std::time::{Duration, Instant};
@@ -33,11 +33,8 @@ async fn accepting_receiver() -> (String, std::sync::Arc<std::sync::atomic::Atom
 }
 
 async fn metric(app: &TestApp, name: &str) -> i64 {
-    app.get("/metrics")
+    app.metric(name)
         .await
-        .text
-        .lines()
-        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
         .unwrap_or_else(|| panic!("{name} in /metrics"))
 }
 
@@ -49,9 +46,11 @@ async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
     }
 }
 
-/// Submits `n` assessments with leads; their (lead id, assessment id, email, company).
-/// Each lead's name is `"{tag} Person {i}"`.
-async fn submit_leads(app: &TestApp, n: usize, tag: &str) -> Vec<(String, String, String, String)> {
+/// A submitted lead: (lead id, assessment id, email, company).
+type Lead = (String, String, String, String);
+
+/// Submits `n` assessments with leads. Each lead's name is `"{tag} Person {i}"`.
+async fn submit_leads(app: &TestApp, n: usize, tag: &str) -> Vec<Lead> {
     let mut out = Vec::new();
     for i in 0..n {
         let email = format!("{tag}-{i:03}@erase.example");
@@ -81,14 +80,30 @@ async fn submit_leads(app: &TestApp, n: usize, tag: &str) -> Vec<(String, String
 }
 
 async fn erase(app: &TestApp, lead_id: &str) {
-    let r = app
-        .client
-        .delete(app.url(&format!("/api/v1/leads/{lead_id}")))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    assert_eq!(
+        app.admin_delete(&format!("/api/v1/leads/{lead_id}")).await,
+        204
+    );
+}
+
+/// Asserts that no erased lead's email is in `bytes` (read from `place`), while every
+/// kept one is, so that the search is known to work.
+fn assert_only_kept_emails_in(bytes: &[u8], place: &str, erased: &[Lead], kept: &[Lead]) {
+    let find = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    let left: Vec<&str> = erased
+        .iter()
+        .map(|e| e.2.as_str())
+        .filter(|email| find(email))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "{} erased emails still in {place}: {left:?}",
+        left.len()
+    );
+    assert!(
+        kept.iter().all(|e| find(&e.2)),
+        "the kept leads are in {place}"
+    );
 }
 
 /// Every row of every table, as text.
@@ -234,21 +249,7 @@ async fn sqlite_files_hold_no_erased_data() {
             bytes.extend(b);
         }
     }
-    let find = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
-    let left: Vec<&str> = erased
-        .iter()
-        .map(|e| e.2.as_str())
-        .filter(|email| find(email))
-        .collect();
-    assert!(
-        left.is_empty(),
-        "{} erased emails still in the files: {left:?}",
-        left.len()
-    );
-    assert!(
-        kept.iter().all(|e| find(&e.2)),
-        "the kept leads are in the files"
-    );
+    assert_only_kept_emails_in(&bytes, "the database files", erased, kept);
     app.stop().await;
 }
 
@@ -286,20 +287,6 @@ async fn postgres_table_files_hold_no_erased_data() {
         }
     }
     pool.close().await;
-    let find = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
-    let left: Vec<&str> = erased
-        .iter()
-        .map(|e| e.2.as_str())
-        .filter(|email| find(email))
-        .collect();
-    assert!(
-        left.is_empty(),
-        "{} erased emails still in the table files: {left:?}",
-        left.len()
-    );
-    assert!(
-        kept.iter().all(|e| find(&e.2)),
-        "the kept leads are in the files"
-    );
+    assert_only_kept_emails_in(&bytes, "the table files", erased, kept);
     app.stop().await;
 }

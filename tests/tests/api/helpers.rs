@@ -186,11 +186,26 @@ impl TestApp {
     }
 
     pub async fn stored_assessments(&self) -> i64 {
-        let m = self.get("/metrics").await.text;
-        m.lines()
-            .find_map(|l| l.strip_prefix("aims_assessments "))
-            .and_then(|n| n.trim().parse().ok())
+        self.metric("aims_assessments")
+            .await
             .expect("metrics report the stored assessments")
+    }
+
+    /// The value of one line of `/metrics`, if it is there.
+    pub async fn metric(&self, name: &str) -> Option<i64> {
+        metric_in(&self.get("/metrics").await.text, name)
+    }
+
+    /// `DELETE` with the admin token; the status.
+    pub async fn admin_delete(&self, path: &str) -> u16 {
+        self.client
+            .delete(self.url(path))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .expect("request")
+            .status()
+            .as_u16()
     }
 }
 
@@ -200,6 +215,13 @@ impl Drop for TestApp {
             let _ = tx.send(());
         }
     }
+}
+
+/// The value of the line `name <value>` of a Prometheus text exposition.
+pub fn metric_in(exposition: &str, name: &str) -> Option<i64> {
+    exposition
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
 }
 
 /// A response, read whole.

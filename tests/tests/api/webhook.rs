@@ -82,10 +82,7 @@ async fn wait_for_metric(app: &TestApp, name: &str, test: impl Fn(i64) -> bool) 
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let metrics = app.get("/metrics").await.text;
-        let value = metrics
-            .lines()
-            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse::<i64>().ok());
-        if value.is_some_and(&test) {
+        if crate::helpers::metric_in(&metrics, name).is_some_and(&test) {
             return;
         }
         assert!(
