@@ -10,7 +10,7 @@ pub mod db;
 mod housekeeping;
 mod http;
 pub mod metrics;
-pub use aims_engine::report;
+pub mod report;
 pub mod server;
 mod webhook;
 

@@ -8,11 +8,10 @@
 //! start. Where serde has a default (`Option` fields, `per_system`, `risk_sensitive`), so
 //! does this reader; unknown fields are left alone.
 
-use crate::json::{self, Node, Read, framework, role};
+use crate::json::{self, Node, Read};
 use aims_engine::{
-    Applicability, Bands, Bank, BankData, Credit, FrameworkData, Group, GroupKind, Model, Owner,
-    PhaseAdvice, PhaseModel, PilotFirst, Question, Requirement, Sector, Severity, SizeFactors,
-    Spread, Uncertainty,
+    Applicability, Bands, Bank, BankData, Credit, FrameworkData, Group, Model, PhaseAdvice,
+    PhaseModel, PilotFirst, Question, Requirement, Sector, SizeFactors, Spread, Uncertainty,
 };
 
 /// The bank shipped with the engine, read once by this module.
@@ -23,24 +22,6 @@ pub fn embedded() -> &'static Bank {
 /// Reads bank data from JSON text. The engine's `Bank::new` then checks it.
 pub fn read(json: &str) -> Read<BankData> {
     json::read(json, bank)
-}
-
-fn owner(n: Node) -> Owner {
-    n.one_of(&[
-        ("leadership", Owner::Leadership),
-        ("technical", Owner::Technical),
-        ("compliance_legal", Owner::ComplianceLegal),
-        ("data", Owner::Data),
-        ("third_party", Owner::ThirdParty),
-    ])
-}
-
-fn severity(n: Node) -> Severity {
-    n.one_of(&[
-        ("blocker", Severity::Blocker),
-        ("major", Severity::Major),
-        ("minor", Severity::Minor),
-    ])
 }
 
 fn spread(n: Node) -> Spread {
@@ -55,10 +36,7 @@ fn group(n: Node) -> Group {
     Group {
         id: n.field("id").string(),
         title: n.field("title").string(),
-        kind: n.field("kind").one_of(&[
-            ("clause", GroupKind::Clause),
-            ("annex_a", GroupKind::AnnexA),
-        ]),
+        kind: n.field("kind").named(),
     }
 }
 
@@ -79,14 +57,14 @@ fn question(n: Node) -> Question {
         text: n.field("text").string(),
         help: n.field("help").string(),
         phase: n.field("phase").optional(Node::small),
-        owner: n.field("owner").optional(owner),
+        owner: n.field("owner").optional(Node::named),
         effort_days: n.field("effort_days").optional(Node::number),
         per_system: n.field("per_system").or(false, Node::boolean),
         risk_sensitive: n.field("risk_sensitive").or(false, Node::boolean),
         task: n.field("task").optional(Node::string),
         deliverable: n.field("deliverable").optional(Node::string),
         applicability: n.field("applicability").optional(|a| Applicability {
-            not_applicable_for_roles: a.field("not_applicable_for_roles").list(role),
+            not_applicable_for_roles: a.field("not_applicable_for_roles").list(Node::named),
             justification: a.field("justification").string(),
         }),
     }
@@ -94,7 +72,7 @@ fn question(n: Node) -> Question {
 
 fn framework_data(n: Node) -> FrameworkData {
     FrameworkData {
-        id: framework(n.field("id")),
+        id: n.field("id").named(),
         name: n.field("name").string(),
         credits: n.field("credits").list(|c| Credit {
             refs: c.field("refs").strings(),
@@ -121,7 +99,7 @@ fn phase(n: Node) -> PhaseModel {
         number: n.field("number").small(),
         name: n.field("name").string(),
         purpose: n.field("purpose").string(),
-        owner: owner(n.field("owner")),
+        owner: n.field("owner").named(),
         fixed_effort_days: n.field("fixed_effort_days").number(),
         min_weeks: spread(n.field("min_weeks")),
         min_weeks_basis: n.field("min_weeks_basis").string(),
@@ -137,7 +115,9 @@ fn model(n: Node) -> Model {
     let pilot = n.field("pilot_first");
     Model {
         level_points: n.field("level_points").five(Node::number),
-        severity_by_level: n.field("severity_by_level").five(|s| s.optional(severity)),
+        severity_by_level: n
+            .field("severity_by_level")
+            .five(|s| s.optional(Node::named)),
         bands: Bands {
             developing: bands.field("developing").number(),
             advanced: bands.field("advanced").number(),

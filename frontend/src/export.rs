@@ -2,7 +2,7 @@
 //! the AI Control Register and the Statement of Applicability as CSV.
 
 use crate::state::State;
-use aims_engine::report::{self, ReportContext};
+use aims_report::{ReportContext, csv, markdown};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The kinds of download.
@@ -67,9 +67,9 @@ pub fn content(state: &State, kind: Kind) -> Option<String> {
         evaluation,
     };
     Some(match kind {
-        Kind::Markdown => report::markdown(&ctx),
-        Kind::Controls => report::controls_csv(&ctx),
-        Kind::Soa => report::soa_csv(&ctx),
+        Kind::Markdown => markdown::render(&aims_report::gap_report(&ctx)),
+        Kind::Controls => csv::render(&aims_report::control_register(&ctx)),
+        Kind::Soa => csv::render(&aims_report::statement_of_applicability(&ctx)),
         Kind::Json => unreachable!("handled above"),
     })
 }

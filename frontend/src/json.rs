@@ -12,9 +12,7 @@
 //! Natively (the unit tests of the reducer) there is no `JSON.parse`: the callers read
 //! with serde there (see [`crate::state`]).
 
-use aims_engine::{
-    AnswerInput, AssessmentInput, Date, Framework, Mode, Profile, RawLevel, Role, Size,
-};
+use aims_engine::{AnswerInput, AssessmentInput, Date, Named, Profile, RawLevel};
 use js_sys::{Array, JSON, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
@@ -181,29 +179,32 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// A variant of one of the engine's wire enums, by its wire name.
+    pub fn named<T: Named>(self) -> T {
+        match T::from_name(&self.value.as_string().unwrap_or_default()) {
+            Some(value) => value,
+            None => {
+                self.fail_names(T::NAMES);
+                T::ALL[0]
+            }
+        }
+    }
+
+    fn fail_names(self, names: &[&str]) {
+        self.fail(&format!("one of {}", names.join(", ")));
+    }
+
     /// An array of strings.
     pub fn strings(self) -> Vec<String> {
         self.list(Node::string)
     }
 }
 
-/// `develops`, `uses` or `both`.
-pub fn role(n: Node) -> Role {
-    n.one_of(&Role::ALL.map(|r| (r.as_str(), r)))
-}
-
-/// A framework's wire name.
-pub fn framework(n: Node) -> Framework {
-    n.one_of(&Framework::ALL.map(|f| (f.as_str(), f)))
-}
-
 /// An assessment in the wire format (as `AssessmentInput`'s serde reader).
 pub fn assessment_input(n: Node) -> AssessmentInput {
     n.object();
     AssessmentInput {
-        mode: n
-            .field("mode")
-            .one_of(&[("quick", Mode::Quick), ("full", Mode::Full)]),
+        mode: n.field("mode").named(),
         bank_version: n.field("bank_version").optional(Node::string),
         profile: profile(n.field("profile")),
         answers: n.field("answers").or(Vec::new(), |a| a.list(answer)),
@@ -213,12 +214,14 @@ pub fn assessment_input(n: Node) -> AssessmentInput {
 fn profile(n: Node) -> Profile {
     n.object();
     Profile {
-        size: n.field("size").one_of(&Size::ALL.map(|s| (s.as_str(), s))),
+        size: n.field("size").named(),
         ai_systems: n.field("ai_systems").whole(u32::MAX),
-        role: role(n.field("role")),
+        role: n.field("role").named(),
         sector: n.field("sector").or("other".to_string(), Node::string),
         high_risk: n.field("high_risk").or(false, Node::boolean),
-        frameworks: n.field("frameworks").or(Vec::new(), |f| f.list(framework)),
+        frameworks: n
+            .field("frameworks")
+            .or(Vec::new(), |f| f.list(Node::named)),
         capacity_fte: n.field("capacity_fte").number(),
         start_date: n.field("start_date").optional(date).flatten(),
     }

@@ -3,7 +3,7 @@
 
 use crate::json::{self, Node};
 use aims_engine::{
-    AnswerInput, AssessmentInput, Bank, Date, Evaluation, Framework, GroupKind, Lead, Mode,
+    AnswerInput, AssessmentInput, Bank, Date, Evaluation, Framework, GroupKind, Lead, Mode, Named,
     ProblemKind, Profile, RawLevel, Role, Size,
 };
 use serde::{Deserialize, Serialize};
@@ -339,27 +339,15 @@ fn float_syntax(text: &str) -> Option<FloatText> {
     (i == b.len()).then_some(FloatText::Decimal)
 }
 
-fn size_of(text: &str) -> Option<Size> {
-    Size::ALL.into_iter().find(|s| s.as_str() == text)
-}
-
-fn role_of(text: &str) -> Option<Role> {
-    Role::ALL.into_iter().find(|r| r.as_str() == text)
-}
-
-fn framework_of(text: &str) -> Option<Framework> {
-    Framework::ALL.into_iter().find(|f| f.as_str() == text)
-}
-
 impl ProfileDraft {
     /// The engine's profile, or the message for each field that is not right yet.
     pub fn to_profile(&self, bank: &Bank) -> Result<Profile, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let size = size_of(&self.size);
+        let size = Size::from_name(&self.size);
         if size.is_none() {
             errors.insert("size", "Choose the size of your organisation.".to_string());
         }
-        let role = role_of(&self.role);
+        let role = Role::from_name(&self.role);
         if role.is_none() {
             errors.insert(
                 "role",
@@ -398,7 +386,7 @@ impl ProfileDraft {
         let frameworks: Vec<Framework> = self
             .frameworks
             .iter()
-            .filter_map(|f| framework_of(f))
+            .filter_map(|f| Framework::from_name(f))
             .collect();
         let (Some(size), Some(role), Some(ai_systems), Some(capacity_fte)) =
             (size, role, ai_systems, capacity)

@@ -2,6 +2,7 @@
 
 use crate::error::Error;
 use crate::input::{Framework, Role, Size};
+use crate::names::named_enum;
 use crate::text::{Text, TextList};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -13,32 +14,30 @@ pub const DEFAULT_BANK_JSON: &str = include_str!("../data/bank.json");
 /// [`Bank::embedded`] parses, so the widget's Wasm carries a fifth less text.
 const EMBEDDED_BANK_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/bank.min.json"));
 
-/// Who owns a piece of work in the roadmap.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Owner {
-    /// Executive sponsor and management.
-    Leadership,
-    /// Engineering, ML and IT teams.
-    Technical,
-    /// Compliance, risk, privacy and legal.
-    ComplianceLegal,
-    /// Data owners and data engineering.
-    Data,
-    /// Suppliers, partners and customers (managed through procurement and contracts).
-    ThirdParty,
+named_enum! {
+    /// Who owns a piece of work in the roadmap.
+    pub enum Owner {
+        /// Executive sponsor and management.
+        Leadership = "leadership" / "Leadership",
+        /// Engineering, ML and IT teams.
+        Technical = "technical" / "Technical teams",
+        /// Compliance, risk, privacy and legal.
+        ComplianceLegal = "compliance_legal" / "Compliance & Legal",
+        /// Data owners and data engineering.
+        Data = "data" / "Data teams",
+        /// Suppliers, partners and customers (managed through procurement and contracts).
+        ThirdParty = "third_party" / "Third-party partners",
+    }
 }
 
-/// Kind of requirement group.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupKind {
-    /// A management-system clause (4–10): mandatory.
-    Clause,
-    /// An Annex A control objective: controls may be excluded with a justification.
-    AnnexA,
+named_enum! {
+    /// Kind of requirement group.
+    pub enum GroupKind {
+        /// A management-system clause (4–10): mandatory.
+        Clause = "clause",
+        /// An Annex A control objective: controls may be excluded with a justification.
+        AnnexA = "annex_a",
+    }
 }
 
 /// A clause or an Annex A objective.

@@ -2,69 +2,55 @@
 
 use crate::bank::{Item, Owner};
 use crate::input::{Answer, Level, Mode, Status};
+use crate::names::named_enum;
 use crate::num::{Figure, round_to};
 use crate::text::{Text, TextList};
 use crate::validate::Assessment;
 use crate::{Bank, Date};
 use serde::{Deserialize, Serialize};
 
-/// How severe a gap is for certification.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Certification cannot pass while it remains.
-    Blocker = 0,
-    /// Documented but not yet operating with evidence.
-    Major = 1,
-    /// Operating but not measured: an improvement, not a certification gap.
-    Minor = 2,
-}
-
-/// Readiness band of the overall score.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Band {
-    /// Below the "developing" threshold.
-    Early,
-    /// Below the "advanced" threshold.
-    Developing,
-    /// Below "audit ready", or blockers remain.
-    Advanced,
-    /// Above the threshold, no blocker left and no major gap on a mandatory clause.
-    AuditReady,
-}
-
-impl Band {
-    /// The wire name (`"audit_ready"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Band::Early => "early",
-            Band::Developing => "developing",
-            Band::Advanced => "advanced",
-            Band::AuditReady => "audit_ready",
-        }
+named_enum! {
+    /// How severe a gap is for certification, most severe first.
+    pub enum Severity {
+        /// Certification cannot pass while it remains.
+        Blocker = "blocker" / "Blocker",
+        /// Documented but not yet operating with evidence.
+        Major = "major" / "Major",
+        /// Operating but not measured: an improvement, not a certification gap.
+        Minor = "minor" / "Minor",
     }
 }
 
-/// What a roadmap task asks for.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// Create what does not exist yet (level 0–1).
-    Establish,
-    /// Put a documented practice into operation and keep records (level 2).
-    Operate,
-    /// Measure and improve what already operates (level 3).
-    Improve,
-    /// Find out the current state of something answered "unknown".
-    Confirm,
-    /// Work every programme does in this phase.
-    Standard,
-    /// Start with one AI system when many are in scope.
-    Pilot,
+named_enum! {
+    /// Readiness band of the overall score, lowest first.
+    pub enum Band {
+        /// Below the "developing" threshold.
+        Early = "early" / "Early",
+        /// Below the "advanced" threshold.
+        Developing = "developing" / "Developing",
+        /// Below "audit ready", or blockers remain.
+        Advanced = "advanced" / "Advanced",
+        /// Above the threshold, no blocker left and no major gap on a mandatory clause.
+        AuditReady = "audit_ready" / "Audit-ready",
+    }
+}
+
+named_enum! {
+    /// What a roadmap task asks for.
+    pub enum Action {
+        /// Create what does not exist yet (level 0–1).
+        Establish = "establish" / "Establish",
+        /// Put a documented practice into operation and keep records (level 2).
+        Operate = "operate" / "Put into operation",
+        /// Measure and improve what already operates (level 3).
+        Improve = "improve" / "Measure and improve",
+        /// Find out the current state of something answered "unknown".
+        Confirm = "confirm" / "Confirm current state",
+        /// Work every programme does in this phase.
+        Standard = "standard" / "Standard programme work",
+        /// Start with one AI system when many are in scope.
+        Pilot = "pilot" / "Pilot",
+    }
 }
 
 /// The whole answer for one assessment: readiness, estimate and roadmap.

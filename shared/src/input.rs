@@ -1,131 +1,63 @@
 //! The assessment as it arrives on the wire: mode, organisation profile and answers.
 
 use crate::Date;
+use crate::names::named_enum;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-/// Which set of questions an assessment answers.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    /// The quick quiz: one question per major area, extrapolated to the full model.
-    Quick,
-    /// The full gap assessment: every clause subclause and every Annex A control.
-    Full,
-}
-
-impl Mode {
-    /// The wire name, `"quick"` or `"full"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Quick => "quick",
-            Mode::Full => "full",
-        }
+named_enum! {
+    /// Which set of questions an assessment answers.
+    pub enum Mode {
+        /// The quick quiz: one question per major area, extrapolated to the full model.
+        Quick = "quick" / "Quick quiz",
+        /// The full gap assessment: every clause subclause and every Annex A control.
+        Full = "full" / "Full assessment",
     }
 }
 
-/// Head-count band of the organisation.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Size {
-    /// 1 to 50 people.
-    #[serde(rename = "1-50")]
-    UpTo50,
-    /// 51 to 250 people.
-    #[serde(rename = "51-250")]
-    UpTo250,
-    /// 251 to 1000 people.
-    #[serde(rename = "251-1000")]
-    UpTo1000,
-    /// More than 1000 people.
-    #[serde(rename = "1001+")]
-    Over1000,
-}
-
-impl Size {
-    /// Every band, smallest first.
-    pub const ALL: [Size; 4] = [Size::UpTo50, Size::UpTo250, Size::UpTo1000, Size::Over1000];
-
-    /// The wire name (`"51-250"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Size::UpTo50 => "1-50",
-            Size::UpTo250 => "51-250",
-            Size::UpTo1000 => "251-1000",
-            Size::Over1000 => "1001+",
-        }
+named_enum! {
+    /// Head-count band of the organisation, smallest first.
+    pub enum Size {
+        /// 1 to 50 people.
+        UpTo50 = "1-50" / "1–50 people",
+        /// 51 to 250 people.
+        UpTo250 = "51-250" / "51–250 people",
+        /// 251 to 1000 people.
+        UpTo1000 = "251-1000" / "251–1,000 people",
+        /// More than 1000 people.
+        Over1000 = "1001+" / "More than 1,000 people",
     }
 }
 
-/// How the organisation relates to AI.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Designs, trains or provides AI systems.
-    Develops,
-    /// Uses AI systems built by others.
-    Uses,
-    /// Both develops and uses.
-    Both,
-}
-
-impl Role {
-    /// Every role.
-    pub const ALL: [Role; 3] = [Role::Develops, Role::Uses, Role::Both];
-
-    /// The wire name (`"develops"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Develops => "develops",
-            Role::Uses => "uses",
-            Role::Both => "both",
-        }
+named_enum! {
+    /// How the organisation relates to AI.
+    pub enum Role {
+        /// Designs, trains or provides AI systems.
+        Develops = "develops" / "Develops AI systems",
+        /// Uses AI systems built by others.
+        Uses = "uses" / "Uses AI systems built by others",
+        /// Both develops and uses.
+        Both = "both" / "Develops and uses AI systems",
     }
 }
 
-/// A management system or programme the organisation already runs.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Framework {
-    /// ISO/IEC 27001 information security management system.
-    Iso27001,
-    /// NIST AI Risk Management Framework.
-    NistAiRmf,
-    /// A GDPR privacy programme.
-    Gdpr,
-    /// ISO 9001 quality management system.
-    Iso9001,
-    /// SOC 2 attestation.
-    Soc2,
-    /// EU AI Act preparation.
-    EuAiAct,
-}
-
-impl Framework {
-    /// Every framework, in the wire format's order.
-    pub const ALL: [Framework; 6] = [
-        Framework::Iso27001,
-        Framework::NistAiRmf,
-        Framework::Gdpr,
-        Framework::Iso9001,
-        Framework::Soc2,
-        Framework::EuAiAct,
-    ];
-
-    /// The wire name (`"iso27001"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Framework::Iso27001 => "iso27001",
-            Framework::NistAiRmf => "nist_ai_rmf",
-            Framework::Gdpr => "gdpr",
-            Framework::Iso9001 => "iso9001",
-            Framework::Soc2 => "soc2",
-            Framework::EuAiAct => "eu_ai_act",
-        }
+named_enum! {
+    /// A management system or programme the organisation already runs. Its name and
+    /// credits are the bank's (`frameworks`).
+    pub enum Framework {
+        /// ISO/IEC 27001 information security management system.
+        Iso27001 = "iso27001",
+        /// NIST AI Risk Management Framework.
+        NistAiRmf = "nist_ai_rmf",
+        /// A GDPR privacy programme.
+        Gdpr = "gdpr",
+        /// ISO 9001 quality management system.
+        Iso9001 = "iso9001",
+        /// SOC 2 attestation.
+        Soc2 = "soc2",
+        /// EU AI Act preparation.
+        EuAiAct = "eu_ai_act",
     }
 }
 
@@ -357,6 +289,35 @@ pub enum Status {
     Unknown,
     /// Excluded with a justification.
     NotApplicable,
+}
+
+impl Status {
+    /// The wire form as text (`0`–`4`, `unknown`, `not_applicable`), as the CSV files write it.
+    pub fn code(self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Status::Level(level) => level.get().to_string().into(),
+            Status::Unknown => "unknown".into(),
+            Status::NotApplicable => "not_applicable".into(),
+        }
+    }
+
+    /// How an answer is shown in reports (`3 — implemented`, `Unknown`).
+    pub fn label(self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Status::Level(level) => {
+                let name = match level.get() {
+                    0 => "not started",
+                    1 => "ad hoc",
+                    2 => "defined",
+                    3 => "implemented",
+                    _ => "measured",
+                };
+                format!("{} — {name}", level.get()).into()
+            }
+            Status::Unknown => "Unknown".into(),
+            Status::NotApplicable => "Not applicable".into(),
+        }
+    }
 }
 
 impl Serialize for Status {

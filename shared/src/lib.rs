@@ -65,10 +65,10 @@ mod estimate;
 mod evaluate;
 mod input;
 mod lead;
+mod names;
 pub mod num;
 #[cfg(feature = "openapi")]
 mod openapi;
-pub mod report;
 mod roadmap;
 mod text;
 mod validate;
@@ -91,6 +91,7 @@ pub use input::{
     Status,
 };
 pub use lead::{Lead, LeadProblem, MAX_NAME_CHARS, valid_email};
+pub use names::{Named, UnknownName};
 pub use num::Figure;
 pub use text::{Text, TextList, forbidden_char};
 pub use validate::{Assessment, MAX_AI_SYSTEMS, MAX_JUSTIFICATION_CHARS};

@@ -1,10 +1,10 @@
 //! Crash safety (PRODUCT.md §6: "every acknowledged write survives a crash of the process
 //! (kill -9)", "nothing half-stored").
 //!
-//! The real server binary (`target/<profile>/aims-backend`, built when missing or older
-//! than this test) runs as a separate OS process on one database while eight clients post
-//! assessments (some with a lead, some with an `Idempotency-Key`) as fast as it answers. It
-//! is killed with SIGKILL at random moments (mostly 50–400 ms after it became ready, some
+//! The real server (this test binary run again as `crash_test_server`, which starts
+//! `aims_backend::serve` on port 0 and logs its address) runs as a separate OS process on
+//! one database while eight clients post assessments (some with a lead, some with an
+//! `Idempotency-Key`) as fast as it answers. It is killed with SIGKILL at random moments (mostly 50–400 ms after it became ready, some
 //! while it is still starting) and restarted on the same database, at least 20 times.
 //! Then, with one more clean start:
 //!
@@ -79,121 +79,69 @@ fn seed() -> u64 {
     }
 }
 
-/// The server binary next to this test's executable (`target/<profile>/deps/..`), built
-/// when missing or older than this test (whose build includes the backend library).
-fn server_binary() -> PathBuf {
-    static BINARY: Mutex<Option<PathBuf>> = Mutex::new(None);
-    let mut cached = BINARY.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(path) = cached.as_ref() {
-        return path.clone();
-    }
-    let exe = std::env::current_exe().expect("test executable path");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("test executable under target/<profile>/deps");
-    let binary = profile_dir.join(format!("aims-backend{}", std::env::consts::EXE_SUFFIX));
-    // Stale when a source it is built from changed after it was built. (Not "older than
-    // this test": building the backend alone resolves other features than this test's
-    // build, so rebuilding it each time would rebuild shared dependencies each time.)
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root");
-    let built = std::fs::metadata(&binary).and_then(|m| m.modified()).ok();
-    let stale = match built {
-        None => true,
-        Some(built) => ["backend", "shared", "Cargo.lock", "Cargo.toml"]
-            .iter()
-            .any(|p| newer_than(&workspace.join(p), built)),
-    };
-    if stale {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-        let mut cmd = Command::new(cargo);
-        cmd.current_dir(workspace)
-            .args(["build", "-p", "aims-backend", "--bin", "aims-backend"]);
-        if profile_dir.file_name().and_then(|n| n.to_str()) == Some("release") {
-            cmd.arg("--release");
-        }
-        println!("building {} (missing or stale)", binary.display());
-        let status = cmd.status().expect("run cargo build");
-        if !status.success() {
-            assert!(
-                binary.exists(),
-                "cargo build -p aims-backend failed and there is no server binary"
-            );
-            println!("warning: cargo build failed; using the existing (maybe stale) binary");
-        }
-    }
-    assert!(binary.exists(), "no server binary at {}", binary.display());
-    *cached = Some(binary.clone());
-    binary
-}
+/// Set in the environment of the child process that runs the server.
+const CHILD: &str = "AIMS_CRASH_TEST_SERVER";
 
-/// Whether `path` (a file, or any file under a folder other than `target`, `node_modules`
-/// and hidden ones) was modified after `time`.
-fn newer_than(path: &Path, time: std::time::SystemTime) -> bool {
-    let Ok(meta) = std::fs::metadata(path) else {
-        return false;
-    };
-    if meta.is_file() {
-        return meta.modified().is_ok_and(|m| m > time);
+/// Not a test: the server process the crash test starts and kills. The test binary runs
+/// itself with only this function selected and [`CHILD`] set; the server takes its
+/// configuration from the environment, binds port 0 and logs the address it got.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "started by the crash test as its server process"]
+async fn crash_test_server() {
+    if std::env::var_os(CHILD).is_none() {
+        return;
     }
-    let Ok(entries) = std::fs::read_dir(path) else {
-        return false;
-    };
-    entries.flatten().any(|e| {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        !name.starts_with('.')
-            && name != "target"
-            && name != "node_modules"
-            && newer_than(&e.path(), time)
-    })
-}
-
-/// A port free right now (bound to port 0, read, released).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("bind a free port")
-        .port()
+    aims_backend::install_tls_provider();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+    let config = <aims_backend::Config as clap::Parser>::parse_from(["aims-backend"]);
+    if let Err(message) = aims_backend::serve(config).await {
+        eprintln!("aims-backend: {message}");
+        std::process::exit(1);
+    }
 }
 
 /// The server as a child process; SIGKILLed when dropped (also on panic).
 struct Server {
     child: Child,
-    base: String,
+    /// Its address, once it logged it.
+    base: Option<String>,
     log: PathBuf,
     /// Where this start's lines begin in the (shared) log file.
     log_from: u64,
 }
 
 impl Server {
-    fn start(binary: &Path, database_url: &str, log: &Path) -> Server {
-        let port = free_port();
+    fn start(database_url: &str, log: &Path) -> Server {
         let log_from = std::fs::metadata(log).map(|m| m.len()).unwrap_or(0);
         let log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(log)
             .expect("server log file");
-        let child = Command::new(binary)
-            .env("AIMS_LISTEN", format!("127.0.0.1:{port}"))
+        let exe = std::env::current_exe().expect("test executable path");
+        let child = Command::new(exe)
+            .args(["crash_test_server", "--exact", "--ignored", "--nocapture"])
+            .env(CHILD, "1")
+            .env("AIMS_LISTEN", "127.0.0.1:0")
             .env("DATABASE_URL", database_url)
             .env("AIMS_ADMIN_TOKEN", ADMIN_TOKEN)
             .env("AIMS_RATE_LIMIT_PER_MINUTE", "100000000")
             .env("AIMS_DAILY_ASSESSMENTS_PER_CLIENT", "100000000")
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", "warn,aims_backend=info")
             .env_remove("AIMS_WEBHOOK_URL")
             .env_remove("AIMS_BANK")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::from(log_file))
             .spawn()
-            .expect("start the server binary");
+            .expect("start the server process");
         Server {
             child,
-            base: format!("http://127.0.0.1:{port}"),
+            base: None,
             log: log.to_path_buf(),
             log_from,
         }
@@ -206,50 +154,43 @@ impl Server {
         String::from_utf8_lossy(&all[from..]).into_owned()
     }
 
-    /// Whether it exited because another process took its port between `free_port` and
-    /// its bind (then it is started again on another port, not counted as a kill).
-    fn lost_port_race(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(Some(_))) && self.log_text().contains("cannot listen")
+    /// The address from the "listening" line, once it is logged.
+    fn logged_base(&self) -> Option<String> {
+        let text = self.log_text();
+        let (_, rest) = text.split_once("demo page at http://")?;
+        let address = rest.split(['/', ' ', '\n']).next()?;
+        Some(format!("http://{address}"))
     }
 
-    /// Starts and waits until ready, on another port when the port was taken meanwhile.
-    async fn start_ready(
-        binary: &Path,
-        database_url: &str,
-        log: &Path,
-        client: &reqwest::Client,
-    ) -> Server {
-        for _ in 0..5 {
-            let mut server = Server::start(binary, database_url, log);
-            if server.wait_ready(client).await {
-                return server;
-            }
-        }
-        panic!("the server could not bind a free port in 5 attempts")
+    /// Starts and waits until ready.
+    async fn start_ready(database_url: &str, log: &Path, client: &reqwest::Client) -> Server {
+        let mut server = Server::start(database_url, log);
+        server.wait_ready(client).await;
+        server
     }
 
-    /// Waits until `/readyz` answers 200 (`true`); `false` when it lost a port race;
-    /// panics (with the server's log) on timeout or any other exit.
-    async fn wait_ready(&mut self, client: &reqwest::Client) -> bool {
+    /// Waits until `/readyz` answers 200; panics (with the server's log) on timeout or exit.
+    async fn wait_ready(&mut self, client: &reqwest::Client) {
         let deadline = Instant::now() + READY_TIMEOUT;
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
-                if self.lost_port_race() {
-                    return false;
-                }
                 panic!(
                     "the server exited before it was ready ({status}); log:\n{}",
                     self.log_text()
                 );
             }
-            if let Ok(r) = client
-                .get(format!("{}/readyz", self.base))
-                .timeout(Duration::from_secs(2))
-                .send()
-                .await
+            if self.base.is_none() {
+                self.base = self.logged_base();
+            }
+            if let Some(base) = &self.base
+                && let Ok(r) = client
+                    .get(format!("{base}/readyz"))
+                    .timeout(Duration::from_secs(2))
+                    .send()
+                    .await
                 && r.status().as_u16() == 200
             {
-                return true;
+                return;
             }
             assert!(
                 Instant::now() < deadline,
@@ -260,13 +201,9 @@ impl Server {
         }
     }
 
-    /// SIGKILL (`Child::kill` on Unix), then reap: `true`. `false` when it had exited
-    /// after losing a port race; panics if it had exited for any other reason.
-    fn kill9(&mut self) -> bool {
+    /// SIGKILL (`Child::kill` on Unix), then reap; panics if it had exited by itself.
+    fn kill9(&mut self) {
         if let Ok(Some(status)) = self.child.try_wait() {
-            if self.lost_port_race() {
-                return false;
-            }
             panic!(
                 "the server exited by itself ({status}); log:\n{}",
                 self.log_text()
@@ -274,7 +211,6 @@ impl Server {
         }
         self.child.kill().expect("SIGKILL the server");
         self.child.wait().expect("reap the server");
-        true
     }
 }
 
@@ -524,8 +460,6 @@ async fn crash_test(engine: Engine) {
     let name = format!("{engine:?}").to_lowercase();
     let seed = seed();
     println!("[{name}] seed {seed} (AIMS_CRASH_SEED={seed} replays the schedule)");
-    let binary = server_binary();
-    // Timed from here: building a missing or stale server binary is not the test.
     let started = Instant::now();
     let database_url = helpers::fresh_database(engine).await;
     let work = std::env::temp_dir().join(format!("aims-crash-{}", uuid::Uuid::new_v4()));
@@ -556,18 +490,17 @@ async fn crash_test(engine: Engine) {
         // Now and then (never the first start) kill it while it starts: before or during
         // its migrations and first connections.
         if kills > 0 && rng.below(6) == 0 {
-            let mut server = Server::start(&binary, &database_url, &log);
+            let mut server = Server::start(&database_url, &log);
             tokio::time::sleep(Duration::from_millis(rng.range(0, 40))).await;
-            if server.kill9() {
-                kills += 1;
-                kills_while_starting += 1;
-            }
+            server.kill9();
+            kills += 1;
+            kills_while_starting += 1;
             continue;
         }
-        let mut server = Server::start_ready(&binary, &database_url, &log, &probe).await;
-        *base.write().unwrap() = server.base.clone();
+        let mut server = Server::start_ready(&database_url, &log, &probe).await;
+        *base.write().unwrap() = server.base.clone().expect("ready, so its address is known");
         tokio::time::sleep(Duration::from_millis(rng.range(50, 400))).await;
-        assert!(server.kill9(), "the server exited by itself");
+        server.kill9();
         kills += 1;
     }
     stop.store(true, Ordering::Relaxed);
@@ -577,8 +510,8 @@ async fn crash_test(engine: Engine) {
     let load_time = started.elapsed();
 
     // One more clean start to read everything back.
-    let server = Server::start_ready(&binary, &database_url, &log, &probe).await;
-    let base = server.base.clone();
+    let server = Server::start_ready(&database_url, &log, &probe).await;
+    let base = server.base.clone().expect("ready, so its address is known");
 
     let sent = std::mem::take(&mut *sent.lock().unwrap());
     let acked: Vec<&Sent> = sent

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::clients::ClientKey;
 use crate::db::{LeadFilter, LeadRow};
 use crate::metrics::inc;
-use crate::report::csv_cell;
+use aims_report::csv::cell as csv_cell;
 use axum::Router;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
@@ -91,8 +91,6 @@ struct ListQuery {
     to: Option<String>,
 }
 
-const BANDS: [&str; 4] = ["early", "developing", "advanced", "audit_ready"];
-
 /// A `from`/`to` filter: a date (`YYYY-MM-DD`) or an RFC 3339 time, turned into the text
 /// form stored times have (UTC, microseconds), so that comparing text compares times.
 fn date_bound(value: Option<String>, field: &str, end: bool) -> Result<Option<String>, Problem> {
@@ -124,13 +122,16 @@ fn date_bound(value: Option<String>, field: &str, end: bool) -> Result<Option<St
 
 fn filter_of(q: ListQuery) -> Result<(LeadFilter, i64, i64), Problem> {
     if let Some(b) = &q.band
-        && !BANDS.contains(&b.as_str())
+        && <aims_engine::Band as aims_engine::Named>::from_name(b).is_none()
     {
         return Err(Problem::field(
             StatusCode::BAD_REQUEST,
             "Invalid filter",
             "/band",
-            format!("band must be one of {}", BANDS.join(", ")),
+            format!(
+                "band must be one of {}",
+                aims_engine::Band::NAMES.join(", ")
+            ),
         ));
     }
     let page = q.page.unwrap_or(1);

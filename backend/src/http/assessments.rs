@@ -5,8 +5,10 @@ use super::meta::json_body;
 use crate::AppState;
 use crate::db::{NewAssessment, NewLead};
 use crate::metrics::inc;
-use crate::report::{self, ReportContext};
 use aims_engine::{AssessmentInput, Evaluation};
+use aims_report::{
+    ReportContext, control_register, csv, gap_report, markdown, statement_of_applicability,
+};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -461,7 +463,7 @@ async fn report_page(
         q.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "Invalid query", e.body_text()))?;
     match q.format.as_deref() {
         None | Some("html") => {
-            let html = with_report(&state, &id, report::html).await?;
+            let html = with_report(&state, &id, crate::report::html).await?;
             let mut r =
                 ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
             r.headers_mut().insert(
@@ -471,7 +473,7 @@ async fn report_page(
             Ok(r)
         }
         Some("md") | Some("markdown") => {
-            let md = with_report(&state, &id, report::markdown).await?;
+            let md = with_report(&state, &id, |ctx| markdown::render(&gap_report(ctx))).await?;
             Ok(([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], md).into_response())
         }
         Some(_) => Err(Problem::field(
@@ -501,7 +503,10 @@ fn csv_response(name: &str, id: &str, text: String) -> Response {
         (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
     ))]
 async fn soa(State(state): State<AppState>, super::Id(id): super::Id) -> Result<Response, Problem> {
-    let text = with_report(&state, &id, report::soa_csv).await?;
+    let text = with_report(&state, &id, |ctx| {
+        csv::render(&statement_of_applicability(ctx))
+    })
+    .await?;
     Ok(csv_response("statement-of-applicability", &id, text))
 }
 
@@ -517,7 +522,7 @@ async fn controls(
     State(state): State<AppState>,
     super::Id(id): super::Id,
 ) -> Result<Response, Problem> {
-    let text = with_report(&state, &id, report::controls_csv).await?;
+    let text = with_report(&state, &id, |ctx| csv::render(&control_register(ctx))).await?;
     Ok(csv_response("ai-control-register", &id, text))
 }
 

@@ -441,7 +441,7 @@ fn tighten(doc: &mut Value, bank: &aims_engine::Bank) {
             set_param(
                 op,
                 "band",
-                json!({"type": "string", "enum": ["early", "developing", "advanced", "audit_ready"]}),
+                json!({"type": "string", "enum": aims_engine::Band::NAMES}),
             );
             for name in ["from", "to"] {
                 set_param(op, name, json!({"type": "string", "pattern": date_or_time}));

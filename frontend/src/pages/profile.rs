@@ -3,28 +3,23 @@
 use super::{checked, field_error, use_heading_focus, value_of};
 use crate::app::use_store;
 use crate::state::{Action, ProfileField};
+use aims_engine::{Role, Size};
 use yew::prelude::*;
 
-const SIZES: [(&str, &str); 4] = [
-    ("1-50", "1–50 people"),
-    ("51-250", "51–250 people"),
-    ("251-1000", "251–1,000 people"),
-    ("1001+", "More than 1,000 people"),
-];
-
-const ROLES: [(&str, &str, &str); 3] = [
-    (
-        "develops",
-        "We develop AI systems",
-        "We build or train models or AI products, for ourselves or for customers.",
-    ),
-    (
-        "uses",
-        "We use AI systems built by others",
-        "We buy or subscribe to AI products and services and use them in our work.",
-    ),
-    ("both", "Both", "We develop some AI systems and use others."),
-];
+/// How the form asks about each role: the choice's wording and its hint.
+fn role_copy(role: Role) -> (&'static str, &'static str) {
+    match role {
+        Role::Develops => (
+            "We develop AI systems",
+            "We build or train models or AI products, for ourselves or for customers.",
+        ),
+        Role::Uses => (
+            "We use AI systems built by others",
+            "We buy or subscribe to AI products and services and use them in our work.",
+        ),
+        Role::Both => ("Both", "We develop some AI systems and use others."),
+    }
+}
 
 /// The profile screen.
 #[function_component(ProfileForm)]
@@ -89,7 +84,8 @@ pub fn profile_form() -> Html {
             </div>
         }
     });
-    let roles = ROLES.iter().map(|(value, label, help)| {
+    let roles = Role::ALL.iter().map(|role| {
+        let (value, (label, help)) = (role.as_str(), role_copy(*role));
         let id = format!("aims-role-{value}");
         let help_id = format!("{id}-help");
         let onchange = {
@@ -101,9 +97,9 @@ pub fn profile_form() -> Html {
         };
         html! {
             <div class="choice">
-                <input type="radio" name="aims-role" id={id.clone()} value={*value}
-                    checked={p.role == *value} aria-describedby={help_id.clone()} {onchange} />
-                <label for={id}>{ *label }<span class="hint" id={help_id}>{ *help }</span></label>
+                <input type="radio" name="aims-role" id={id.clone()} value={value}
+                    checked={p.role == value} aria-describedby={help_id.clone()} {onchange} />
+                <label for={id}>{ label }<span class="hint" id={help_id}>{ help }</span></label>
             </div>
         }
     });
@@ -117,7 +113,7 @@ pub fn profile_form() -> Html {
                     <select id="aims-size" onchange={send(ProfileField::Size)}
                         aria-invalid={invalid("size")} aria-describedby={described("size", None)}>
                         <option value="" selected={p.size.is_empty()}>{ "Choose…" }</option>
-                        { for SIZES.iter().map(|(v, l)| html! { <option value={*v} selected={p.size == *v}>{ *l }</option> }) }
+                        { for Size::ALL.iter().map(|s| html! { <option value={s.as_str()} selected={p.size == s.as_str()}>{ s.label() }</option> }) }
                     </select>
                     { field_error("aims-err-size", errors.get("size")) }
                 </div>

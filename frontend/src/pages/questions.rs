@@ -6,7 +6,6 @@ use crate::app::use_store;
 use crate::state::{Action, Choice};
 use aims_engine::Question;
 use aims_engine::num::one_decimal;
-use aims_engine::report::band_label;
 use yew::prelude::*;
 
 const LEVELS: [(u8, &str, &str); 5] = [
@@ -65,7 +64,7 @@ pub fn questions() -> Html {
             <p class="live-score">
                 { "Readiness so far: " }
                 <strong class="live-overall">{ one_decimal(e.result.overall) }</strong>
-                { format!(" / 100 · {} · {} blocker(s)", band_label(e.result.band), e.result.blockers) }
+                { format!(" / 100 · {} · {} blocker(s)", e.result.band.label(), e.result.blockers) }
             </p>
         }
     });

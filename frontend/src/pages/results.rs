@@ -8,7 +8,6 @@ use crate::charts::{gantt, radar};
 use crate::export::{self, Kind};
 use crate::state::Action;
 use aims_engine::num::one_decimal;
-use aims_engine::report::{action_label, band_label, owner_label, severity_label};
 use aims_engine::{Band, Mode, Range, RoadmapPhase, Severity};
 use yew::prelude::*;
 
@@ -26,7 +25,7 @@ fn range(r: Range, unit: &str) -> String {
 
 /// A gap's severity badge.
 fn severity_badge(s: Severity) -> Html {
-    let label = severity_label(s);
+    let label = s.label();
     match s {
         Severity::Blocker => html! { <span class="sev sev-blocker">{ label }</span> },
         Severity::Major => html! { <span class="sev sev-major">{ label }</span> },
@@ -34,9 +33,9 @@ fn severity_badge(s: Severity) -> Html {
     }
 }
 
-/// The readiness band, classed `band` and the engine's `report::band_class`.
+/// The readiness band's badge.
 fn band_badge(band: Band) -> Html {
-    let (label, name) = (band_label(band), band.as_str());
+    let (label, name) = (band.label(), band.as_str());
     match band {
         Band::Early => html! { <p class="band band-early" data-band={name}>{ label }</p> },
         Band::Developing => {
@@ -58,7 +57,7 @@ fn phase_view(p: &RoadmapPhase) -> Html {
             <details>
                 <summary>
                     <span class="phase-name">{ format!("{}. {}", p.number, p.name) }</span>
-                    <span class="phase-when">{ format!(" · {when} · {} week(s) · led by {}", p.weeks, owner_label(p.owner)) }</span>
+                    <span class="phase-when">{ format!(" · {when} · {} week(s) · led by {}", p.weeks, p.owner.label()) }</span>
                 </summary>
                 <p>{ p.purpose.to_string() }</p>
                 <h5>{ "Tasks" }</h5>
@@ -69,7 +68,7 @@ fn phase_view(p: &RoadmapPhase) -> Html {
                                 { severity_badge(s) }{ " " }
                             }
                             { t.title.to_string() }
-                            <span class="meta">{ format!(" — {} · {}", owner_label(t.owner), action_label(t.action)) }</span>
+                            <span class="meta">{ format!(" — {} · {}", t.owner.label(), t.action.label()) }</span>
                         </li>
                     }) }
                     if more > 0 { <li class="meta">{ format!("and {more} more in the report") }</li> }
@@ -182,7 +181,7 @@ pub fn results() -> Html {
                         <li>
                             { severity_badge(g.severity) }
                             { " " }<strong>{ g.reference.to_string() }</strong>{ format!(" {}", g.title) }
-                            <span class="meta">{ format!(" — {} · {} · about {} person-days", action_label(g.action), owner_label(g.owner), g.effort_days.likely) }</span>
+                            <span class="meta">{ format!(" — {} · {} · about {} person-days", g.action.label(), g.owner.label(), g.effort_days.likely) }</span>
                         </li>
                     }) }
                 </ol>

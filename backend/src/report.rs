@@ -1,0 +1,79 @@
+//! The Gap Analysis Report as print-ready HTML: the engine's document model through an
+//! askama template (`templates/report.html`, escaping by default) with its stylesheet
+//! (`templates/report.css`) inlined, so the page stands alone and prints to PDF.
+
+use aims_report::{Block, Document, ReportContext, gap_report};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage<'a> {
+    doc: &'a Document,
+    css: &'static str,
+}
+
+/// The report as a complete HTML document (no script).
+pub fn html(ctx: &ReportContext) -> String {
+    let doc = gap_report(ctx);
+    let page = ReportPage {
+        doc: &doc,
+        css: include_str!("../templates/report.css"),
+    };
+    page.render().expect("rendering into a String cannot fail")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aims_engine::{AnswerInput, AssessmentInput, Bank};
+
+    const STARTUP: &str =
+        include_str!("../../shared/tests/golden/startup-uses-third-party-ai.input.json");
+
+    fn render(organisation: Option<&str>, justification: Option<&str>) -> String {
+        let mut input = AssessmentInput::from_json(STARTUP).expect("the golden input parses");
+        if let Some(text) = justification {
+            let answer = input.answers.iter_mut().find(|a| a.question == "q-a-6-1-2");
+            *answer.expect("answered") = AnswerInput::not_applicable("q-a-6-1-2", text);
+        }
+        let evaluation = Bank::embedded().evaluate_input(&input).expect("valid");
+        html(&ReportContext {
+            id: "0b6f2c1e-7d7a-4c1f-9a57-3f1f8a2d9e10",
+            created_at: "2027-01-04T09:30:00Z",
+            organisation,
+            bank: Bank::embedded(),
+            input: &input,
+            evaluation: &evaluation,
+        })
+    }
+
+    #[test]
+    fn escapes_hostile_organisation_and_justification() {
+        let html = render(
+            Some("<script>alert(1)</script>"),
+            Some("<script>alert(2)</script>"),
+        );
+        assert!(!html.contains("<script"), "no script element at all");
+        assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+        assert!(html.contains("&#60;script&#62;alert(2)&#60;/script&#62;"));
+    }
+
+    #[test]
+    fn is_a_complete_print_ready_document() {
+        let html = render(Some("Acme & Co"), None);
+        assert!(html.starts_with("<!doctype html>"));
+        assert!(html.contains("<meta charset=\"utf-8\">"));
+        assert!(html.contains(
+            "<title>Gap Analysis Report — ISO/IEC 42001 readiness — Acme &#38; Co</title>"
+        ));
+        assert!(html.contains("@media print"));
+        assert!(html.trim_end().ends_with("</html>"));
+        assert_eq!(html.matches("<article class=\"card\">").count(), 6);
+        assert!(html.contains("<h3>Phase 1: Planning &#38; Scoping</h3>"));
+        assert!(html.contains("<span class=\"band band-early\">Early</span>"));
+        assert!(html.contains("<td class=\"sev-blocker\">Blocker</td>"));
+        assert!(html.contains("<th>Size</th><td>1–50 people</td>"));
+        assert!(html.contains("2027-01-04 – "));
+        assert!(html.contains("not an audit"));
+    }
+}
