@@ -6,8 +6,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
 };
-use sqlx::{Connection, Row};
-use std::borrow::Cow;
+use sqlx::{Connection, QueryBuilder, Row};
+use std::collections::HashSet;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -65,48 +65,13 @@ impl From<sqlx::Error> for DbError {
     }
 }
 
-/// Placeholder style: SQLite takes `?`, PostgreSQL `$1, $2, ...`.
-#[derive(Clone, Copy)]
-enum Style {
-    Sqlite,
-    Postgres,
-}
-
-impl Style {
-    /// Writes SQL once with `?` placeholders; numbers them for PostgreSQL.
-    fn sql(self, text: &str) -> Cow<'_, str> {
-        match self {
-            Style::Sqlite => Cow::Borrowed(text),
-            Style::Postgres => {
-                let mut out = String::with_capacity(text.len() + 16);
-                let mut n = 0;
-                for c in text.chars() {
-                    if c == '?' {
-                        n += 1;
-                        out.push('$');
-                        out.push_str(&n.to_string());
-                    } else {
-                        out.push(c);
-                    }
-                }
-                Cow::Owned(out)
-            }
-        }
-    }
-}
-
-/// Runs the same body against whichever pool this is (for SQLite, its read pool).
+/// Runs the same body against whichever pool this is (for SQLite, its read pool). SQL is
+/// written once with `$1, $2, ...` placeholders, which both engines take.
 macro_rules! with_pool {
-    ($db:expr, |$pool:ident, $style:ident| $body:expr) => {
+    ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
-            Database::Sqlite { read: $pool, .. } => {
-                let $style = Style::Sqlite;
-                $body
-            }
-            Database::Postgres($pool) => {
-                let $style = Style::Postgres;
-                $body
-            }
+            Database::Sqlite { read: $pool, .. } => $body,
+            Database::Postgres($pool) => $body,
         }
     };
 }
@@ -114,17 +79,15 @@ macro_rules! with_pool {
 /// Runs the same body with a connection that writes: for SQLite its one writing
 /// connection (waiting for it), for PostgreSQL one from the pool.
 macro_rules! with_writer {
-    ($db:expr, |$conn:ident, $style:ident| $body:expr) => {
+    ($db:expr, |$conn:ident| $body:expr) => {
         match $db {
             Database::Sqlite { write, writes, .. } => {
-                let $style = Style::Sqlite;
                 let mut guard = write.lock().await;
                 writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let $conn: &mut SqliteConnection = &mut guard;
                 $body
             }
             Database::Postgres(pool) => {
-                let $style = Style::Postgres;
                 let mut pooled = pool.acquire().await?;
                 let $conn: &mut sqlx::PgConnection = &mut pooled;
                 $body
@@ -257,7 +220,7 @@ impl Writer {
 }
 
 /// A stored assessment as read back.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredAssessment {
     /// ID.
     pub id: String,
@@ -272,7 +235,7 @@ pub struct StoredAssessment {
 }
 
 /// A lead as the admin sees it.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct LeadRow {
     /// Lead ID.
     pub id: String,
@@ -308,7 +271,7 @@ pub struct LeadFilter {
 }
 
 /// A webhook delivery that is due.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OutboxItem {
     /// ID (also the delivery ID the receiver sees, the same on every retry).
     pub id: String,
@@ -321,9 +284,10 @@ pub struct OutboxItem {
 }
 
 /// What a lead webhook tells: the lead and its assessment's headline, read when sent.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct LeadEvent {
     /// Always `lead.created`.
+    #[sqlx(skip)]
     pub event: &'static str,
     /// Lead ID.
     pub lead_id: String,
@@ -344,6 +308,7 @@ pub struct LeadEvent {
     /// Blockers.
     pub blockers: i64,
     /// The report's path.
+    #[sqlx(skip)]
     pub report: String,
 }
 
@@ -455,7 +420,7 @@ impl Database {
 
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), DbError> {
-        with_pool!(self, |pool, _s| {
+        with_pool!(self, |pool| {
             sqlx::query("SELECT 1").execute(pool).await?;
         });
         Ok(())
@@ -464,114 +429,93 @@ impl Database {
     /// Closes the pools (the SQLite writing connection closes when its last user is
     /// gone).
     pub async fn close(&self) {
-        with_pool!(self, |pool, _s| pool.close().await)
+        with_pool!(self, |pool| pool.close().await)
     }
 
     /// Stores several assessments in one transaction with one multi-row statement per
     /// table (group commit), through the writing connection. Returns, for each, whether it was inserted (`false`: its
     /// idempotency key was taken; see [`Database::replay`]).
     pub async fn insert_batch(&self, items: &[NewAssessment]) -> Result<Vec<bool>, DbError> {
-        let rows = |n: usize, cols: usize| {
-            let one = format!("({})", vec!["?"; cols].join(", "));
-            vec![one; n].join(", ")
-        };
         // Which of `items` the statement stored, given how many it stored: all of them,
         // or (when some idempotency keys were taken) those whose fresh IDs are now there.
         macro_rules! stored_ids {
-            ($executor:expr, $s:expr, $count:expr) => {{
-                let mut stored = std::collections::HashSet::new();
+            ($executor:expr, $count:expr) => {{
+                let mut stored = HashSet::new();
                 if $count == items.len() as u64 {
                     stored.extend(items.iter().map(|a| a.id.clone()));
                 } else {
-                    let text = format!(
-                        "SELECT id FROM assessments WHERE id IN ({})",
-                        vec!["?"; items.len()].join(", ")
-                    );
-                    let sql = $s.sql(&text);
-                    let mut q = sqlx::query(&sql);
+                    let mut q = QueryBuilder::new("SELECT id FROM assessments WHERE id IN (");
+                    let mut ids = q.separated(", ");
                     for a in items {
-                        q = q.bind(&a.id);
+                        ids.push_bind(&a.id);
                     }
-                    for row in q.fetch_all($executor).await? {
-                        stored.insert(row.try_get::<String, _>("id")?);
-                    }
+                    q.push(")");
+                    let rows: Vec<(String,)> = q.build_query_as().fetch_all($executor).await?;
+                    stored.extend(rows.into_iter().map(|(id,)| id));
                 }
                 stored
             }};
         }
-        with_writer!(self, |conn, s| {
-            let text = format!(
-                "INSERT INTO assessments (id, created_at, mode, bank_version, overall, band, blockers, \
-                 input_json, idempotency_key, request_hash) VALUES {} \
-                 ON CONFLICT (idempotency_key) DO NOTHING",
-                rows(items.len(), 10)
+        with_writer!(self, |conn| {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO assessments (id, created_at, mode, bank_version, overall, band, \
+                 blockers, input_json, idempotency_key, request_hash) ",
             );
-            let sql = s.sql(&text);
-            let mut q = sqlx::query(&sql);
-            for a in items {
-                q = q
-                    .bind(&a.id)
-                    .bind(&a.created_at)
-                    .bind(&a.mode)
-                    .bind(&a.bank_version)
-                    .bind(a.overall)
-                    .bind(&a.band)
-                    .bind(a.blockers)
-                    .bind(&a.input_json)
-                    .bind(&a.idempotency_key)
-                    .bind(&a.request_hash);
-            }
+            q.push_values(items, |mut row, a| {
+                row.push_bind(&a.id)
+                    .push_bind(&a.created_at)
+                    .push_bind(&a.mode)
+                    .push_bind(&a.bank_version)
+                    .push_bind(a.overall)
+                    .push_bind(&a.band)
+                    .push_bind(a.blockers)
+                    .push_bind(&a.input_json)
+                    .push_bind(&a.idempotency_key)
+                    .push_bind(&a.request_hash);
+            });
+            q.push(" ON CONFLICT (idempotency_key) DO NOTHING");
             if items.iter().all(|a| a.lead.is_none()) {
                 // Without leads the batch is one statement, which is its own transaction:
                 // committed when it completes, without the round trips of BEGIN and
                 // COMMIT (nor, in SQLite, a statement journal).
-                let count = q.execute(&mut *conn).await?.rows_affected();
-                let inserted = stored_ids!(&mut *conn, s, count);
+                let count = q.build().execute(&mut *conn).await?.rows_affected();
+                let inserted = stored_ids!(&mut *conn, count);
                 return Ok(items.iter().map(|a| inserted.contains(&a.id)).collect());
             }
             let mut tx = conn.begin().await?;
-            let count = q.execute(&mut *tx).await?.rows_affected();
-            let inserted = stored_ids!(&mut *tx, s, count);
+            let count = q.build().execute(&mut *tx).await?.rows_affected();
+            let inserted = stored_ids!(&mut *tx, count);
             let with_lead: Vec<(&NewAssessment, &NewLead)> = items
                 .iter()
                 .filter(|a| inserted.contains(&a.id))
                 .filter_map(|a| a.lead.as_ref().map(|l| (a, l)))
                 .collect();
             if !with_lead.is_empty() {
-                let text = format!(
-                    "INSERT INTO leads (id, assessment_id, created_at, name, email, company, consent) VALUES {}",
-                    rows(with_lead.len(), 7)
+                let mut q = QueryBuilder::new(
+                    "INSERT INTO leads (id, assessment_id, created_at, name, email, company, consent) ",
                 );
-                let sql = s.sql(&text);
-                let mut q = sqlx::query(&sql);
-                for (a, lead) in &with_lead {
-                    q = q
-                        .bind(&lead.id)
-                        .bind(&a.id)
-                        .bind(&a.created_at)
-                        .bind(&lead.name)
-                        .bind(&lead.email)
-                        .bind(&lead.company)
-                        .bind(true);
-                }
-                q.execute(&mut *tx).await?;
-                let queued: Vec<&(&NewAssessment, &NewLead)> =
-                    with_lead.iter().filter(|(a, _)| a.notify).collect();
+                q.push_values(&with_lead, |mut row, (a, lead)| {
+                    row.push_bind(&lead.id)
+                        .push_bind(&a.id)
+                        .push_bind(&a.created_at)
+                        .push_bind(&lead.name)
+                        .push_bind(&lead.email)
+                        .push_bind(&lead.company)
+                        .push_bind(true);
+                });
+                q.build().execute(&mut *tx).await?;
+                let queued: Vec<_> = with_lead.iter().filter(|(a, _)| a.notify).collect();
                 if !queued.is_empty() {
-                    let text = format!(
-                        "INSERT INTO outbox (id, lead_id, attempts, next_attempt_at) VALUES {}",
-                        rows(queued.len(), 4)
+                    let mut q = QueryBuilder::new(
+                        "INSERT INTO outbox (id, lead_id, attempts, next_attempt_at) ",
                     );
-                    let sql = s.sql(&text);
-                    let mut q = sqlx::query(&sql);
-                    for (a, lead) in &queued {
-                        q = q
-                            .bind(uuid::Uuid::new_v4().to_string())
-                            .bind(&lead.id)
-                            .bind(0i64)
-                            .bind(&a.created_at);
-                    }
-                    q.execute(&mut *tx).await?;
+                    q.push_values(queued, |mut row, (a, lead)| {
+                        row.push_bind(uuid::Uuid::new_v4().to_string())
+                            .push_bind(&lead.id)
+                            .push_bind(0i64)
+                            .push_bind(&a.created_at);
+                    });
+                    q.build().execute(&mut *tx).await?;
                 }
             }
             tx.commit().await?;
@@ -591,52 +535,38 @@ impl Database {
 
     /// The assessment stored under `a`'s idempotency key, if it was the same request.
     async fn replay(&self, a: &NewAssessment) -> Result<(String, bool), DbError> {
-        with_pool!(self, |pool, s| {
-            let row = sqlx::query(
-                &s.sql("SELECT id, request_hash FROM assessments WHERE idempotency_key = ?"),
+        with_pool!(self, |pool| {
+            let (id, hash): (String, String) = sqlx::query_as(
+                "SELECT id, request_hash FROM assessments WHERE idempotency_key = $1",
             )
             .bind(&a.idempotency_key)
             .fetch_one(pool)
             .await?;
-            let hash: String = row.try_get("request_hash")?;
             if hash != a.request_hash {
                 return Err(DbError::IdempotencyConflict);
             }
-            Ok((row.try_get("id")?, false))
+            Ok((id, false))
         })
     }
 
     /// One stored assessment.
     pub async fn assessment(&self, id: &str) -> Result<Option<StoredAssessment>, DbError> {
-        with_pool!(self, |pool, s| {
-            let row = sqlx::query(&s.sql(
-                "SELECT a.id, a.created_at, a.bank_version, a.input_json, \
+        with_pool!(self, |pool| {
+            Ok(sqlx::query_as("SELECT a.id, a.created_at, a.bank_version, a.input_json, \
                  (SELECT l.company FROM leads l WHERE l.assessment_id = a.id AND l.erased_at IS NULL LIMIT 1) AS company \
-                 FROM assessments a WHERE a.id = ?",
-            ))
+                 FROM assessments a WHERE a.id = $1")
             .bind(id)
             .fetch_optional(pool)
-            .await?;
-            match row {
-                None => Ok(None),
-                Some(row) => Ok(Some(StoredAssessment {
-                    id: row.try_get("id")?,
-                    created_at: row.try_get("created_at")?,
-                    input_json: row.try_get("input_json")?,
-                    bank_version: row.try_get("bank_version")?,
-                    company: row.try_get("company")?,
-                })),
-            }
+            .await?)
         })
     }
 
     /// Number of stored assessments.
     pub async fn count_assessments(&self) -> Result<i64, DbError> {
-        with_pool!(self, |pool, _s| {
-            let row = sqlx::query("SELECT COUNT(*) AS n FROM assessments")
+        with_pool!(self, |pool| {
+            Ok(sqlx::query_scalar("SELECT COUNT(*) FROM assessments")
                 .fetch_one(pool)
-                .await?;
-            Ok(row.try_get::<i64, _>("n")?)
+                .await?)
         })
     }
 
@@ -650,13 +580,11 @@ impl Database {
         let band = filter.band.clone();
         let from = filter.from.clone().unwrap_or_default();
         let to = filter.to.clone().unwrap_or_else(|| "~".to_string());
-        with_pool!(self, |pool, s| {
-            let rows = sqlx::query(&s.sql(
-                "SELECT l.id, l.assessment_id, l.created_at, l.name, l.email, l.company, l.erased_at, \
+        with_pool!(self, |pool| {
+            let rows = sqlx::query_as("SELECT l.id, l.assessment_id, l.created_at, l.name, l.email, l.company, l.erased_at, \
                  a.overall, a.band, a.mode FROM leads l JOIN assessments a ON a.id = l.assessment_id \
-                 WHERE (? IS NULL OR a.band = ?) AND l.created_at >= ? AND l.created_at < ? \
-                 ORDER BY l.created_at DESC, l.id DESC LIMIT ? OFFSET ?",
-            ))
+                 WHERE ($1 IS NULL OR a.band = $2) AND l.created_at >= $3 AND l.created_at < $4 \
+                 ORDER BY l.created_at DESC, l.id DESC LIMIT $5 OFFSET $6")
             .bind(&band)
             .bind(&band)
             .bind(&from)
@@ -665,33 +593,17 @@ impl Database {
             .bind(offset)
             .fetch_all(pool)
             .await?;
-            let total = sqlx::query(&s.sql(
-                "SELECT COUNT(*) AS n FROM leads l JOIN assessments a ON a.id = l.assessment_id \
-                 WHERE (? IS NULL OR a.band = ?) AND l.created_at >= ? AND l.created_at < ?",
-            ))
+            let total: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM leads l JOIN assessments a ON a.id = l.assessment_id \
+                 WHERE ($1 IS NULL OR a.band = $2) AND l.created_at >= $3 AND l.created_at < $4",
+            )
             .bind(&band)
             .bind(&band)
             .bind(&from)
             .bind(&to)
             .fetch_one(pool)
-            .await?
-            .try_get::<i64, _>("n")?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                out.push(LeadRow {
-                    id: row.try_get("id")?,
-                    assessment_id: row.try_get("assessment_id")?,
-                    created_at: row.try_get("created_at")?,
-                    name: row.try_get("name")?,
-                    email: row.try_get("email")?,
-                    company: row.try_get("company")?,
-                    erased_at: row.try_get("erased_at")?,
-                    overall: row.try_get("overall")?,
-                    band: row.try_get("band")?,
-                    mode: row.try_get("mode")?,
-                });
-            }
-            Ok((out, total))
+            .await?;
+            Ok((rows, total))
         })
     }
 
@@ -704,30 +616,29 @@ impl Database {
     /// segments are recycled; see the README). Returns `None` when there is no such lead,
     /// else how many deliveries were still pending.
     pub async fn erase_lead(&self, id: &str, now: &str) -> Result<Option<i64>, DbError> {
-        let (found, pending) = with_writer!(self, |conn, s| {
+        let (found, pending) = with_writer!(self, |conn| {
             let mut tx = conn.begin().await?;
-            let n = sqlx::query(&s.sql(
+            let n = sqlx::query(
                 "UPDATE leads SET name = NULL, email = NULL, company = NULL, \
-                 erased_at = COALESCE(erased_at, ?) WHERE id = ?",
-            ))
+                 erased_at = COALESCE(erased_at, $1) WHERE id = $2",
+            )
             .bind(now)
             .bind(id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            let pending = sqlx::query(&s.sql(
-                "SELECT COUNT(*) AS n FROM outbox WHERE lead_id = ? AND delivered_at IS NULL",
-            ))
+            let pending: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM outbox WHERE lead_id = $1 AND delivered_at IS NULL",
+            )
             .bind(id)
             .fetch_one(&mut *tx)
-            .await?
-            .try_get::<i64, _>("n")?;
-            sqlx::query(&s.sql("DELETE FROM outbox WHERE lead_id = ?"))
+            .await?;
+            sqlx::query("DELETE FROM outbox WHERE lead_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
-            if n > 0 && matches!(s, Style::Postgres) {
+            if n > 0 && matches!(self, Database::Postgres(_)) {
                 // The old row version stays in the table's pages until a VACUUM prunes it;
                 // do it now (skipping it if autovacuum holds the table: it is on it).
                 if let Err(e) = sqlx::query("VACUUM (SKIP_LOCKED) leads, outbox")
@@ -737,7 +648,7 @@ impl Database {
                     tracing::warn!(error = %e, "VACUUM after an erasure failed; autovacuum will prune the old row");
                 }
             }
-            if n > 0 && matches!(s, Style::Sqlite) {
+            if n > 0 && matches!(self, Database::Sqlite { .. }) {
                 // Copies every frame into the database file and empties the WAL; waits
                 // (busy timeout) for readers of older snapshots to finish first. It is
                 // refused at once while the background checkpoint runs: try again.
@@ -769,12 +680,12 @@ impl Database {
         const BATCH: i64 = 500;
         let mut total = 0;
         loop {
-            let n = with_writer!(self, |conn, s| {
-                sqlx::query(&s.sql(
+            let n = with_writer!(self, |conn| {
+                sqlx::query(
                     "DELETE FROM assessments WHERE id IN (SELECT a.id FROM assessments a \
-                     WHERE a.created_at < ? \
-                     AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.assessment_id = a.id) LIMIT ?)",
-                ))
+                     WHERE a.created_at < $1 \
+                     AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.assessment_id = a.id) LIMIT $2)",
+                )
                 .bind(cutoff)
                 .bind(BATCH)
                 .execute(&mut *conn)
@@ -791,70 +702,43 @@ impl Database {
 
     /// What the webhook for a lead says, read now; `None` once the lead is erased.
     pub async fn lead_event(&self, lead_id: &str) -> Result<Option<LeadEvent>, DbError> {
-        with_pool!(self, |pool, s| {
-            let row = sqlx::query(&s.sql(
-                "SELECT l.id, l.assessment_id, l.created_at, l.name, l.email, l.company, \
-                 a.overall, a.band, a.blockers FROM leads l JOIN assessments a ON a.id = l.assessment_id \
-                 WHERE l.id = ? AND l.erased_at IS NULL",
-            ))
+        with_pool!(self, |pool| {
+            let event: Option<LeadEvent> = sqlx::query_as(
+                "SELECT l.id AS lead_id, l.assessment_id, l.created_at, \
+                 COALESCE(l.name, '') AS name, COALESCE(l.email, '') AS email, \
+                 COALESCE(l.company, '') AS company, a.overall, a.band, a.blockers \
+                 FROM leads l JOIN assessments a ON a.id = l.assessment_id \
+                 WHERE l.id = $1 AND l.erased_at IS NULL",
+            )
             .bind(lead_id)
             .fetch_optional(pool)
             .await?;
-            let Some(row) = row else { return Ok(None) };
-            let assessment_id: String = row.try_get("assessment_id")?;
-            Ok(Some(LeadEvent {
+            Ok(event.map(|e| LeadEvent {
                 event: "lead.created",
-                lead_id: row.try_get("id")?,
-                report: format!("/api/v1/assessments/{assessment_id}/report"),
-                assessment_id,
-                created_at: row.try_get("created_at")?,
-                name: row
-                    .try_get::<Option<String>, _>("name")?
-                    .unwrap_or_default(),
-                email: row
-                    .try_get::<Option<String>, _>("email")?
-                    .unwrap_or_default(),
-                company: row
-                    .try_get::<Option<String>, _>("company")?
-                    .unwrap_or_default(),
-                overall: row.try_get("overall")?,
-                band: row.try_get("band")?,
-                blockers: row.try_get("blockers")?,
+                report: format!("/api/v1/assessments/{}/report", e.assessment_id),
+                ..e
             }))
         })
     }
 
     /// Webhook deliveries due now, oldest first.
     pub async fn due_outbox(&self, now: &str, limit: i64) -> Result<Vec<OutboxItem>, DbError> {
-        with_pool!(self, |pool, s| {
-            let rows = sqlx::query(&s.sql(
-                "SELECT id, lead_id, attempts, next_attempt_at FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? \
-                 ORDER BY next_attempt_at LIMIT ?",
-            ))
+        with_pool!(self, |pool| {
+            let rows = sqlx::query_as("SELECT id, lead_id, attempts, next_attempt_at FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1 \
+                 ORDER BY next_attempt_at LIMIT $2")
             .bind(now)
             .bind(limit)
             .fetch_all(pool)
             .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                out.push(OutboxItem {
-                    id: row.try_get("id")?,
-                    lead_id: row.try_get("lead_id")?,
-                    attempts: row.try_get("attempts")?,
-                    next_attempt_at: row.try_get("next_attempt_at")?,
-                });
-            }
-            Ok(out)
+            Ok(rows)
         })
     }
 
     /// Claims a due delivery until `lease`, so that one instance sends it; `false` when
     /// another instance claimed it first.
     pub async fn claim_outbox(&self, id: &str, due: &str, lease: &str) -> Result<bool, DbError> {
-        with_writer!(self, |conn, s| {
-            let n = sqlx::query(&s.sql(
-                "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND next_attempt_at = ? AND delivered_at IS NULL",
-            ))
+        with_writer!(self, |conn| {
+            let n = sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND next_attempt_at = $3 AND delivered_at IS NULL")
             .bind(lease)
             .bind(id)
             .bind(due)
@@ -872,21 +756,17 @@ impl Database {
         now: &str,
         outcome: Result<(), (String, String)>,
     ) -> Result<(), DbError> {
-        with_writer!(self, |conn, s| {
+        with_writer!(self, |conn| {
             match &outcome {
                 Ok(()) => {
-                    sqlx::query(&s.sql(
-                        "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?",
-                    ))
+                    sqlx::query("UPDATE outbox SET delivered_at = $1, attempts = attempts + 1 WHERE id = $2")
                     .bind(now)
                     .bind(id)
                     .execute(&mut *conn)
                     .await?;
                 }
                 Err((next, error)) => {
-                    sqlx::query(&s.sql(
-                        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                    ))
+                    sqlx::query("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3")
                     .bind(next)
                     .bind(error)
                     .bind(id)
@@ -900,11 +780,12 @@ impl Database {
 
     /// Webhook deliveries not yet made.
     pub async fn pending_outbox(&self) -> Result<i64, DbError> {
-        with_pool!(self, |pool, _s| {
-            let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL")
-                .fetch_one(pool)
-                .await?;
-            Ok(row.try_get::<i64, _>("n")?)
+        with_pool!(self, |pool| {
+            Ok(
+                sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL")
+                    .fetch_one(pool)
+                    .await?,
+            )
         })
     }
 }
