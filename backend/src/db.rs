@@ -319,9 +319,8 @@ const WAL_BACKSTOP_FRAMES: u32 = 8000;
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(20);
 
 /// Copies committed WAL frames into the SQLite database file, concurrently with the writer
-/// (a PASSIVE checkpoint waits for no one), until the pool is closed. Measured under load
-/// (wrk, 32 connections): with checkpoints on the writer's commits, POST p99 was about
-/// 17 ms and a sixth of the CPU sat idle behind the stalls; in the background, about 9 ms.
+/// (a PASSIVE checkpoint waits for no one), until the pool is closed, so that the writer's
+/// commits do not stall on them (the README's benchmark section has the figures).
 async fn checkpoint_in_background(
     pool: SqlitePool,
     writes: std::sync::Arc<std::sync::atomic::AtomicU64>,

@@ -1,9 +1,8 @@
 //! Reading a question bank without serde: the browser's `JSON.parse` builds the value and
 //! this module takes it apart into the engine's [`BankData`].
 //!
-//! serde's generated readers for the bank's eighteen types made up about a sixth of the
-//! widget's download (measured: 20 KB of brotli with the bank's checks); this reader is a
-//! fraction of that. The engine's serde reader stays the reference: the component tests read
+//! serde's generated readers for the bank's eighteen types were a large part of the
+//! widget's download (the README has the figures); this reader is a fraction of that. The engine's serde reader stays the reference: the component tests read
 //! banks both ways and compare, and the server only serves banks that serde accepted at
 //! start. Where serde has a default (`Option` fields, `per_system`, `risk_sensitive`), so
 //! does this reader; unknown fields are left alone.

@@ -24,7 +24,7 @@ pub fn radar(groups: &[GroupScore]) -> Html {
     let point = |i: usize, value: f64| {
         let angle = -std::f64::consts::FRAC_PI_2 + (i as f64) * 2.0 * std::f64::consts::PI / n;
         (
-            // The browser's sine and cosine: Rust's own would add about 2 KB of Wasm.
+            // The browser's sine and cosine, so that Rust's own are not linked into the Wasm.
             cx + r * value / 100.0 * js_sys::Math::cos(angle),
             cy + r * value / 100.0 * js_sys::Math::sin(angle),
         )

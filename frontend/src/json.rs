@@ -2,8 +2,8 @@
 //! readers take it apart into the engine's and the widget's types. Writing, anywhere:
 //! [`object`] writes the few documents the widget produces, field by field.
 //!
-//! serde_json's parser and serde's generated readers were about 21 KB of the widget's
-//! brotli download, an eighth of it; `JSON.parse` is already in the browser. The readers
+//! serde_json's parser and serde's generated readers were a large part of the widget's
+//! download (the README has the figures); `JSON.parse` is already in the browser. The readers
 //! follow serde's rules where they matter (required fields, defaults, enum names) and
 //! serde stays the reference: the component tests read the same documents both ways and
 //! compare. They differ in two ways: unknown fields are left alone, and a level written

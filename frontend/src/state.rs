@@ -276,7 +276,7 @@ pub enum ProfileField {
 
 /// `text` as `str::parse::<f64>` reads it. In the browser, text that parses is converted
 /// by JavaScript's `parseFloat` (correctly rounded, like Rust), which spares the Wasm
-/// Rust's float parser and its tables (about 12 KB of transfer).
+/// Rust's float parser and its tables (the README says what that saves).
 fn parse_f64(text: &str) -> Option<f64> {
     if !cfg!(target_arch = "wasm32") {
         return text.parse().ok();

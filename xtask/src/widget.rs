@@ -46,8 +46,8 @@ pub fn npm_tools() -> Result<(), String> {
 /// machines), the standard library is rebuilt for size as well: panics abort on the spot
 /// without formatting a message, `Debug` formatting and panic locations are left out,
 /// and `optimize_for_size` picks std's smaller algorithms (sorting, integer formatting,
-/// float parsing; same results). That saves about 24 KB of brotli transfer (4.3 KB of it
-/// `optimize_for_size`). Otherwise, and if that build fails, the
+/// float parsing; same results); the README says what that saves. Otherwise, and if that
+/// build fails, the
 /// stable toolchain builds it. `AIMS_WIDGET_STABLE=1` forces stable.
 fn compile() -> Result<PathBuf, String> {
     let root = root();
@@ -159,11 +159,11 @@ pub fn build() -> Result<Vec<Built>, String> {
     status(c, "wasm-bindgen")?;
     // After a first -Oz, `--flatten --rereloop` rebuilds each function's control flow
     // from scratch and a second -Oz cleans up after it; `--converge` repeats that -Oz
-    // while it still shrinks the file. Together about 1.7 KB of brotli, for about 20 s.
+    // while it still shrinks the file (about 20 s; the README says what it saves).
     // The import and export names wasm-bindgen chose (`__wbg_setAttribute_f75317b2b5cabfb4`,
     // closure shims named after their full Rust types) become one or two letters; wasm-opt
     // prints the new names, and `glue.mjs` applies them to the JS glue and minifies it
-    // with terser. Together about 5.5 KB of brotli.
+    // with terser.
     let wasm_opt = |extra: &[&str], input: &Path, output: &Path| {
         let mut c = Command::new(root.join("node_modules/.bin/wasm-opt"));
         c.args([
