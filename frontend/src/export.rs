@@ -1,8 +1,12 @@
 //! Files the visitor can download: answers as JSON (re-importable), the Markdown report,
 //! the AI Control Register and the Statement of Applicability as CSV.
 
-use crate::state::State;
+use crate::drafts::ProfileDraft;
+use crate::json;
+use crate::state::{Screen, State, mode_name};
+use aims_engine::AssessmentInput;
 use aims_report::{ReportContext, csv, markdown};
+use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The kinds of download.
@@ -94,4 +98,110 @@ pub fn download(kind: Kind, content: &str) -> Result<(), JsValue> {
         let _ = web_sys::Url::revoke_object_url(&url);
     });
     Ok(())
+}
+
+/// Reads an import: an export, or a bare assessment in the wire format. In the browser
+/// with `JSON.parse` and the readers of [`crate::json`]; natively (unit tests) with serde.
+fn read_import(text: &str) -> Result<AssessmentInput, String> {
+    if cfg!(target_arch = "wasm32") {
+        json::read(text, |n| {
+            let format = n.field("format");
+            if format.is_missing() {
+                return Ok(json::assessment_input(n));
+            }
+            match format.string() {
+                f if f == EXPORT_FORMAT => Ok(json::assessment_input(n.field("input"))),
+                f => Err(format!("unknown format \"{f}\"")),
+            }
+        })
+        .and_then(|input| input)
+    } else {
+        match serde_json::from_str::<ExportIn>(text) {
+            Ok(export) if export.format == EXPORT_FORMAT => Ok(export.input),
+            Ok(export) => Err(format!("unknown format \"{}\"", export.format)),
+            Err(_) => AssessmentInput::from_json(text).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// What the import reads: an export, whose summary is ignored.
+#[derive(Deserialize)]
+struct ExportIn {
+    format: String,
+    input: AssessmentInput,
+    #[serde(default)]
+    #[allow(dead_code)]
+    summary: serde::de::IgnoredAny,
+}
+
+/// The export format's name.
+pub const EXPORT_FORMAT: &str = "aims-readiness-export/1";
+
+impl State {
+    /// The JSON export: `format`, the assessment in the wire format as `input`, and the
+    /// headline figures as `summary` (ignored on import).
+    pub fn export_json(&self) -> Option<String> {
+        let input = self.input()?;
+        Some(json::object(|o| {
+            o.string("format", EXPORT_FORMAT);
+            o.object("input", |o| json::write_assessment_input(o, &input));
+            if let Some(e) = &self.evaluation {
+                o.object("summary", |o| {
+                    o.number("overall", e.result.overall);
+                    o.string("band", e.result.band.as_str());
+                    o.number("blockers", f64::from(e.result.blockers));
+                    o.number(
+                        "effort_days_likely",
+                        f64::from(e.estimate.effort_days.likely),
+                    );
+                    o.number(
+                        "weeks_to_ready_likely",
+                        f64::from(e.estimate.weeks_to_ready.likely),
+                    );
+                });
+            }
+        }))
+    }
+
+    /// Resumes from an exported file (or a bare wire-format assessment).
+    pub(crate) fn import(&mut self, text: &str) {
+        let input = match read_import(text) {
+            Ok(i) => i,
+            Err(e) => {
+                self.notice = Some(format!(
+                    "That file is not a readiness export this widget can read ({e})."
+                ));
+                return;
+            }
+        };
+        if input.mode != self.mode {
+            self.notice = Some(format!(
+                "That file holds a {} answer set; this widget runs the {}.",
+                mode_name(input.mode),
+                mode_name(self.mode)
+            ));
+            return;
+        }
+        self.profile = ProfileDraft::from_profile(&input.profile);
+        self.profile_errors.clear();
+        let version = input
+            .bank_version
+            .clone()
+            .unwrap_or_else(|| self.bank.version().to_string());
+        self.restore_answers(&input.answers, &version);
+        self.section = 0;
+        self.missing_justifications.clear();
+        self.recompute();
+        self.screen = if self.evaluation.is_some() {
+            Screen::Questions
+        } else {
+            Screen::Profile
+        };
+        if self.notice.is_none() {
+            self.notice = Some(format!(
+                "Imported {} answer(s). Check them and go on where you left off.",
+                self.answers.len()
+            ));
+        }
+    }
 }

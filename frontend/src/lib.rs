@@ -17,6 +17,7 @@
 pub mod app;
 pub mod bank;
 mod charts;
+pub mod drafts;
 pub mod export;
 mod host;
 pub mod json;

@@ -1,6 +1,10 @@
 //! Progress saved in `localStorage` under a versioned key, so a returning visitor resumes.
 
-use crate::state::Saved;
+use crate::drafts::ProfileDraft;
+use crate::json::{self, Node};
+use crate::state::Screen;
+use aims_engine::AnswerInput;
+use serde::{Deserialize, Serialize};
 
 /// The storage key for a widget: versioned by the saved format, per mode, and per host
 /// element `id` when the page has several widgets of one mode.
@@ -35,5 +39,82 @@ pub fn save(key: &str, saved: &Saved) {
 pub fn clear(key: &str) {
     if let Some(s) = storage() {
         let _ = s.remove_item(key);
+    }
+}
+
+/// What is kept in `localStorage` between visits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Saved {
+    /// The bank version the answers were given against.
+    pub bank_version: String,
+    /// The screen to come back to.
+    pub screen: Screen,
+    /// The section to come back to.
+    pub section: usize,
+    /// The profile form.
+    pub profile: ProfileDraft,
+    /// The answers, in the wire format.
+    pub answers: Vec<AnswerInput>,
+}
+
+impl Saved {
+    /// Writes saved progress as JSON (what [`Saved::from_json`] reads).
+    pub fn to_json(&self) -> String {
+        json::object(|o| {
+            o.string("bank_version", &self.bank_version);
+            o.string("screen", self.screen.as_str());
+            o.number("section", self.section as f64);
+            let p = &self.profile;
+            o.object("profile", |o| {
+                o.string("size", &p.size);
+                o.string("ai_systems", &p.ai_systems);
+                o.string("role", &p.role);
+                o.string("sector", &p.sector);
+                o.boolean("high_risk", p.high_risk);
+                o.strings("frameworks", p.frameworks.iter().map(String::as_str));
+                o.string("capacity_fte", &p.capacity_fte);
+                o.string("start_date", &p.start_date);
+            });
+            o.objects("answers", &self.answers, json::write_answer);
+        })
+    }
+
+    /// Reads saved progress; `None` when it cannot be read. In the browser with
+    /// `JSON.parse` and the readers of [`crate::json`]; natively (unit tests) with serde.
+    pub fn from_json(text: &str) -> Option<Saved> {
+        if cfg!(target_arch = "wasm32") {
+            json::read(text, |n| {
+                n.object();
+                let profile = n.field("profile");
+                let draft = ProfileDraft::default();
+                let text_or =
+                    |key: &str, default: String| profile.field(key).or(default, Node::string);
+                Saved {
+                    bank_version: n.field("bank_version").string(),
+                    screen: n
+                        .field("screen")
+                        .one_of(&Screen::ALL.map(|s| (s.as_str(), s))),
+                    section: n.field("section").whole(u32::MAX) as usize,
+                    profile: ProfileDraft {
+                        size: text_or("size", draft.size),
+                        ai_systems: text_or("ai_systems", draft.ai_systems),
+                        role: text_or("role", draft.role),
+                        sector: text_or("sector", draft.sector),
+                        high_risk: profile
+                            .field("high_risk")
+                            .or(draft.high_risk, Node::boolean),
+                        frameworks: profile
+                            .field("frameworks")
+                            .or(draft.frameworks, Node::strings),
+                        capacity_fte: text_or("capacity_fte", draft.capacity_fte),
+                        start_date: text_or("start_date", draft.start_date),
+                    },
+                    answers: n.field("answers").list(json::answer),
+                }
+            })
+            .ok()
+        } else {
+            serde_json::from_str(text).ok()
+        }
     }
 }

@@ -2,7 +2,8 @@
 
 use super::{checked, field_error, value_of};
 use crate::app::use_store;
-use crate::state::{Action, LeadField, Submission};
+use crate::drafts::LeadField;
+use crate::state::{Action, Submission};
 use yew::prelude::*;
 
 /// Name, email, company and consent, with inline messages, retry and confirmation.

@@ -2,7 +2,8 @@
 
 use super::{checked, field_error, use_heading_focus, value_of};
 use crate::app::use_store;
-use crate::state::{Action, ProfileField};
+use crate::drafts::ProfileField;
+use crate::state::Action;
 use aims_engine::{Role, Size};
 use yew::prelude::*;
 

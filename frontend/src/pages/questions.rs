@@ -3,7 +3,8 @@
 
 use super::{use_heading_focus, value_of};
 use crate::app::use_store;
-use crate::state::{Action, Choice};
+use crate::drafts::Choice;
+use crate::state::Action;
 use aims_engine::Question;
 use aims_engine::num::one_decimal;
 use yew::prelude::*;
