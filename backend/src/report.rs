@@ -8,7 +8,7 @@ use askama::Template;
 #[derive(Template)]
 #[template(path = "report.html")]
 struct ReportPage<'a> {
-    doc: &'a Document,
+    doc: &'a Document<'a>,
     css: &'static str,
 }
 

@@ -181,17 +181,16 @@ impl<'a> Node<'a> {
 
     /// A variant of one of the engine's wire enums, by its wire name.
     pub fn named<T: Named>(self) -> T {
-        match T::from_name(&self.value.as_string().unwrap_or_default()) {
-            Some(value) => value,
-            None => {
-                self.fail_names(T::NAMES);
-                T::ALL[0]
-            }
-        }
+        T::ALL[self.name_index(T::NAMES)]
     }
 
-    fn fail_names(self, names: &[&str]) {
-        self.fail(&format!("one of {}", names.join(", ")));
+    /// Where this string is in `names` (the first, after recording a failure, if nowhere).
+    fn name_index(self, names: &[&str]) -> usize {
+        let name = self.value.as_string().unwrap_or_default();
+        names.iter().position(|n| *n == name).unwrap_or_else(|| {
+            self.fail(&format!("one of {}", names.join(", ")));
+            0
+        })
     }
 
     /// An array of strings.

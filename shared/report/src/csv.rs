@@ -71,7 +71,7 @@ pub fn render(table: &Table) -> String {
     let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
     write_row(&mut out, &names);
     for row in &table.rows {
-        let texts: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
+        let texts: Vec<&str> = row.iter().map(|c| &*c.text).collect();
         write_row(&mut out, &texts);
     }
     out

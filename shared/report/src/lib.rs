@@ -38,9 +38,14 @@ pub mod csv;
 pub mod markdown;
 
 use aims_engine::{
-    AssessmentInput, Band, Bank, Date, Evaluation, Gap, GroupScore, Mode, Question, RoadmapPhase,
+    AssessmentInput, Band, Bank, Date, Evaluation, GroupScore, Mode, Question, RoadmapPhase,
     Severity, Status, num::one_decimal,
 };
+use std::borrow::Cow;
+
+/// Text in a document: borrowed from the assessment, its evaluation or the bank where it
+/// can be, owned where it is made up (numbers, dates, joined lists).
+pub type Str<'a> = Cow<'a, str>;
 
 /// Everything a report shows about one assessment.
 pub struct ReportContext<'a> {
@@ -60,53 +65,53 @@ pub struct ReportContext<'a> {
 
 /// A whole report: a title, who it is about, facts about it, sections and a disclaimer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Document {
+pub struct Document<'a> {
     /// The report's title.
     pub title: &'static str,
     /// The organisation's name, or "Your organisation".
-    pub organisation: String,
+    pub organisation: &'a str,
     /// Date, assessment ID, mode, bank version.
-    pub facts: Vec<Fact>,
+    pub facts: Vec<Fact<'a>>,
     /// The sections, in order.
-    pub sections: Vec<Section>,
+    pub sections: Vec<Section<'a>>,
     /// What the report is and is not.
     pub disclaimer: &'static str,
 }
 
 /// A labelled value.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Fact {
+pub struct Fact<'a> {
     /// What the value is.
     pub label: &'static str,
     /// The value.
-    pub value: String,
+    pub value: Str<'a>,
 }
 
 /// A top-level section: its own blocks, then titled parts.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Section {
+pub struct Section<'a> {
     /// The section's heading.
     pub heading: &'static str,
     /// Content under the heading.
-    pub blocks: Vec<Block>,
+    pub blocks: Vec<Block<'a>>,
     /// Titled parts after the blocks.
-    pub parts: Vec<Part>,
+    pub parts: Vec<Part<'a>>,
 }
 
 /// A titled part of a section.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Part {
+pub struct Part<'a> {
     /// The part's heading.
-    pub heading: String,
+    pub heading: Str<'a>,
     /// Whether it stands apart as a card (a roadmap phase) rather than running on.
     pub card: bool,
     /// Its content.
-    pub blocks: Vec<Block>,
+    pub blocks: Vec<Block<'a>>,
 }
 
 /// A piece of content.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Block {
+pub enum Block<'a> {
     /// The headline score and band.
     Score {
         /// The overall score, one decimal.
@@ -115,40 +120,40 @@ pub enum Block {
         band: Band,
     },
     /// Counts in one line (`Blockers: 2 · Major gaps: 5`).
-    Counts(Vec<Fact>),
+    Counts(Vec<Fact<'a>>),
     /// A paragraph.
-    Text(String),
+    Text(Str<'a>),
     /// A secondary line (when a phase runs, who owns it).
     Caption(String),
     /// Labelled values as a list, the value emphasised.
-    Facts(Vec<Fact>),
+    Facts(Vec<Fact<'a>>),
     /// A titled bullet list.
     Bullets {
         /// The list's title.
         title: &'static str,
         /// The items.
-        items: Vec<String>,
+        items: Vec<&'a str>,
     },
     /// Numbered steps, each a figure and what it means.
-    Steps(Vec<(String, String)>),
+    Steps(Vec<(&'a str, &'a str)>),
     /// Advice from a named source.
     Note {
         /// Who gives it.
-        source: String,
+        source: &'a str,
         /// The advice.
-        text: String,
+        text: &'a str,
     },
     /// A table.
-    Table(Table),
+    Table(Table<'a>),
 }
 
 /// A table: columns, rows of cells.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Table {
+pub struct Table<'a> {
     /// The columns; a table whose column names are all empty has no header row.
     pub columns: Vec<Column>,
     /// The rows, each as long as `columns`.
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Vec<Vec<Cell<'a>>>,
     /// Whether each row's first cell names the row.
     pub row_headers: bool,
 }
@@ -164,38 +169,27 @@ pub struct Column {
 
 /// A table cell.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Cell {
+pub struct Cell<'a> {
     /// The text.
-    pub text: String,
+    pub text: Str<'a>,
     /// The severity it shows, for renderers that colour it.
     pub severity: Option<Severity>,
 }
 
-impl Table {
-    fn new(columns: &[&'static str]) -> Table {
+impl<'a> Table<'a> {
+    fn new(columns: &[&'static str], numeric_from: usize) -> Table<'a> {
+        let columns = columns.iter().enumerate().map(|(i, name)| Column {
+            name,
+            numeric: i >= numeric_from,
+        });
         Table {
-            columns: columns
-                .iter()
-                .map(|name| Column {
-                    name,
-                    numeric: false,
-                })
-                .collect(),
+            columns: columns.collect(),
             ..Table::default()
         }
     }
 
-    /// Marks the last `n` columns numeric.
-    fn numeric_last(mut self, n: usize) -> Table {
-        let from = self.columns.len() - n;
-        for c in &mut self.columns[from..] {
-            c.numeric = true;
-        }
-        self
-    }
-
     /// Adds a row of plain text cells.
-    fn row(&mut self, texts: Vec<String>) {
+    fn row(&mut self, texts: Vec<Str<'a>>) {
         let row = texts.into_iter().map(|text| Cell {
             text,
             severity: None,
@@ -216,6 +210,9 @@ impl Table {
     }
 }
 
+/// No column is numeric.
+const TEXT: usize = usize::MAX;
+
 const TITLE: &str = "Gap Analysis Report — ISO/IEC 42001 readiness";
 
 const DISCLAIMER: &str = "This report is a readiness estimate computed from the answers given \
@@ -223,52 +220,19 @@ in a self-assessment. It is not an audit and does not certify conformity with IS
 only an accredited certification body can do that. Effort and dates are estimates: the ranges \
 show how uncertain they are, and answers of \"don't know\" widen them.";
 
-/// The Gap Analysis Report.
-pub fn gap_report(ctx: &ReportContext) -> Document {
-    let result = &ctx.evaluation.result;
-    let organisation = match ctx.organisation.map(str::trim) {
-        Some(name) if !name.is_empty() => name.to_string(),
-        _ => "Your organisation".to_string(),
-    };
-    Document {
-        title: TITLE,
-        organisation,
-        facts: vec![
-            fact("Date", report_date(ctx.created_at)),
-            fact("Assessment", ctx.id.to_string()),
-            fact("Mode", result.mode.label().to_string()),
-            fact("Question bank", result.bank_version.to_string()),
-        ],
-        sections: vec![
-            profile(ctx),
-            readiness(ctx),
-            top_gaps(ctx),
-            excluded(ctx),
-            estimate(ctx),
-            Some(Section {
-                heading: "Roadmap",
-                blocks: Vec::new(),
-                parts: ctx
-                    .evaluation
-                    .roadmap
-                    .phases
-                    .iter()
-                    .map(|p| phase(ctx, p))
-                    .collect(),
-            }),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
-        disclaimer: DISCLAIMER,
-    }
+fn b(text: &str) -> Str<'_> {
+    Cow::Borrowed(text)
 }
 
-fn fact(label: &'static str, value: String) -> Fact {
+fn n(value: impl ToString) -> Str<'static> {
+    Cow::Owned(value.to_string())
+}
+
+fn fact<'a>(label: &'static str, value: Str<'a>) -> Fact<'a> {
     Fact { label, value }
 }
 
-fn section(heading: &'static str, blocks: Vec<Block>) -> Section {
+fn section<'a>(heading: &'static str, blocks: Vec<Block<'a>>) -> Section<'a> {
     Section {
         heading,
         blocks,
@@ -276,16 +240,46 @@ fn section(heading: &'static str, blocks: Vec<Block>) -> Section {
     }
 }
 
-/// The day an RFC 3339 timestamp falls on (as written, in its own offset), as `YYYY-MM-DD`;
-/// the raw text if it does not start with a date.
-fn report_date(created_at: &str) -> String {
-    match created_at.get(..10).map(Date::parse) {
-        Some(Ok(date)) => date.to_string(),
-        _ => created_at.to_string(),
+/// The Gap Analysis Report.
+pub fn gap_report<'a>(ctx: &ReportContext<'a>) -> Document<'a> {
+    let result = &ctx.evaluation.result;
+    let organisation = match ctx.organisation.map(str::trim) {
+        Some(name) if !name.is_empty() => name,
+        _ => "Your organisation",
+    };
+    let mut sections = vec![profile(ctx), readiness(ctx), top_gaps(ctx)];
+    sections.extend(excluded(ctx));
+    sections.push(estimate(ctx));
+    let phases = ctx.evaluation.roadmap.phases.iter();
+    sections.push(Section {
+        heading: "Roadmap",
+        blocks: Vec::new(),
+        parts: phases.map(|p| phase(ctx, p)).collect(),
+    });
+    Document {
+        title: TITLE,
+        organisation,
+        facts: vec![
+            fact("Date", report_date(ctx.created_at)),
+            fact("Assessment", b(ctx.id)),
+            fact("Mode", b(result.mode.label())),
+            fact("Question bank", b(&result.bank_version)),
+        ],
+        sections,
+        disclaimer: DISCLAIMER,
     }
 }
 
-fn profile(ctx: &ReportContext) -> Option<Section> {
+/// The day an RFC 3339 timestamp falls on (as written, in its own offset), as `YYYY-MM-DD`;
+/// the raw text if it does not start with a date.
+fn report_date(created_at: &str) -> Str<'_> {
+    match created_at.get(..10).map(Date::parse) {
+        Some(Ok(date)) => n(date),
+        _ => b(created_at),
+    }
+}
+
+fn profile<'a>(ctx: &ReportContext<'a>) -> Section<'a> {
     let p = &ctx.input.profile;
     let data = ctx.bank.data();
     let sector = data
@@ -303,58 +297,53 @@ fn profile(ctx: &ReportContext) -> Option<Section> {
                 .map_or(f.as_str(), |d| d.name.as_str())
         })
         .collect();
-    let rows = [
-        ("Size", p.size.label().to_string()),
-        ("AI systems in scope", p.ai_systems.to_string()),
-        ("Role", p.role.label().to_string()),
-        ("Sector", sector.to_string()),
-        ("High-risk systems", yes_no(p.high_risk).to_string()),
-        (
-            "Frameworks in place",
-            if frameworks.is_empty() {
-                "None".to_string()
-            } else {
-                frameworks.join(", ")
-            },
-        ),
-        ("Capacity", format!("{} FTE", p.capacity_fte)),
-        (
-            "Start date",
-            p.start_date
-                .map_or_else(|| "Not set".to_string(), |d| d.to_string()),
-        ),
-    ];
-    let mut table = Table::new(&["", ""]);
+    let frameworks = if frameworks.is_empty() {
+        b("None")
+    } else {
+        n(frameworks.join(", "))
+    };
+    let start = p.start_date.map_or(b("Not set"), n);
+    let mut table = Table::new(&["", ""], TEXT);
     table.row_headers = true;
-    for (label, value) in rows {
-        table.row(vec![label.to_string(), value]);
+    for (label, value) in [
+        ("Size", b(p.size.label())),
+        ("AI systems in scope", n(p.ai_systems)),
+        ("Role", b(p.role.label())),
+        ("Sector", b(sector)),
+        ("High-risk systems", b(yes_no(p.high_risk))),
+        ("Frameworks in place", frameworks),
+        ("Capacity", n(format_args!("{} FTE", p.capacity_fte))),
+        ("Start date", start),
+    ] {
+        table.row(vec![b(label), value]);
     }
-    Some(section("Organisation profile", vec![Block::Table(table)]))
+    section("Organisation profile", vec![Block::Table(table)])
 }
 
 fn yes_no(yes: bool) -> &'static str {
     if yes { "Yes" } else { "No" }
 }
 
-fn readiness(ctx: &ReportContext) -> Option<Section> {
+fn group_part<'a>(
+    heading: &'static str,
+    column: &'static str,
+    groups: &'a [GroupScore],
+) -> Part<'a> {
+    let mut table = Table::new(&[column, "Title", "Score", "Blockers"], 2);
+    for g in groups {
+        let score = g.score.map_or(b("n/a"), |s| n(one_decimal(s)));
+        table.row(vec![b(&g.id), b(&g.title), score, n(g.blockers)]);
+    }
+    Part {
+        heading: b(heading),
+        card: false,
+        blocks: vec![Block::Table(table)],
+    }
+}
+
+fn readiness<'a>(ctx: &ReportContext<'a>) -> Section<'a> {
     let r = &ctx.evaluation.result;
-    let group_part = |heading: &str, column: &'static str, groups: &[GroupScore]| {
-        let mut table = Table::new(&[column, "Title", "Score", "Blockers"]).numeric_last(2);
-        for g in groups {
-            table.row(vec![
-                g.id.to_string(),
-                g.title.to_string(),
-                g.score.map_or_else(|| "n/a".to_string(), one_decimal),
-                g.blockers.to_string(),
-            ]);
-        }
-        Part {
-            heading: heading.to_string(),
-            card: false,
-            blocks: vec![Block::Table(table)],
-        }
-    };
-    Some(Section {
+    Section {
         heading: "Readiness",
         blocks: vec![
             Block::Score {
@@ -362,69 +351,62 @@ fn readiness(ctx: &ReportContext) -> Option<Section> {
                 band: r.band,
             },
             Block::Counts(vec![
-                fact("Blockers", r.blockers.to_string()),
-                fact("Major gaps", r.majors.to_string()),
-                fact("Minor gaps", r.minors.to_string()),
+                fact("Blockers", n(r.blockers)),
+                fact("Major gaps", n(r.majors)),
+                fact("Minor gaps", n(r.minors)),
             ]),
-            Block::Text(format!(
+            Block::Text(n(format_args!(
                 "{} of {} questions answered; {} unknown; {} not applicable.",
                 r.answered, r.questions, r.unknowns, r.not_applicable
-            )),
+            ))),
         ],
         parts: vec![
             group_part("Clauses", "Clause", &r.clauses),
             group_part("Annex A objectives", "Objective", &r.objectives),
         ],
-    })
+    }
 }
 
-fn top_gaps(ctx: &ReportContext) -> Option<Section> {
-    let gaps: Vec<&Gap> = ctx
-        .evaluation
-        .result
-        .gaps
-        .iter()
-        .filter(|g| g.severity != Severity::Minor)
-        .collect();
-    if gaps.is_empty() {
-        let none = Block::Text("No blocker or major gaps.".to_string());
-        return Some(section("Top gaps", vec![none]));
-    }
-    let mut table = Table::new(&[
-        "Ref",
-        "Title",
-        "Severity",
-        "Current level",
-        "Owner",
-        "Action",
-        "Likely effort (person-days)",
-    ])
-    .numeric_last(1);
-    for g in gaps {
+fn top_gaps<'a>(ctx: &ReportContext<'a>) -> Section<'a> {
+    let gaps = ctx.evaluation.result.gaps.iter();
+    let mut table = Table::new(
+        &[
+            "Ref",
+            "Title",
+            "Severity",
+            "Current level",
+            "Owner",
+            "Action",
+            "Likely effort (person-days)",
+        ],
+        6,
+    );
+    for g in gaps.filter(|g| g.severity != Severity::Minor) {
         table.row(vec![
-            g.reference.to_string(),
-            g.title.to_string(),
-            g.severity.label().to_string(),
-            g.status.label().into_owned(),
-            g.owner.label().to_string(),
-            g.action.label().to_string(),
-            one_decimal(g.effort_days.likely),
+            b(&g.reference),
+            b(&g.title),
+            b(g.severity.label()),
+            g.status.label(),
+            b(g.owner.label()),
+            b(g.action.label()),
+            n(one_decimal(g.effort_days.likely)),
         ]);
         table.severity(2, Some(g.severity));
     }
-    Some(section("Top gaps", vec![Block::Table(table)]))
+    if table.rows.is_empty() {
+        let none = Block::Text(b("No blocker or major gaps."));
+        return section("Top gaps", vec![none]);
+    }
+    section("Top gaps", vec![Block::Table(table)])
 }
 
 /// Annex A controls answered "not applicable", with their justifications.
-fn excluded(ctx: &ReportContext) -> Option<Section> {
-    let mut table = Table::new(&["Control", "Title", "Justification"]);
+fn excluded<'a>(ctx: &ReportContext<'a>) -> Option<Section<'a>> {
+    let mut table = Table::new(&["Control", "Title", "Justification"], TEXT);
     for r in &ctx.evaluation.result.requirements {
         if r.status == Status::NotApplicable {
-            table.row(vec![
-                r.id.to_string(),
-                r.title.to_string(),
-                r.justification.as_deref().unwrap_or("").to_string(),
-            ]);
+            let justification = r.justification.as_deref().unwrap_or("");
+            table.row(vec![b(&r.id), b(&r.title), b(justification)]);
         }
     }
     (!table.rows.is_empty()).then(|| {
@@ -435,106 +417,90 @@ fn excluded(ctx: &ReportContext) -> Option<Section> {
     })
 }
 
-fn estimate(ctx: &ReportContext) -> Option<Section> {
+fn estimate<'a>(ctx: &ReportContext<'a>) -> Section<'a> {
     let estimate = &ctx.evaluation.estimate;
     let roadmap = &ctx.evaluation.roadmap;
-    let mut table = Table::new(&["", "Low", "Likely", "High"]).numeric_last(3);
+    let mut table = Table::new(&["", "Low", "Likely", "High"], 1);
     table.row_headers = true;
     for (label, range) in [
         ("Effort (person-days)", estimate.effort_days),
         ("Weeks to audit-ready", estimate.weeks_to_ready),
         ("Weeks to certification", estimate.weeks_to_certification),
     ] {
-        table.row(vec![
-            label.to_string(),
-            range.low.to_string(),
-            range.likely.to_string(),
-            range.high.to_string(),
-        ]);
+        table.row(vec![b(label), n(range.low), n(range.likely), n(range.high)]);
     }
-    let milestones: Vec<Fact> = [
+    let mut blocks = vec![Block::Table(table)];
+    let mut milestones = Vec::new();
+    for (label, date) in [
         ("Programme start", roadmap.start),
         ("Likely ready for the Stage 1 audit", roadmap.ready_by),
         ("Likely certified (Stage 2 done)", roadmap.certified_by),
-    ]
-    .into_iter()
-    .filter_map(|(label, date)| Some(fact(label, date?.to_string())))
-    .collect();
-    let mut blocks = vec![Block::Table(table)];
+    ] {
+        if let Some(date) = date {
+            milestones.push(fact(label, n(date)));
+        }
+    }
     if !milestones.is_empty() {
         blocks.push(Block::Facts(milestones));
     }
-    let steps = estimate
-        .explain
-        .iter()
-        .map(|x| (x.figure.to_string(), x.text.to_string()))
-        .collect();
-    Some(Section {
+    let steps = estimate.explain.iter().map(|x| (&*x.figure, &*x.text));
+    Section {
         heading: "Estimate",
         blocks,
         parts: vec![Part {
-            heading: "How this is computed".to_string(),
+            heading: b("How this is computed"),
             card: false,
-            blocks: vec![Block::Steps(steps)],
+            blocks: vec![Block::Steps(steps.collect())],
         }],
-    })
+    }
 }
 
-fn plural(n: u32, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn phase(ctx: &ReportContext, phase: &RoadmapPhase) -> Part {
-    let length = plural(phase.weeks, "week", "weeks");
+fn phase<'a>(ctx: &ReportContext<'a>, phase: &'a RoadmapPhase) -> Part<'a> {
+    let weeks = phase.weeks;
+    let length = format!("{weeks} {}", if weeks == 1 { "week" } else { "weeks" });
     let mut when = match (phase.start, phase.end) {
         (Some(start), Some(end)) => format!("{start} – {end} ({length})"),
         _ => format!(
             "week {} – week {} ({length})",
             phase.start_week,
-            phase.start_week + phase.weeks
+            phase.start_week + weeks
         ),
     };
     when.push_str(" · Owner: ");
     when.push_str(phase.owner.label());
-    let effort = ctx
-        .evaluation
-        .estimate
-        .phases
-        .iter()
-        .find(|p| p.number == phase.number);
-    if let Some(e) = effort.map(|p| p.effort_days) {
+    let phases = &ctx.evaluation.estimate.phases;
+    if let Some(e) = phases.iter().find(|p| p.number == phase.number) {
+        let e = e.effort_days;
         let line = format!(
             " · Effort: {}–{} person-days (likely {})",
             e.low, e.high, e.likely
         );
         when.push_str(&line);
     }
-    let mut blocks = vec![Block::Caption(when), Block::Text(phase.purpose.to_string())];
+    let mut blocks = vec![Block::Caption(when), Block::Text(b(&phase.purpose))];
     if !phase.deliverables.is_empty() {
         blocks.push(Block::Bullets {
             title: "Deliverables",
-            items: phase.deliverables.iter().map(|d| d.to_string()).collect(),
+            items: phase.deliverables.iter().map(|d| &**d).collect(),
         });
     }
     if !phase.tasks.is_empty() {
-        let mut table = Table::new(&["Task", "Owner", "Severity"]);
+        let mut table = Table::new(&["Task", "Owner", "Severity"], TEXT);
         for t in &phase.tasks {
             let severity = t.severity.map_or("", Severity::label);
-            table.row(vec![
-                t.title.to_string(),
-                t.owner.label().to_string(),
-                severity.to_string(),
-            ]);
+            table.row(vec![b(&t.title), b(t.owner.label()), b(severity)]);
             table.severity(2, t.severity);
         }
         blocks.push(Block::Table(table));
     }
-    blocks.extend(phase.advice.iter().map(|a| Block::Note {
-        source: a.source.to_string(),
-        text: a.text.to_string(),
-    }));
+    for a in &phase.advice {
+        blocks.push(Block::Note {
+            source: &a.source,
+            text: &a.text,
+        });
+    }
     Part {
-        heading: format!("Phase {}: {}", phase.number, phase.name),
+        heading: n(format_args!("Phase {}: {}", phase.number, phase.name)),
         card: true,
         blocks,
     }
@@ -543,19 +509,22 @@ fn phase(ctx: &ReportContext, phase: &RoadmapPhase) -> Part {
 /// The Statement of Applicability: one row per Annex A control, in bank order.
 ///
 /// Columns: `control,title,objective,applicable,justification,status,score,gap_severity`.
-pub fn statement_of_applicability(ctx: &ReportContext) -> Table {
+pub fn statement_of_applicability<'a>(ctx: &ReportContext<'a>) -> Table<'a> {
     let result = &ctx.evaluation.result;
     let groups = &ctx.bank.data().groups;
-    let mut table = Table::new(&[
-        "control",
-        "title",
-        "objective",
-        "applicable",
-        "justification",
-        "status",
-        "score",
-        "gap_severity",
-    ]);
+    let mut table = Table::new(
+        &[
+            "control",
+            "title",
+            "objective",
+            "applicable",
+            "justification",
+            "status",
+            "score",
+            "gap_severity",
+        ],
+        TEXT,
+    );
     for r in result
         .requirements
         .iter()
@@ -564,25 +533,25 @@ pub fn statement_of_applicability(ctx: &ReportContext) -> Table {
         let objective = groups
             .iter()
             .find(|g| g.id == r.group.as_str())
-            .map_or_else(|| r.group.to_string(), |g| format!("{} {}", g.id, g.title));
+            .map_or(b(&r.group), |g| n(format_args!("{} {}", g.id, g.title)));
         let gap = result
             .gaps
             .iter()
             .find(|g| g.refs.iter().any(|x| *x == *r.id));
+        let applicable = if r.status == Status::NotApplicable {
+            "no"
+        } else {
+            "yes"
+        };
         table.row(vec![
-            r.id.to_string(),
-            r.title.to_string(),
+            b(&r.id),
+            b(&r.title),
             objective,
-            if r.status == Status::NotApplicable {
-                "no"
-            } else {
-                "yes"
-            }
-            .to_string(),
-            r.justification.as_deref().unwrap_or("").to_string(),
-            r.status.code().into_owned(),
-            r.score.map_or_else(String::new, |s| s.to_string()),
-            gap.map_or("", |g| g.severity.as_str()).to_string(),
+            b(applicable),
+            b(r.justification.as_deref().unwrap_or("")),
+            r.status.code(),
+            r.score.map_or(b(""), n),
+            b(gap.map_or("", |g| g.severity.as_str())),
         ]);
     }
     table
@@ -593,22 +562,25 @@ pub fn statement_of_applicability(ctx: &ReportContext) -> Table {
 /// Columns: `question,requirements,title,owner,phase,status,severity,action,task,
 /// deliverable,effort_days_likely,evidence_examples`. A question without a gap is
 /// `maintain` with no severity and no effort.
-pub fn control_register(ctx: &ReportContext) -> Table {
+pub fn control_register<'a>(ctx: &ReportContext<'a>) -> Table<'a> {
     let result = &ctx.evaluation.result;
-    let mut table = Table::new(&[
-        "question",
-        "requirements",
-        "title",
-        "owner",
-        "phase",
-        "status",
-        "severity",
-        "action",
-        "task",
-        "deliverable",
-        "effort_days_likely",
-        "evidence_examples",
-    ]);
+    let mut table = Table::new(
+        &[
+            "question",
+            "requirements",
+            "title",
+            "owner",
+            "phase",
+            "status",
+            "severity",
+            "action",
+            "task",
+            "deliverable",
+            "effort_days_likely",
+            "evidence_examples",
+        ],
+        TEXT,
+    );
     for q in ctx.bank.questions(Mode::Full) {
         let gap = result.gaps.iter().find(|g| g.question.as_str() == q.id);
         let status = gap
@@ -618,18 +590,18 @@ pub fn control_register(ctx: &ReportContext) -> Table {
         let owner = q.owner.or(gap.map(|g| g.owner));
         let phase = q.phase.or(gap.map(|g| g.phase));
         table.row(vec![
-            q.id.to_string(),
-            q.refs.join(" "),
-            q.title.to_string(),
-            owner.map_or("", |o| o.label()).to_string(),
-            phase.map_or_else(String::new, |p| p.to_string()),
-            status.code().into_owned(),
-            gap.map_or("", |g| g.severity.as_str()).to_string(),
-            gap.map_or("maintain", |g| g.action.as_str()).to_string(),
-            q.task.as_deref().unwrap_or("").to_string(),
-            q.deliverable.as_deref().unwrap_or("").to_string(),
-            gap.map_or(0.0, |g| g.effort_days.likely).to_string(),
-            q.help.to_string(),
+            b(&q.id),
+            n(q.refs.join(" ")),
+            b(&q.title),
+            b(owner.map_or("", |o| o.label())),
+            phase.map_or(b(""), n),
+            status.code(),
+            b(gap.map_or("", |g| g.severity.as_str())),
+            b(gap.map_or("maintain", |g| g.action.as_str())),
+            b(q.task.as_deref().unwrap_or("")),
+            b(q.deliverable.as_deref().unwrap_or("")),
+            n(gap.map_or(0.0, |g| g.effort_days.likely)),
+            b(&q.help),
         ]);
     }
     table

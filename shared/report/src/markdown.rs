@@ -80,13 +80,16 @@ fn blocks(out: &mut String, blocks: &[Block]) {
                 );
             }
             Block::Counts(counts) => {
-                let line: Vec<String> = counts
-                    .iter()
-                    .map(|Fact { label, value }| format!("{}: {}", m(label), m(value)))
-                    .collect();
-                put!(out, "{}\n\n", line.join(" · "));
+                for (i, Fact { label, value }) in counts.iter().enumerate() {
+                    let separator = if i == 0 { "" } else { " · " };
+                    put!(out, "{separator}{}: {}", m(label), m(value));
+                }
+                out.push_str("\n\n");
             }
-            Block::Text(text) | Block::Caption(text) => {
+            Block::Text(text) => {
+                put!(out, "{}\n\n", m(text));
+            }
+            Block::Caption(text) => {
                 put!(out, "{}\n\n", m(text));
             }
             Block::Facts(facts) => {

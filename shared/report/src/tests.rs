@@ -154,7 +154,7 @@ fn the_report_has_every_section_phase_and_step() {
         ]
     );
     let roadmap = doc.sections.last().expect("roadmap");
-    let phases: Vec<&str> = roadmap.parts.iter().map(|p| p.heading.as_str()).collect();
+    let phases: Vec<&str> = roadmap.parts.iter().map(|p| &*p.heading).collect();
     assert_eq!(
         phases,
         [
