@@ -50,7 +50,7 @@ pub fn render(doc: &Document) -> String {
         out,
         "# {}\n\n**{}**\n\n",
         m(doc.title),
-        m(&doc.organisation)
+        m(doc.organisation)
     );
     for f in &doc.facts {
         put!(out, "- {}: {}\n", m(f.label), m(&f.value));
