@@ -53,7 +53,7 @@ macro_rules! named_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal $(/ $label:literal)?, )+
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:tt $(/ $label:literal)?, )+
         }
     ) => {
         $(#[$meta])*

@@ -134,20 +134,34 @@ fn setup() -> Result<(), String> {
     wasm_tools()?;
     postgres();
     browser()?;
-    schemathesis_tool()
+    python_tools()
 }
 
-/// schemathesis (PyPI), for the API conformance run.
-fn schemathesis_tool() -> Result<(), String> {
-    step("schemathesis (API conformance against the OpenAPI document)");
+/// The Python client generator an integrator would try (the API tests generate a client
+/// with it and submit through it).
+const PYTHON_CLIENT_GENERATOR: &str = "openapi-python-client==0.29.1";
+
+/// From PyPI: schemathesis, for the API conformance run, and openapi-python-client.
+fn python_tools() -> Result<(), String> {
+    step("schemathesis (API conformance) and openapi-python-client (a generated client)");
     if output("st", &["--version"]).is_none() {
         let mut c = Command::new("python3");
         c.args(["-m", "pip", "install", "-q", "schemathesis"]);
         status(c, "pip install schemathesis")?;
     }
+    let wanted = PYTHON_CLIENT_GENERATOR.trim_start_matches("openapi-python-client==");
+    let generator = output("openapi-python-client", &["--version"]).unwrap_or_default();
+    if !generator.contains(wanted) {
+        let mut c = Command::new("python3");
+        c.args(["-m", "pip", "install", "-q", PYTHON_CLIENT_GENERATOR]);
+        status(c, "pip install openapi-python-client")?;
+    }
     println!(
-        "{}",
-        output("st", &["--version"]).unwrap_or_default().trim()
+        "{}\n{}",
+        output("st", &["--version"]).unwrap_or_default().trim(),
+        output("openapi-python-client", &["--version"])
+            .unwrap_or_default()
+            .trim()
     );
     Ok(())
 }

@@ -26,6 +26,7 @@ pub fn npm_tools() -> Result<(), String> {
     if root.join("node_modules/.bin/wasm-opt").exists()
         && root.join("node_modules/axe-core/axe.min.js").exists()
         && root.join("node_modules/terser/package.json").exists()
+        && root.join("node_modules/.bin/openapi-typescript").exists()
         && root
             .join("node_modules/survey-js-ui/survey-js-ui.min.js")
             .exists()
@@ -36,7 +37,7 @@ pub fn npm_tools() -> Result<(), String> {
     c.current_dir(&root).args(["ci", "--no-audit", "--no-fund"]);
     status(
         c,
-        "npm ci (binaryen, terser, axe-core, survey-core, survey-js-ui)",
+        "npm ci (binaryen, terser, axe-core, openapi-typescript, survey-core, survey-js-ui)",
     )
 }
 

@@ -236,10 +236,21 @@ fn tighten(doc: &mut Value, bank: &aims_engine::Bank) {
     };
     let max_answers = |mode: Mode| bank.questions(mode).count();
 
-    // One answer for a question of `mode`: a level or "unknown" for any of them,
-    // "not_applicable" with a justification only where the bank allows it.
-    let answer = |mode: Mode| -> Value {
-        let mut variants = vec![json!({
+    // Each shape is a named component (generators name their classes after them): per
+    // mode, an answer (a level or "unknown" for any question), an exclusion
+    // ("not_applicable" with a justification, where the bank allows it), and the body
+    // with and without a lead; `SubmittedInput` and `SubmittedAssessment` pick a mode.
+    let reference = |name: String| json!({"$ref": format!("#/components/schemas/{name}")});
+    let mut shapes: Vec<(String, Value)> = Vec::new();
+    for mode in [Mode::Quick, Mode::Full] {
+        let prefix = match mode {
+            Mode::Quick => "Quick",
+            Mode::Full => "Full",
+        };
+        let mut answers = vec![reference(format!("{prefix}Answer"))];
+        shapes.push((format!("{prefix}Answer"), json!({
+            "title": format!("{prefix}Answer"),
+            "description": "An answer: a maturity level or \"unknown\"",
             "type": "object", "additionalProperties": false,
             "required": ["question", "level"],
             "properties": {
@@ -253,10 +264,13 @@ fn tighten(doc: &mut Value, bank: &aims_engine::Bank) {
                     "description": "Ignored unless the level is not_applicable; at most 2000 characters"
                 },
             }
-        })];
+        })));
         let na = na_ids(mode);
         if !na.is_empty() {
-            variants.push(json!({
+            answers.push(reference(format!("{prefix}Exclusion")));
+            shapes.push((format!("{prefix}Exclusion"), json!({
+                "title": format!("{prefix}Exclusion"),
+                "description": "A control excluded as not applicable, with the reason",
                 "type": "object", "additionalProperties": false,
                 "required": ["question", "level", "justification"],
                 "properties": {
@@ -268,53 +282,57 @@ fn tighten(doc: &mut Value, bank: &aims_engine::Bank) {
                         "description": "Why the control does not apply: not blank, at most 2000 characters"
                     },
                 }
-            }));
+            })));
         }
-        json!({"anyOf": variants, "description": "One answer; at most one per question (a second answer to a question is a 422)"})
-    };
-    // The body for one mode: the shared properties plus the answers that mode takes.
-    let body_for = |mode: Mode, with_lead: bool| -> Value {
-        let mut properties = json!({
-            "mode": {"type": "string", "enum": [mode.as_str()]},
-            "bank_version": {
-                "type": ["string", "null"], "enum": [version, null],
-                "description": "The bank version the answers were given against: the active bank's only"
-            },
-            "profile": {"$ref": "#/components/schemas/Profile"},
-            "answers": {
-                "type": "array", "items": answer(mode), "maxItems": max_answers(mode),
-                "description": "The answers, at most one per question; unanswered questions count as unknown"
-            },
-        });
-        if with_lead {
-            properties["lead"] = json!({"oneOf": [
-                {"type": "null"},
-                {"$ref": "#/components/schemas/LeadDoc"}
-            ]});
+        for (suffix, with_lead) in [("Input", false), ("Submission", true)] {
+            let mut properties = json!({
+                "mode": {"type": "string", "enum": [mode.as_str()]},
+                "bank_version": {
+                    "type": ["string", "null"], "enum": [version, null],
+                    "description": "The bank version the answers were given against: the active bank's only"
+                },
+                "profile": {"$ref": "#/components/schemas/Profile"},
+                "answers": {
+                    "type": "array", "maxItems": max_answers(mode),
+                    "items": {"anyOf": answers.clone(), "description": "One answer; at most one per question (a second answer to a question is a 422)"},
+                    "description": "The answers, at most one per question; unanswered questions count as unknown"
+                },
+            });
+            if with_lead {
+                properties["lead"] = json!({"oneOf": [
+                    {"type": "null"},
+                    {"$ref": "#/components/schemas/LeadDoc"}
+                ]});
+            }
+            shapes.push((
+                format!("{prefix}{suffix}"),
+                json!({
+                    "title": format!("{prefix}{suffix}"),
+                    "type": "object", "additionalProperties": false,
+                    "required": ["mode", "profile"],
+                    "properties": properties,
+                }),
+            ));
         }
-        json!({
-            "type": "object", "additionalProperties": false,
-            "required": ["mode", "profile"],
-            "properties": properties,
-        })
-    };
-    let input = |with_lead: bool, description: &str| -> Value {
+    }
+    let input = |suffix: &str, description: &str| -> Value {
         json!({
             "description": description,
-            "oneOf": [body_for(Mode::Quick, with_lead), body_for(Mode::Full, with_lead)],
+            "oneOf": [reference(format!("Quick{suffix}")), reference(format!("Full{suffix}"))],
         })
     };
 
     if let Some(schemas) = object_mut(doc, &["components", "schemas"]) {
         // Replaced by the per-mode `SubmittedAssessment` below.
         schemas.remove("CreateAssessmentDoc");
+        schemas.extend(shapes);
         schemas.insert(
             "SubmittedInput".into(),
-            input(false, "An assessment to evaluate (wire format v1): a quick or a full assessment with the answers that mode takes."),
+            input("Input", "An assessment to evaluate (wire format v1): a quick or a full assessment with the answers that mode takes."),
         );
         schemas.insert(
             "SubmittedAssessment".into(),
-            input(true, "An assessment to store: the wire format v1 input plus optional contact details (a lead)."),
+            input("Submission", "An assessment to store: the wire format v1 input plus optional contact details (a lead)."),
         );
         if let Some(profile) = schemas.get_mut("Profile").and_then(Value::as_object_mut) {
             profile.insert("additionalProperties".into(), json!(false));

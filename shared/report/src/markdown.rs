@@ -46,12 +46,7 @@ macro_rules! put {
 pub fn render(doc: &Document) -> String {
     let m = escape;
     let mut out = String::with_capacity(48 * 1024);
-    put!(
-        out,
-        "# {}\n\n**{}**\n\n",
-        m(doc.title),
-        m(doc.organisation)
-    );
+    put!(out, "# {}\n\n**{}**\n\n", m(doc.title), m(doc.organisation));
     for f in &doc.facts {
         put!(out, "- {}: {}\n", m(f.label), m(&f.value));
     }

@@ -5,6 +5,7 @@
 
 mod admin;
 mod assessments;
+mod clients;
 mod connections;
 mod erasure;
 mod helpers;
