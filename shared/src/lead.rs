@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_NAME_CHARS: usize = 200;
 
 /// Contact details as sent with an assessment.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lead {

@@ -176,7 +176,7 @@ fn query_problem(e: axum::extract::rejection::QueryRejection) -> Problem {
         ("from" = Option<String>, Query, description = "Created at or after (YYYY-MM-DD or RFC 3339)"),
         ("to" = Option<String>, Query, description = "Created up to (a bare date includes that day)")),
     responses(
-        (status = 200, description = "A page of leads", body = super::openapi::LeadsPageDoc),
+        (status = 200, description = "A page of leads", body = LeadsPage),
         (status = 400, description = "Invalid filter", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 401, description = "Missing or wrong token", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 429, description = "Locked out after too many failed attempts", body = super::openapi::ProblemDoc, content_type = "application/problem+json",
@@ -195,13 +195,26 @@ async fn list(
         .db
         .leads(&filter, per_page, (page - 1) * per_page)
         .await?;
-    Ok(axum::Json(serde_json::json!({
-        "items": items,
-        "page": page,
-        "per_page": per_page,
-        "total": total,
-    }))
-    .into_response())
+    let page = LeadsPage {
+        items,
+        page,
+        per_page,
+        total,
+    };
+    Ok(axum::Json(page).into_response())
+}
+
+/// A page of leads.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct LeadsPage {
+    /// Newest first.
+    items: Vec<LeadRow>,
+    /// This page, from 1.
+    page: i64,
+    /// Page size.
+    per_page: i64,
+    /// Leads matching the filter.
+    total: i64,
 }
 
 fn leads_csv(rows: &[LeadRow]) -> Result<String, Problem> {

@@ -71,36 +71,61 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
 }
 
 /// Links to a stored assessment's resources.
-#[derive(Serialize)]
-struct Links {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct Links {
+    /// This assessment.
     #[serde(rename = "self")]
     this: String,
+    /// HTML report.
     report: String,
+    /// Markdown report.
     report_markdown: String,
+    /// Statement of Applicability (CSV).
     soa: String,
+    /// AI Control Register (CSV).
     controls: String,
 }
 
-/// The body of a stored assessment: its ID, links, the input on reads, and the evaluation.
-#[derive(Serialize)]
-struct Body<'a> {
+/// A stored assessment and the evaluation the server computed from its answers.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct StoredAssessment<'a> {
+    /// Unguessable ID (UUID v4).
     id: &'a str,
+    /// RFC 3339, UTC.
     created_at: &'a str,
+    /// Related resources.
     links: Links,
+    /// The input (on reads only; never the contact details).
     #[serde(skip_serializing_if = "Option::is_none")]
     input: Option<&'a AssessmentInput>,
+    /// Scores, gaps, the estimate and the roadmap.
     #[serde(flatten)]
     evaluation: &'a Evaluation,
 }
 
 /// What a submission answers by default: the ID, the links and the headline figures.
 /// (The widget already has the whole evaluation; an integrator wants the ID.)
-#[derive(Serialize)]
-struct Created<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct Created<'a> {
+    /// Unguessable ID (UUID v4).
     id: &'a str,
+    /// RFC 3339, UTC.
     created_at: &'a str,
+    /// Related resources.
     links: Links,
+    /// The headline figures.
     summary: Summary,
+}
+
+/// A submission's `201`: the summary, or with `Prefer: return=representation` the whole
+/// evaluation.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub(super) enum CreatedReply<'a> {
+    /// The default.
+    Summary(Created<'a>),
+    /// With `Prefer: return=representation`.
+    Representation(StoredAssessment<'a>),
 }
 
 /// The headline of an evaluation.
@@ -160,16 +185,12 @@ fn created(
     evaluation: &Evaluation,
     preference: Option<bool>,
 ) -> Response {
-    let mut response = if preference == Some(true) {
-        (
-            StatusCode::CREATED,
-            super::JsonBody(body(id, created_at, evaluation, None)),
-        )
-            .into_response()
+    let reply = if preference == Some(true) {
+        CreatedReply::Representation(body(id, created_at, evaluation, None))
     } else {
         let r = &evaluation.result;
         let e = &evaluation.estimate;
-        let summary = Created {
+        CreatedReply::Summary(Created {
             id,
             created_at,
             links: links(id),
@@ -181,9 +202,9 @@ fn created(
                 weeks_to_ready: e.weeks_to_ready,
                 weeks_to_certification: e.weeks_to_certification,
             },
-        };
-        (StatusCode::CREATED, super::JsonBody(summary)).into_response()
+        })
     };
+    let mut response = (StatusCode::CREATED, super::JsonBody(reply)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::VARY, HeaderValue::from_static("prefer"));
     if let Some(representation) = preference {
@@ -204,8 +225,8 @@ fn body<'a>(
     created_at: &'a str,
     evaluation: &'a Evaluation,
     input: Option<&'a AssessmentInput>,
-) -> Body<'a> {
-    Body {
+) -> StoredAssessment<'a> {
+    StoredAssessment {
         id,
         created_at,
         links: links(id),
@@ -281,7 +302,7 @@ fn read_submission(text: &str) -> Result<(AssessmentInput, Option<aims_engine::L
     params(("Idempotency-Key" = Option<String>, Header, description = "1-200 visible ASCII characters; a retry with the same key and body returns the stored assessment"),
         ("Prefer" = Option<String>, Header, description = "`return=representation` for the whole evaluation instead of the summary (RFC 7240)")),
     responses(
-        (status = 201, description = "Stored: the summary, or the whole evaluation when preferred", body = super::openapi::CreatedReplyDoc,
+        (status = 201, description = "Stored: the summary, or the whole evaluation when preferred", body = CreatedReply,
             headers(("Location" = String, description = "The assessment's URL"),
                 ("Preference-Applied" = String, description = "`return=representation` or `return=minimal`, when a Prefer header asked for one"))),
         (status = 400, description = "Malformed JSON, wrong shape or bad Idempotency-Key", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
@@ -398,7 +419,7 @@ async fn load(state: &AppState, id: &str) -> Result<crate::db::StoredAssessment,
 #[utoipa::path(get, path = "/api/v1/assessments/{id}", tag = "assessments",
     params(("id" = String, Path, description = "Assessment ID")),
     responses(
-        (status = 200, description = "The assessment", body = super::openapi::AssessmentDoc),
+        (status = 200, description = "The assessment", body = StoredAssessment),
         (status = 404, description = "No such assessment", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
     ))]

@@ -2,7 +2,6 @@
 //! engine's wire types, served at `/api/openapi.json`.
 
 use aims_engine::Mode;
-use aims_engine::{AssessmentInput, Estimate, Readiness, Roadmap};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -34,19 +33,6 @@ pub struct ProblemFieldDoc {
     pub detail: String,
 }
 
-/// Contact details left with an assessment (personal data).
-#[derive(Serialize, ToSchema)]
-pub struct LeadDoc {
-    /// 1-200 characters.
-    pub name: String,
-    /// A valid email address.
-    pub email: String,
-    /// Up to 200 characters.
-    pub company: Option<String>,
-    /// Must be true.
-    pub consent: bool,
-}
-
 /// An assessment to store: the wire format v1 input plus an optional lead.
 #[derive(Serialize, ToSchema)]
 pub struct CreateAssessmentDoc {
@@ -59,83 +45,7 @@ pub struct CreateAssessmentDoc {
     /// The answers; unanswered questions count as unknown.
     pub answers: Vec<aims_engine::AnswerInput>,
     /// Contact details; needs `consent: true`.
-    pub lead: Option<LeadDoc>,
-}
-
-/// Links to a stored assessment's resources.
-#[derive(Serialize, ToSchema)]
-pub struct LinksDoc {
-    #[serde(rename = "self")]
-    /// This assessment.
-    pub this: String,
-    /// HTML report.
-    pub report: String,
-    /// Markdown report.
-    pub report_markdown: String,
-    /// Statement of Applicability (CSV).
-    pub soa: String,
-    /// AI Control Register (CSV).
-    pub controls: String,
-}
-
-/// A stored assessment and the evaluation the server computed from its answers.
-#[derive(Serialize, ToSchema)]
-pub struct AssessmentDoc {
-    /// Unguessable ID (UUID v4).
-    pub id: String,
-    /// RFC 3339, UTC.
-    pub created_at: String,
-    /// Related resources.
-    pub links: LinksDoc,
-    /// The input (on reads only; never the contact details).
-    pub input: Option<AssessmentInput>,
-    /// Scores and gaps.
-    pub result: Readiness,
-    /// Effort and calendar estimate.
-    pub estimate: Estimate,
-    /// The six-phase roadmap.
-    pub roadmap: Roadmap,
-}
-
-/// What a submission answers by default: the ID, links and the headline figures.
-#[derive(Serialize, ToSchema)]
-pub struct CreatedDoc {
-    /// Unguessable ID (UUID v4).
-    pub id: String,
-    /// RFC 3339, UTC.
-    pub created_at: String,
-    /// Related resources.
-    pub links: LinksDoc,
-    /// The headline figures.
-    pub summary: super::assessments::Summary,
-}
-
-/// A submission's `201`: the summary, or with `Prefer: return=representation` the whole
-/// evaluation.
-#[derive(Serialize, ToSchema)]
-#[serde(untagged)]
-#[expect(
-    dead_code,
-    reason = "only its schema is used, for the OpenAPI document"
-)]
-pub enum CreatedReplyDoc {
-    /// The default.
-    Summary(Box<CreatedDoc>),
-    /// With `Prefer: return=representation`.
-    Representation(Box<AssessmentDoc>),
-}
-
-/// A page of leads.
-#[derive(Serialize, ToSchema)]
-pub struct LeadsPageDoc {
-    /// Newest first.
-    pub items: Vec<crate::db::LeadRow>,
-    /// This page, from 1.
-    pub page: i64,
-    /// Page size.
-    pub per_page: i64,
-    /// Leads matching the filter.
-    pub total: i64,
+    pub lead: Option<aims_engine::Lead>,
 }
 
 struct AdminToken;
@@ -301,7 +211,7 @@ fn tighten(doc: &mut Value, bank: &aims_engine::Bank) {
             if with_lead {
                 properties["lead"] = json!({"oneOf": [
                     {"type": "null"},
-                    {"$ref": "#/components/schemas/LeadDoc"}
+                    {"$ref": "#/components/schemas/Lead"}
                 ]});
             }
             shapes.push((
@@ -355,7 +265,7 @@ fn tighten(doc: &mut Value, bank: &aims_engine::Bank) {
             date["pattern"] = json!(format!("^{DATE_PATTERN}$"));
             date["description"] = json!("A calendar day 2000-01-01 to 2199-12-31, YYYY-MM-DD");
         }
-        if let Some(lead) = schemas.get_mut("LeadDoc").and_then(Value::as_object_mut) {
+        if let Some(lead) = schemas.get_mut("Lead").and_then(Value::as_object_mut) {
             lead.insert("additionalProperties".into(), json!(false));
             if let Some(props) = lead.get_mut("properties").and_then(Value::as_object_mut) {
                 // Not blank, no control characters, at most 200 characters (trimmed by the

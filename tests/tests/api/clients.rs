@@ -101,7 +101,7 @@ async fn openapi_typescript_generates_the_api_types() {
         "\"/api/v1/assessments\"",
         "QuickSubmission",
         "FullSubmission",
-        "CreatedReplyDoc",
+        "CreatedReply",
     ] {
         assert!(types.contains(name), "{name} is missing from the types");
     }
