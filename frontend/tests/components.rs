@@ -370,7 +370,7 @@ fn the_widget_reads_banks_exactly_as_the_engine_does() {
 fn the_widget_reads_assessments_and_saved_progress_as_serde_does() {
     use aims_engine::AssessmentInput;
     use aims_widget::json::{assessment_input, read};
-    use aims_widget::state::Saved;
+    use aims_widget::storage::Saved;
     use serde_json::{Value, json};
 
     let goldens = [
