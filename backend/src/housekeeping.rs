@@ -18,12 +18,16 @@ pub async fn run_forever(state: AppState) {
     let mut last_retention: Option<tokio::time::Instant> = None;
     loop {
         tick.tick().await;
+        // The first round is at start, where the gauges were just read: re-reading them
+        // now could overwrite the first requests' increments with a count taken before
+        // those requests committed.
+        let first = last_retention.is_none();
         if last_retention.is_none_or(|t| t.elapsed() >= RETENTION_EVERY) {
             last_retention = Some(tokio::time::Instant::now());
             expire(&state).await;
         }
         state.limits.prune();
-        if let Err(e) = state.metrics.refresh_gauges(&state.db).await {
+        if !first && let Err(e) = state.metrics.refresh_gauges(&state.db).await {
             tracing::warn!(error = %e, "gauges could not be read from the database");
         }
     }
