@@ -177,12 +177,12 @@ fn query_problem(e: axum::extract::rejection::QueryRejection) -> Problem {
         ("to" = Option<String>, Query, description = "Created up to (a bare date includes that day)")),
     responses(
         (status = 200, description = "A page of leads", body = LeadsPage),
-        (status = 400, description = "Invalid filter", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong token", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 429, description = "Locked out after too many failed attempts", body = super::openapi::ProblemDoc, content_type = "application/problem+json",
+        (status = 400, description = "Invalid filter", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong token", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Locked out after too many failed attempts", body = super::ProblemDetails, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 404, description = "Admin API off (no token configured)", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "Admin API off (no token configured)", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = super::ProblemDetails, content_type = "application/problem+json"),
     ))]
 async fn list(
     State(state): State<AppState>,
@@ -263,12 +263,12 @@ fn leads_csv(rows: &[LeadRow]) -> Result<String, Problem> {
         ("to" = Option<String>, Query, description = "Created up to")),
     responses(
         (status = 200, description = "CSV", body = String, content_type = "text/csv"),
-        (status = 400, description = "Invalid filter", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong token", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 429, description = "Locked out after too many failed attempts", body = super::openapi::ProblemDoc, content_type = "application/problem+json",
+        (status = 400, description = "Invalid filter", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong token", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Locked out after too many failed attempts", body = super::ProblemDetails, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 404, description = "Admin API off (no token configured)", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "Admin API off (no token configured)", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = super::ProblemDetails, content_type = "application/problem+json"),
     ))]
 async fn export(
     State(state): State<AppState>,
@@ -304,11 +304,11 @@ async fn export(
     params(("id" = String, Path, description = "Lead ID")),
     responses(
         (status = 204, description = "Erased"),
-        (status = 401, description = "Missing or wrong token", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 429, description = "Locked out after too many failed attempts", body = super::openapi::ProblemDoc, content_type = "application/problem+json",
+        (status = 401, description = "Missing or wrong token", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Locked out after too many failed attempts", body = super::ProblemDetails, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 404, description = "No such lead, or admin API off", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such lead, or admin API off", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = super::ProblemDetails, content_type = "application/problem+json"),
     ))]
 async fn erase(
     State(state): State<AppState>,

@@ -305,14 +305,14 @@ fn read_submission(text: &str) -> Result<(AssessmentInput, Option<aims_engine::L
         (status = 201, description = "Stored: the summary, or the whole evaluation when preferred", body = CreatedReply,
             headers(("Location" = String, description = "The assessment's URL"),
                 ("Preference-Applied" = String, description = "`return=representation` or `return=minimal`, when a Prefer header asked for one"))),
-        (status = 400, description = "Malformed JSON, wrong shape or bad Idempotency-Key", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 408, description = "The body did not arrive within the body timeout", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 64 KiB, sent or declared", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 415, description = "Not application/json, or a Content-Encoding other than identity", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid answers or lead, or a reused Idempotency-Key", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 429, description = "Rate limit, or the client's daily cap on stored assessments", body = super::openapi::ProblemDoc, content_type = "application/problem+json",
+        (status = 400, description = "Malformed JSON, wrong shape or bad Idempotency-Key", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within the body timeout", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 64 KiB, sent or declared", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 415, description = "Not application/json, or a Content-Encoding other than identity", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid answers or lead, or a reused Idempotency-Key", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limit, or the client's daily cap on stored assessments", body = super::ProblemDetails, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 503, description = "Storage unavailable; nothing stored", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable; nothing stored", body = super::ProblemDetails, content_type = "application/problem+json"),
     ))]
 async fn create(
     State(state): State<AppState>,
@@ -420,8 +420,8 @@ async fn load(state: &AppState, id: &str) -> Result<crate::db::StoredAssessment,
     params(("id" = String, Path, description = "Assessment ID")),
     responses(
         (status = 200, description = "The assessment", body = StoredAssessment),
-        (status = 404, description = "No such assessment", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such assessment", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = super::ProblemDetails, content_type = "application/problem+json"),
     ))]
 async fn read(
     State(state): State<AppState>,
@@ -471,9 +471,9 @@ where
         (status = 200, description = "The report", content(
             (String = "text/html"),
             (String = "text/markdown"))),
-        (status = 400, description = "Unknown format", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 404, description = "No such assessment", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 400, description = "Unknown format", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such assessment", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = super::ProblemDetails, content_type = "application/problem+json"),
     ))]
 async fn report_page(
     State(state): State<AppState>,
@@ -520,8 +520,8 @@ fn csv_response(name: &str, id: &str, text: String) -> Response {
     params(("id" = String, Path, description = "Assessment ID")),
     responses(
         (status = 200, description = "CSV", body = String, content_type = "text/csv"),
-        (status = 404, description = "No such assessment", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such assessment", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = super::ProblemDetails, content_type = "application/problem+json"),
     ))]
 async fn soa(State(state): State<AppState>, super::Id(id): super::Id) -> Result<Response, Problem> {
     let text = with_report(&state, &id, |ctx| {
@@ -536,8 +536,8 @@ async fn soa(State(state): State<AppState>, super::Id(id): super::Id) -> Result<
     params(("id" = String, Path, description = "Assessment ID")),
     responses(
         (status = 200, description = "CSV", body = String, content_type = "text/csv"),
-        (status = 404, description = "No such assessment", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such assessment", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = super::ProblemDetails, content_type = "application/problem+json"),
     ))]
 async fn controls(
     State(state): State<AppState>,

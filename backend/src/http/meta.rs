@@ -85,7 +85,7 @@ async fn openapi(State(state): State<AppState>) -> Response {
 /// Readiness: the database is reachable.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200, description = "Ready", body = String, content_type = "text/plain"),
-    (status = 503, description = "Database unreachable", body = super::openapi::ProblemDoc, content_type = "application/problem+json")))]
+    (status = 503, description = "Database unreachable", body = super::ProblemDetails, content_type = "application/problem+json")))]
 async fn readyz(State(state): State<AppState>) -> Result<&'static str, Problem> {
     state.db.ping().await.map_err(|e| {
         tracing::warn!(error = %e, "database not reachable");
@@ -168,12 +168,12 @@ pub(super) fn json_body<'a>(
     request_body(content = aims_engine::AssessmentInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The evaluation", body = aims_engine::Evaluation),
-        (status = 400, description = "Malformed JSON or wrong shape", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 408, description = "The body did not arrive within the body timeout", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 64 KiB, sent or declared", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 415, description = "Not application/json, or a Content-Encoding other than identity", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 422, description = "Answers that do not fit the bank", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 429, description = "Rate limit", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or wrong shape", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within the body timeout", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 64 KiB, sent or declared", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 415, description = "Not application/json, or a Content-Encoding other than identity", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Answers that do not fit the bank", body = super::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limit", body = super::ProblemDetails, content_type = "application/problem+json"),
     ))]
 async fn evaluate(
     State(state): State<AppState>,

@@ -13,7 +13,6 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -91,7 +90,7 @@ pub struct Problem {
     status: StatusCode,
     title: &'static str,
     detail: String,
-    errors: Vec<serde_json::Value>,
+    errors: Vec<FieldProblem>,
     retry_after: Option<u64>,
 }
 
@@ -116,8 +115,10 @@ impl Problem {
     ) -> Problem {
         let detail = detail.into();
         let mut p = Problem::new(status, title, detail.clone());
-        p.errors
-            .push(json!({ "pointer": pointer, "detail": detail }));
+        p.errors.push(FieldProblem {
+            pointer: pointer.to_string(),
+            detail,
+        });
         p
     }
 
@@ -134,7 +135,10 @@ impl Problem {
         p.errors = e
             .problems()
             .iter()
-            .map(|x| json!({ "pointer": x.pointer, "detail": x.to_string() }))
+            .map(|x| FieldProblem {
+                pointer: x.pointer.clone(),
+                detail: x.to_string(),
+            })
             .collect();
         p
     }
@@ -169,22 +173,47 @@ impl From<crate::db::DbError> for Problem {
     }
 }
 
+/// One offending field of a problem.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FieldProblem {
+    /// JSON Pointer to the field (`/answers/3/level`).
+    pointer: String,
+    /// What was wrong with it.
+    detail: String,
+}
+
+/// An RFC 9457 problem as sent: how every error is reported.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ProblemDetails<'a> {
+    /// A URI reference naming the kind of problem.
+    #[serde(rename = "type")]
+    kind: String,
+    /// Short summary.
+    title: &'a str,
+    /// HTTP status.
+    status: u16,
+    /// What was wrong, for a person.
+    detail: &'a str,
+    /// For validation failures: each offending field.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [FieldProblem],
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let slug = self.title.to_ascii_lowercase().replace(' ', "-");
-        let mut body = json!({
-            "type": format!("/problems/{slug}"),
-            "title": self.title,
-            "status": self.status.as_u16(),
-            "detail": self.detail,
-        });
-        if !self.errors.is_empty() {
-            body["errors"] = serde_json::Value::Array(self.errors);
-        }
+        let body = ProblemDetails {
+            kind: format!("/problems/{slug}"),
+            title: self.title,
+            status: self.status.as_u16(),
+            detail: &self.detail,
+            errors: &self.errors,
+        };
+        let body = serde_json::to_string(&body).unwrap_or_default();
         let mut response = (
             self.status,
             [(header::CONTENT_TYPE, "application/problem+json")],
-            body.to_string(),
+            body,
         )
             .into_response();
         if let Some(secs) = self.retry_after {

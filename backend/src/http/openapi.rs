@@ -8,31 +8,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-/// An RFC 9457 problem, as every error is reported.
-#[derive(Serialize, ToSchema)]
-pub struct ProblemDoc {
-    /// A URI reference naming the kind of problem.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Short summary.
-    pub title: String,
-    /// HTTP status.
-    pub status: u16,
-    /// What was wrong, for a person.
-    pub detail: String,
-    /// For validation failures: each offending field.
-    pub errors: Option<Vec<ProblemFieldDoc>>,
-}
-
-/// One offending field.
-#[derive(Serialize, ToSchema)]
-pub struct ProblemFieldDoc {
-    /// JSON Pointer to the field (`/answers/3/level`).
-    pub pointer: String,
-    /// What was wrong with it.
-    pub detail: String,
-}
-
 /// An assessment to store: the wire format v1 input plus an optional lead.
 #[derive(Serialize, ToSchema)]
 pub struct CreateAssessmentDoc {
@@ -72,7 +47,7 @@ impl Modify for AdminToken {
     ),
     components(schemas(
         aims_engine::Text, aims_engine::TextList, aims_engine::Date, aims_engine::Status,
-        aims_engine::RawLevel, ProblemDoc, ProblemFieldDoc,
+        aims_engine::RawLevel, super::ProblemDetails, super::FieldProblem,
     )),
     modifiers(&AdminToken),
     tags(
@@ -118,7 +93,7 @@ pub const DATE_PATTERN: &str = "(?:2[01][0-9]{2}-(?:(?:0[13578]|1[02])-(?:0[1-9]
 fn problem_response(description: &str) -> Value {
     json!({
         "description": description,
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDoc"}}}
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}
     })
 }
 

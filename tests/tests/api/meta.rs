@@ -229,7 +229,7 @@ async fn the_openapi_document_describes_every_route_and_resolves_every_reference
         "Gap",
         "Roadmap",
         "BankData",
-        "ProblemDoc",
+        "ProblemDetails",
         "Status",
     ] {
         assert!(schemas.contains_key(name), "schema {name} missing");
