@@ -12,14 +12,15 @@ struct ReportPage<'a> {
     css: &'static str,
 }
 
-/// The report as a complete HTML document (no script).
-pub fn html(ctx: &ReportContext) -> String {
+/// The report as a complete HTML document (no script). Rendering fails only if a value's
+/// `Display` does, which none of the model's does.
+pub fn html(ctx: &ReportContext) -> Result<String, askama::Error> {
     let doc = gap_report(ctx);
     let page = ReportPage {
         doc: &doc,
         css: include_str!("../templates/report.css"),
     };
-    page.render().expect("rendering into a String cannot fail")
+    page.render()
 }
 
 #[cfg(test)]
@@ -37,14 +38,15 @@ mod tests {
             *answer.expect("answered") = AnswerInput::not_applicable("q-a-6-1-2", text);
         }
         let evaluation = Bank::embedded().evaluate_input(&input).expect("valid");
-        html(&ReportContext {
+        let ctx = ReportContext {
             id: "0b6f2c1e-7d7a-4c1f-9a57-3f1f8a2d9e10",
             created_at: "2027-01-04T09:30:00Z",
             organisation,
             bank: Bank::embedded(),
             input: &input,
             evaluation: &evaluation,
-        })
+        };
+        html(&ctx).expect("the report renders")
     }
 
     #[test]

@@ -448,7 +448,7 @@ const REPORT_CSP: &str =
 
 async fn with_report<F>(state: &AppState, id: &str, render: F) -> Result<String, Problem>
 where
-    F: FnOnce(&ReportContext) -> String,
+    F: FnOnce(&ReportContext) -> Result<String, Problem>,
 {
     let stored = load(state, id).await?;
     let (bank, input, evaluation) = recompute(state, &stored)?;
@@ -460,7 +460,7 @@ where
         input: &input,
         evaluation: &evaluation,
     };
-    Ok(render(&ctx))
+    render(&ctx)
 }
 
 /// The Gap Analysis Report: print-ready HTML (print to PDF), or Markdown with `format=md`.
@@ -484,7 +484,10 @@ async fn report_page(
         q.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "Invalid query", e.body_text()))?;
     match q.format.as_deref() {
         None | Some("html") => {
-            let html = with_report(&state, &id, crate::report::html).await?;
+            let html = with_report(&state, &id, |ctx| {
+                crate::report::html(ctx).map_err(Problem::internal)
+            })
+            .await?;
             let mut r =
                 ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
             r.headers_mut().insert(
@@ -494,7 +497,7 @@ async fn report_page(
             Ok(r)
         }
         Some("md") | Some("markdown") => {
-            let md = with_report(&state, &id, |ctx| markdown::render(&gap_report(ctx))).await?;
+            let md = with_report(&state, &id, |ctx| Ok(markdown::render(&gap_report(ctx)))).await?;
             Ok(([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], md).into_response())
         }
         Some(_) => Err(Problem::field(
@@ -525,7 +528,7 @@ fn csv_response(name: &str, id: &str, text: String) -> Response {
     ))]
 async fn soa(State(state): State<AppState>, super::Id(id): super::Id) -> Result<Response, Problem> {
     let text = with_report(&state, &id, |ctx| {
-        csv::render(&statement_of_applicability(ctx))
+        Ok(csv::render(&statement_of_applicability(ctx)))
     })
     .await?;
     Ok(csv_response("statement-of-applicability", &id, text))
@@ -543,7 +546,7 @@ async fn controls(
     State(state): State<AppState>,
     super::Id(id): super::Id,
 ) -> Result<Response, Problem> {
-    let text = with_report(&state, &id, |ctx| csv::render(&control_register(ctx))).await?;
+    let text = with_report(&state, &id, |ctx| Ok(csv::render(&control_register(ctx)))).await?;
     Ok(csv_response("ai-control-register", &id, text))
 }
 
