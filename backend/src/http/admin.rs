@@ -122,7 +122,7 @@ fn date_bound(value: Option<String>, field: &str, end: bool) -> Result<Option<St
 
 fn filter_of(q: ListQuery) -> Result<(LeadFilter, i64, i64), Problem> {
     if let Some(b) = &q.band
-        && <aims_engine::Band as aims_engine::Named>::from_name(b).is_none()
+        && b.parse::<aims_engine::Band>().is_err()
     {
         return Err(Problem::field(
             StatusCode::BAD_REQUEST,
