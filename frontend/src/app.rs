@@ -61,7 +61,7 @@ pub fn app(props: &AppProps) -> Html {
         let state = state.clone();
         let key = key.clone();
         use_effect_with(state.revision, move |_| {
-            if state.screen == Screen::Intro && state.answers.is_empty() {
+            if state.screen == Screen::Intro && state.answers.iter().all(Option::is_none) {
                 storage::clear(&key);
             } else {
                 storage::save(&key, &state.saved());

@@ -2,135 +2,67 @@
 //! checks that turn them into the engine's types or say, field by field, what is wrong.
 
 use aims_engine::{
-    AnswerInput, AssessmentInput, Bank, Date, Framework, GroupKind, Mode, Named, ProblemKind,
+    AnswerInput, AssessmentInput, Bank, Date, Framework, GroupKind, Lead, Mode, ProblemKind,
     Profile, RawLevel, Role, Size,
 };
 use serde::{Deserialize, Serialize};
 
-/// A small map kept as a vector of pairs in insertion order: for a few dozen entries it
-/// is as fast as a tree and costs the Wasm build far less code.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SmallMap<K, V>(Vec<(K, V)>);
-
-impl<K, V> Default for SmallMap<K, V> {
-    fn default() -> Self {
-        SmallMap(Vec::new())
-    }
+/// What is wrong with each profile field, if anything.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProfileErrors {
+    /// Organisation size.
+    pub size: Option<String>,
+    /// Role.
+    pub role: Option<String>,
+    /// AI systems in scope.
+    pub ai_systems: Option<String>,
+    /// Sector.
+    pub sector: Option<String>,
+    /// Capacity.
+    pub capacity_fte: Option<String>,
+    /// Start date.
+    pub start_date: Option<String>,
 }
 
-impl<K: PartialEq, V> SmallMap<K, V> {
-    /// An empty map.
-    pub fn new() -> Self {
-        SmallMap(Vec::new())
-    }
-
-    fn position<Q: ?Sized + PartialEq>(&self, key: &Q) -> Option<usize>
-    where
-        K: std::borrow::Borrow<Q>,
-    {
-        self.0.iter().position(|(k, _)| k.borrow() == key)
-    }
-
-    /// The value for `key`.
-    pub fn get<Q: ?Sized + PartialEq>(&self, key: &Q) -> Option<&V>
-    where
-        K: std::borrow::Borrow<Q>,
-    {
-        self.position(key).map(|i| &self.0[i].1)
-    }
-
-    /// The value for `key`, mutably.
-    pub fn get_mut<Q: ?Sized + PartialEq>(&mut self, key: &Q) -> Option<&mut V>
-    where
-        K: std::borrow::Borrow<Q>,
-    {
-        self.position(key).map(|i| &mut self.0[i].1)
-    }
-
-    /// Whether `key` has a value.
-    pub fn contains_key<Q: ?Sized + PartialEq>(&self, key: &Q) -> bool
-    where
-        K: std::borrow::Borrow<Q>,
-    {
-        self.position(key).is_some()
-    }
-
-    /// Sets the value for `key`.
-    pub fn insert(&mut self, key: K, value: V) {
-        match self.position(&key) {
-            Some(i) => self.0[i].1 = value,
-            None => self.0.push((key, value)),
-        }
-    }
-
-    /// The value for `key`, inserting `value` first if there is none.
-    pub fn get_or_insert(&mut self, key: K, value: V) -> &mut V {
-        let i = match self.position(&key) {
-            Some(i) => i,
-            None => {
-                self.0.push((key, value));
-                self.0.len() - 1
-            }
-        };
-        &mut self.0[i].1
-    }
-
-    /// Removes `key`.
-    pub fn remove<Q: ?Sized + PartialEq>(&mut self, key: &Q)
-    where
-        K: std::borrow::Borrow<Q>,
-    {
-        self.0.retain(|(k, _)| k.borrow() != key);
-    }
-
-    /// The entries, in insertion order.
-    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
-        self.0.iter().map(|(k, v)| (k, v))
-    }
-
-    /// The keys, in insertion order.
-    pub fn keys(&self) -> impl Iterator<Item = &K> {
-        self.0.iter().map(|(k, _)| k)
-    }
-
-    /// Number of entries.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether there are none.
+impl ProfileErrors {
+    /// Whether every field is right.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Removes every entry.
-    pub fn clear(&mut self) {
-        self.0.clear();
+        *self == ProfileErrors::default()
     }
 }
 
-impl<K: PartialEq, V> FromIterator<(K, V)> for SmallMap<K, V> {
-    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut map = SmallMap::new();
-        for (k, v) in iter {
-            map.insert(k, v);
-        }
-        map
-    }
+/// What is wrong with each lead field, if anything.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LeadErrors {
+    /// Name.
+    pub name: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// Company.
+    pub company: Option<String>,
+    /// Consent.
+    pub consent: Option<String>,
 }
 
-impl<K: PartialEq, V, Q: ?Sized + PartialEq> std::ops::Index<&Q> for SmallMap<K, V>
-where
-    K: std::borrow::Borrow<Q>,
-{
-    type Output = V;
-    fn index(&self, key: &Q) -> &V {
-        self.get(key).expect("key present")
+impl LeadErrors {
+    /// Whether every field is right.
+    pub fn is_empty(&self) -> bool {
+        *self == LeadErrors::default()
+    }
+
+    /// Puts `message` on the field the engine or the API calls `field` (others are
+    /// ignored: the form has nowhere to show them).
+    pub fn set(&mut self, field: &str, message: String) {
+        let slot = match field {
+            "name" => &mut self.name,
+            "email" => &mut self.email,
+            "company" => &mut self.company,
+            "consent" => &mut self.consent,
+            _ => return,
+        };
+        *slot = Some(message);
     }
 }
-
-/// Messages for form fields (`"email"` → what to fix).
-pub type FieldErrors = SmallMap<&'static str, String>;
 
 /// An answer as picked in the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,15 +85,19 @@ pub struct AnswerDraft {
 }
 
 impl AnswerDraft {
+    /// Whether the engine takes it: a not-applicable answer needs a reason.
+    pub fn complete(&self) -> bool {
+        self.choice != Choice::NotApplicable || !self.justification.trim().is_empty()
+    }
+
     /// The answer in the wire format; `None` while a not-applicable answer has no reason yet.
     pub(crate) fn to_input(&self, question: &str) -> Option<AnswerInput> {
         match self.choice {
             Choice::Level(level) => Some(AnswerInput::level(question, level)),
             Choice::Unknown => Some(AnswerInput::unknown(question)),
-            Choice::NotApplicable => {
-                let reason = self.justification.trim();
-                (!reason.is_empty()).then(|| AnswerInput::not_applicable(question, reason))
-            }
+            Choice::NotApplicable => self
+                .complete()
+                .then(|| AnswerInput::not_applicable(question, self.justification.trim())),
         }
     }
 
@@ -179,22 +115,23 @@ impl AnswerDraft {
     }
 }
 
-/// The profile form, as typed (numbers stay text until they are checked).
+/// The profile form, as typed: choices as the engine's types, numbers and the date as
+/// text until they are checked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ProfileDraft {
-    /// `"1-50"` … `"1001+"`, or empty while unchosen.
-    pub size: String,
+    /// Size band, while unchosen `None`.
+    pub size: Option<Size>,
     /// Number of AI systems in scope.
     pub ai_systems: String,
-    /// `"develops"`, `"uses"`, `"both"`, or empty.
-    pub role: String,
+    /// Role, while unchosen `None`.
+    pub role: Option<Role>,
     /// Sector ID from the bank.
     pub sector: String,
     /// Any high-risk system in scope.
     pub high_risk: bool,
-    /// Frameworks in place, wire names.
-    pub frameworks: Vec<String>,
+    /// Frameworks in place.
+    pub frameworks: Vec<Framework>,
     /// People available, in full-time equivalents.
     pub capacity_fte: String,
     /// `YYYY-MM-DD`, or empty.
@@ -204,9 +141,9 @@ pub struct ProfileDraft {
 impl Default for ProfileDraft {
     fn default() -> Self {
         ProfileDraft {
-            size: String::new(),
+            size: None,
             ai_systems: "1".into(),
-            role: String::new(),
+            role: None,
             sector: "other".into(),
             high_risk: false,
             frameworks: Vec::new(),
@@ -220,17 +157,17 @@ impl Default for ProfileDraft {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProfileField {
     /// Size band.
-    Size(String),
+    Size(Option<Size>),
     /// AI systems in scope.
     AiSystems(String),
     /// Role.
-    Role(String),
+    Role(Role),
     /// Sector.
     Sector(String),
     /// High-risk systems in scope.
     HighRisk(bool),
     /// A framework ticked or unticked.
-    Framework(String, bool),
+    Framework(Framework, bool),
     /// Capacity.
     Capacity(String),
     /// Start date.
@@ -303,69 +240,66 @@ pub(crate) fn float_syntax(text: &str) -> Option<FloatText> {
 }
 
 impl ProfileDraft {
-    /// The engine's profile, or the message for each field that is not right yet.
-    pub fn to_profile(&self, bank: &Bank) -> Result<Profile, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let size = Size::from_name(&self.size);
-        if size.is_none() {
-            errors.insert("size", "Choose the size of your organisation.".to_string());
-        }
-        let role = Role::from_name(&self.role);
-        if role.is_none() {
-            errors.insert(
-                "role",
-                "Choose how your organisation works with AI.".to_string(),
-            );
-        }
-        let ai_systems = self.ai_systems.trim().parse::<u32>().ok();
-        if ai_systems.is_none() {
-            errors.insert(
-                "ai_systems",
-                "Enter a whole number of AI systems, such as 3 (0 if the first is still planned)."
-                    .to_string(),
-            );
-        }
-        let capacity = parse_f64(&self.capacity_fte.trim().replace(',', "."));
-        if capacity.is_none() {
-            errors.insert(
-                "capacity_fte",
-                "Enter the people available in full-time equivalents, such as 1.5.".to_string(),
-            );
-        }
-        let start_date = if self.start_date.trim().is_empty() {
-            None
-        } else {
-            match Date::parse(self.start_date.trim()) {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    errors.insert(
-                        "start_date",
-                        "Enter a date as YYYY-MM-DD, or leave it empty.".to_string(),
-                    );
-                    None
+    /// Applies a change, and clears the message of the field it touched.
+    pub(crate) fn update(&mut self, field: ProfileField, errors: &mut ProfileErrors) {
+        match field {
+            ProfileField::Size(v) => (self.size, errors.size) = (v, None),
+            ProfileField::AiSystems(v) => (self.ai_systems, errors.ai_systems) = (v, None),
+            ProfileField::Role(v) => (self.role, errors.role) = (Some(v), None),
+            ProfileField::Sector(v) => (self.sector, errors.sector) = (v, None),
+            ProfileField::HighRisk(v) => self.high_risk = v,
+            ProfileField::Framework(f, on) => {
+                self.frameworks.retain(|x| *x != f);
+                if on {
+                    self.frameworks.push(f);
                 }
             }
-        };
-        let frameworks: Vec<Framework> = self
-            .frameworks
-            .iter()
-            .filter_map(|f| Framework::from_name(f))
-            .collect();
-        let (Some(size), Some(role), Some(ai_systems), Some(capacity_fte)) =
-            (size, role, ai_systems, capacity)
-        else {
-            return Err(errors);
-        };
-        if !errors.is_empty() {
-            return Err(errors);
+            ProfileField::Capacity(v) => (self.capacity_fte, errors.capacity_fte) = (v, None),
+            ProfileField::StartDate(v) => (self.start_date, errors.start_date) = (v, None),
         }
+    }
+
+    /// The engine's profile, or the message for each field that is not right yet.
+    pub fn to_profile(&self, bank: &Bank) -> Result<Profile, Box<ProfileErrors>> {
+        let message = |ok: bool, text: &str| (!ok).then(|| text.to_string());
+        let ai_systems = self.ai_systems.trim().parse::<u32>().ok();
+        let capacity = parse_f64(&self.capacity_fte.trim().replace(',', "."));
+        let start_date = match self.start_date.trim() {
+            "" => Ok(None),
+            text => Date::parse(text).map(Some),
+        };
+        let mut errors = ProfileErrors {
+            size: message(self.size.is_some(), "Choose the size of your organisation."),
+            role: message(
+                self.role.is_some(),
+                "Choose how your organisation works with AI.",
+            ),
+            ai_systems: message(
+                ai_systems.is_some(),
+                "Enter a whole number of AI systems, such as 3 (0 if the first is still planned).",
+            ),
+            sector: None,
+            capacity_fte: message(
+                capacity.is_some(),
+                "Enter the people available in full-time equivalents, such as 1.5.",
+            ),
+            start_date: message(
+                start_date.is_ok(),
+                "Enter a date as YYYY-MM-DD, or leave it empty.",
+            ),
+        };
+        let (Some(size), Some(role), Some(ai_systems), Some(capacity_fte), Ok(start_date)) =
+            (self.size, self.role, ai_systems, capacity, start_date)
+        else {
+            return Err(Box::new(errors));
+        };
         let profile = Profile {
             size,
             ai_systems,
             role,
             sector: self.sector.clone(),
             high_risk: self.high_risk,
-            frameworks,
+            frameworks: self.frameworks.clone(),
             capacity_fte,
             start_date,
         };
@@ -373,41 +307,37 @@ impl ProfileDraft {
         let probe = AssessmentInput {
             mode: Mode::Quick,
             bank_version: None,
-            profile: profile.clone(),
+            profile,
             answers: Vec::new(),
         };
-        if let Err(e) = bank.validate(&probe) {
-            for p in e.problems() {
-                if let ProblemKind::InvalidProfile { field, reason } = &p.kind {
-                    let label = match *field {
-                        "ai_systems" => "The number of AI systems",
-                        "capacity_fte" => "Capacity",
-                        "sector" => "The sector",
-                        _ => "This field",
-                    };
-                    errors.insert(field, format!("{label} {reason}."));
-                }
+        let Err(e) = bank.validate(&probe) else {
+            return Ok(probe.profile);
+        };
+        for p in e.problems() {
+            if let ProblemKind::InvalidProfile { field, reason } = &p.kind {
+                let (slot, label) = match *field {
+                    "ai_systems" => (&mut errors.ai_systems, "The number of AI systems"),
+                    "capacity_fte" => (&mut errors.capacity_fte, "Capacity"),
+                    _ => (&mut errors.sector, "The sector"),
+                };
+                *slot = Some(format!("{label} {reason}."));
             }
         }
         if errors.is_empty() {
-            Ok(profile)
+            Ok(probe.profile)
         } else {
-            Err(errors)
+            Err(Box::new(errors))
         }
     }
 
     pub(crate) fn from_profile(p: &Profile) -> ProfileDraft {
         ProfileDraft {
-            size: p.size.as_str().to_string(),
+            size: Some(p.size),
             ai_systems: p.ai_systems.to_string(),
-            role: p.role.as_str().to_string(),
+            role: Some(p.role),
             sector: p.sector.clone(),
             high_risk: p.high_risk,
-            frameworks: p
-                .frameworks
-                .iter()
-                .map(|f| f.as_str().to_string())
-                .collect(),
+            frameworks: p.frameworks.clone(),
             capacity_fte: p.capacity_fte.to_string(),
             start_date: p.start_date.map(|d| d.to_string()).unwrap_or_default(),
         }
@@ -487,4 +417,31 @@ pub enum LeadField {
     Company(String),
     /// Consent.
     Consent(bool),
+}
+
+impl LeadDraft {
+    /// Applies a change, and clears the message of the field it touched.
+    pub(crate) fn update(&mut self, field: LeadField, errors: &mut LeadErrors) {
+        match field {
+            LeadField::Name(v) => (self.name, errors.name) = (v, None),
+            LeadField::Email(v) => (self.email, errors.email) = (v, None),
+            LeadField::Company(v) => (self.company, errors.company) = (v, None),
+            LeadField::Consent(v) => (self.consent, errors.consent) = (v, None),
+        }
+    }
+
+    /// The messages for every field the engine refuses (empty when it can be sent).
+    pub(crate) fn check(&self) -> LeadErrors {
+        let lead = Lead {
+            name: self.name.clone(),
+            email: self.email.clone(),
+            company: Some(self.company.clone()),
+            consent: self.consent,
+        };
+        let mut errors = LeadErrors::default();
+        for p in lead.problems() {
+            errors.set(p.field, p.message.to_string());
+        }
+        errors
+    }
 }

@@ -183,7 +183,7 @@ impl State {
             return;
         }
         self.profile = ProfileDraft::from_profile(&input.profile);
-        self.profile_errors.clear();
+        self.profile_errors = Default::default();
         let version = input
             .bank_version
             .clone()
@@ -200,7 +200,7 @@ impl State {
         if self.notice.is_none() {
             self.notice = Some(format!(
                 "Imported {} answer(s). Check them and go on where you left off.",
-                self.answers.len()
+                self.answers.iter().flatten().count()
             ));
         }
     }

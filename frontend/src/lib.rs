@@ -17,6 +17,7 @@
 pub mod app;
 pub mod bank;
 mod charts;
+mod components;
 pub mod drafts;
 pub mod export;
 mod host;

@@ -3,7 +3,7 @@
 use crate::drafts::ProfileDraft;
 use crate::json::{self, Node};
 use crate::state::Screen;
-use aims_engine::AnswerInput;
+use aims_engine::{AnswerInput, Framework, Named, Role, Size};
 use serde::{Deserialize, Serialize};
 
 /// The storage key for a widget: versioned by the saved format, per mode, and per host
@@ -66,12 +66,12 @@ impl Saved {
             o.number("section", self.section as f64);
             let p = &self.profile;
             o.object("profile", |o| {
-                o.string("size", &p.size);
+                o.string("size", p.size.map_or("", Size::as_str));
                 o.string("ai_systems", &p.ai_systems);
-                o.string("role", &p.role);
+                o.string("role", p.role.map_or("", Role::as_str));
                 o.string("sector", &p.sector);
                 o.boolean("high_risk", p.high_risk);
-                o.strings("frameworks", p.frameworks.iter().map(String::as_str));
+                o.strings("frameworks", p.frameworks.iter().map(|f| f.as_str()));
                 o.string("capacity_fte", &p.capacity_fte);
                 o.string("start_date", &p.start_date);
             });
@@ -89,6 +89,8 @@ impl Saved {
                 let draft = ProfileDraft::default();
                 let text_or =
                     |key: &str, default: String| profile.field(key).or(default, Node::string);
+                // A choice the form no longer offers reads as not chosen yet.
+                let chosen = |key: &str| text_or(key, String::new());
                 Saved {
                     bank_version: n.field("bank_version").string(),
                     screen: n
@@ -96,16 +98,17 @@ impl Saved {
                         .one_of(&Screen::ALL.map(|s| (s.as_str(), s))),
                     section: n.field("section").whole(u32::MAX) as usize,
                     profile: ProfileDraft {
-                        size: text_or("size", draft.size),
+                        size: Size::from_name(&chosen("size")),
                         ai_systems: text_or("ai_systems", draft.ai_systems),
-                        role: text_or("role", draft.role),
+                        role: Role::from_name(&chosen("role")),
                         sector: text_or("sector", draft.sector),
                         high_risk: profile
                             .field("high_risk")
                             .or(draft.high_risk, Node::boolean),
-                        frameworks: profile
-                            .field("frameworks")
-                            .or(draft.frameworks, Node::strings),
+                        frameworks: (profile.field("frameworks").or(Vec::new(), Node::strings))
+                            .iter()
+                            .filter_map(|f| Framework::from_name(f))
+                            .collect(),
                         capacity_fte: text_or("capacity_fte", draft.capacity_fte),
                         start_date: text_or("start_date", draft.start_date),
                     },

@@ -813,7 +813,8 @@ impl Bank {
         self.question_index(id).map(|i| &self.data.questions[i])
     }
 
-    pub(crate) fn question_index(&self, id: &str) -> Option<usize> {
+    /// Where the question with this ID sits in the bank's question list.
+    pub fn question_index(&self, id: &str) -> Option<usize> {
         self.by_id
             .binary_search_by(|(k, _)| k.as_str().cmp(id))
             .ok()

@@ -55,8 +55,10 @@ pub fn lead_form() -> Html {
         })
     };
     let sending = matches!(state.submission, Submission::Sending { .. });
-    let invalid = |f: &str| errors.contains_key(f).then_some("true");
-    let described = |f: &str| errors.contains_key(f).then(|| format!("aims-err-lead-{f}"));
+    let invalid = |error: &Option<String>| error.is_some().then_some("true");
+    let described = |error: &Option<String>, field: &str| {
+        error.is_some().then(|| format!("aims-err-lead-{field}"))
+    };
     let status = match &state.submission {
         Submission::Sending { .. } => html! { <p class="status">{ "Sending…" }</p> },
         Submission::Failed { message, retry, .. } => html! {
@@ -75,26 +77,26 @@ pub fn lead_form() -> Html {
                 <div class="field">
                     <label for="aims-lead-name">{ "Name *" }</label>
                     <input id="aims-lead-name" type="text" autocomplete="name" value={lead.name.clone()}
-                        oninput={input(LeadField::Name)} aria-invalid={invalid("name")} aria-describedby={described("name")} />
-                    { field_error("aims-err-lead-name", errors.get("name")) }
+                        oninput={input(LeadField::Name)} aria-invalid={invalid(&errors.name)} aria-describedby={described(&errors.name, "name")} />
+                    { field_error("aims-err-lead-name", &errors.name) }
                 </div>
                 <div class="field">
                     <label for="aims-lead-email">{ "Work email *" }</label>
                     <input id="aims-lead-email" type="email" autocomplete="email" value={lead.email.clone()}
-                        oninput={input(LeadField::Email)} aria-invalid={invalid("email")} aria-describedby={described("email")} />
-                    { field_error("aims-err-lead-email", errors.get("email")) }
+                        oninput={input(LeadField::Email)} aria-invalid={invalid(&errors.email)} aria-describedby={described(&errors.email, "email")} />
+                    { field_error("aims-err-lead-email", &errors.email) }
                 </div>
                 <div class="field">
                     <label for="aims-lead-company">{ "Company" }</label>
                     <input id="aims-lead-company" type="text" autocomplete="organization" value={lead.company.clone()}
-                        oninput={input(LeadField::Company)} aria-invalid={invalid("company")} aria-describedby={described("company")} />
-                    { field_error("aims-err-lead-company", errors.get("company")) }
+                        oninput={input(LeadField::Company)} aria-invalid={invalid(&errors.company)} aria-describedby={described(&errors.company, "company")} />
+                    { field_error("aims-err-lead-company", &errors.company) }
                 </div>
                 <div class="field check">
                     <input id="aims-lead-consent" type="checkbox" checked={lead.consent} onchange={consent}
-                        aria-invalid={invalid("consent")} aria-describedby={described("consent")} />
+                        aria-invalid={invalid(&errors.consent)} aria-describedby={described(&errors.consent, "consent")} />
                     <label for="aims-lead-consent">{ "I agree that my contact details and answers are stored to follow up on this assessment. I can ask for them to be erased at any time. *" }</label>
-                    { field_error("aims-err-lead-consent", errors.get("consent")) }
+                    { field_error("aims-err-lead-consent", &errors.consent) }
                 </div>
                 { status }
                 if !matches!(state.submission, Submission::Failed { retry: true, .. }) {

@@ -4,7 +4,7 @@ use super::{checked, field_error, use_heading_focus, value_of};
 use crate::app::use_store;
 use crate::drafts::ProfileField;
 use crate::state::Action;
-use aims_engine::{Role, Size};
+use aims_engine::{Named, Role, Size};
 use yew::prelude::*;
 
 /// How the form asks about each role: the choice's wording and its hint.
@@ -40,16 +40,18 @@ pub fn profile_form() -> Html {
             state.dispatch(Action::Profile(make(value_of(&e))))
         })
     };
-    let invalid = |field: &str| errors.contains_key(field).then_some("true");
-    let described = |field: &str, help: Option<&str>| -> Option<String> {
-        let mut ids = Vec::new();
-        if let Some(h) = help {
-            ids.push(h.to_string());
-        }
-        if errors.contains_key(field) {
-            ids.push(format!("aims-err-{field}"));
-        }
+    let invalid = |error: &Option<String>| error.is_some().then_some("true");
+    let described = |error: &Option<String>, field: &str, help: Option<&str>| {
+        let error = error.is_some().then(|| format!("aims-err-{field}"));
+        let ids: Vec<String> = help.map(str::to_string).into_iter().chain(error).collect();
         (!ids.is_empty()).then(|| ids.join(" "))
+    };
+    let size = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let size = Size::from_name(&value_of(&e));
+            state.dispatch(Action::Profile(ProfileField::Size(size)))
+        })
     };
     let submit = {
         let state = state.clone();
@@ -65,19 +67,17 @@ pub fn profile_form() -> Html {
         })
     };
     let frameworks = state.bank.data().frameworks.iter().map(|f| {
-        let id = f.id.as_str().to_string();
-        let is_on = p.frameworks.contains(&id);
+        let (framework, is_on) = (f.id, p.frameworks.contains(&f.id));
         let onchange = {
             let state = state.clone();
-            let id = id.clone();
             Callback::from(move |e: Event| {
                 state.dispatch(Action::Profile(ProfileField::Framework(
-                    id.clone(),
+                    framework,
                     checked(&e),
                 )))
             })
         };
-        let input_id = format!("aims-fw-{id}");
+        let input_id = format!("aims-fw-{framework}");
         html! {
             <div class="check">
                 <input type="checkbox" id={input_id.clone()} checked={is_on} {onchange} />
@@ -85,21 +85,20 @@ pub fn profile_form() -> Html {
             </div>
         }
     });
-    let roles = Role::ALL.iter().map(|role| {
-        let (value, (label, help)) = (role.as_str(), role_copy(*role));
+    let roles = Role::ALL.iter().map(|&role| {
+        let (value, (label, help)) = (role.as_str(), role_copy(role));
         let id = format!("aims-role-{value}");
         let help_id = format!("{id}-help");
         let onchange = {
             let state = state.clone();
-            let value = value.to_string();
             Callback::from(move |_: Event| {
-                state.dispatch(Action::Profile(ProfileField::Role(value.clone())))
+                state.dispatch(Action::Profile(ProfileField::Role(role)))
             })
         };
         html! {
             <div class="choice">
                 <input type="radio" name="aims-role" id={id.clone()} value={value}
-                    checked={p.role == value} aria-describedby={help_id.clone()} {onchange} />
+                    checked={p.role == Some(role)} aria-describedby={help_id.clone()} {onchange} />
                 <label for={id}>{ label }<span class="hint" id={help_id}>{ help }</span></label>
             </div>
         }
@@ -111,36 +110,36 @@ pub fn profile_form() -> Html {
             <form onsubmit={submit} novalidate=true>
                 <div class="field">
                     <label for="aims-size">{ "Organisation size *" }</label>
-                    <select id="aims-size" onchange={send(ProfileField::Size)}
-                        aria-invalid={invalid("size")} aria-describedby={described("size", None)}>
-                        <option value="" selected={p.size.is_empty()}>{ "Choose…" }</option>
-                        { for Size::ALL.iter().map(|s| html! { <option value={s.as_str()} selected={p.size == s.as_str()}>{ s.label() }</option> }) }
+                    <select id="aims-size" onchange={size}
+                        aria-invalid={invalid(&errors.size)} aria-describedby={described(&errors.size, "size", None)}>
+                        <option value="" selected={p.size.is_none()}>{ "Choose…" }</option>
+                        { for Size::ALL.iter().map(|&s| html! { <option value={s.as_str()} selected={p.size == Some(s)}>{ s.label() }</option> }) }
                     </select>
-                    { field_error("aims-err-size", errors.get("size")) }
+                    { field_error("aims-err-size", &errors.size) }
                 </div>
-                <fieldset class="field" aria-describedby={described("role", None)}>
+                <fieldset class="field" aria-describedby={described(&errors.role, "role", None)}>
                     <legend>{ "How does your organisation work with AI? *" }</legend>
                     { for roles }
-                    { field_error("aims-err-role", errors.get("role")) }
+                    { field_error("aims-err-role", &errors.role) }
                 </fieldset>
                 <div class="field">
                     <label for="aims-ai-systems">{ "AI systems in scope *" }</label>
                     <input id="aims-ai-systems" type="number" inputmode="numeric" min="0" step="1"
                         value={p.ai_systems.clone()} oninput={send_input(ProfileField::AiSystems)}
-                        aria-invalid={invalid("ai_systems")}
-                        aria-describedby={described("ai_systems", Some("aims-ai-systems-help"))} />
+                        aria-invalid={invalid(&errors.ai_systems)}
+                        aria-describedby={described(&errors.ai_systems, "ai_systems", Some("aims-ai-systems-help"))} />
                     <p class="hint" id="aims-ai-systems-help">{ "Models, products or services with AI that the management system will cover." }</p>
-                    { field_error("aims-err-ai_systems", errors.get("ai_systems")) }
+                    { field_error("aims-err-ai_systems", &errors.ai_systems) }
                 </div>
                 <div class="field">
                     <label for="aims-sector">{ "Sector" }</label>
                     <select id="aims-sector" onchange={send(ProfileField::Sector)}
-                        aria-invalid={invalid("sector")} aria-describedby={described("sector", None)}>
+                        aria-invalid={invalid(&errors.sector)} aria-describedby={described(&errors.sector, "sector", None)}>
                         { for state.bank.data().sectors.iter().map(|s| html! {
                             <option value={s.id.clone()} selected={p.sector == s.id}>{ s.name.clone() }</option>
                         }) }
                     </select>
-                    { field_error("aims-err-sector", errors.get("sector")) }
+                    { field_error("aims-err-sector", &errors.sector) }
                 </div>
                 <div class="field check">
                     <input type="checkbox" id="aims-high-risk" checked={p.high_risk} onchange={high_risk}
@@ -156,19 +155,19 @@ pub fn profile_form() -> Html {
                     <label for="aims-capacity">{ "People available for the programme (full-time equivalents) *" }</label>
                     <input id="aims-capacity" type="number" inputmode="decimal" min="0.1" step="0.1"
                         value={p.capacity_fte.clone()} oninput={send_input(ProfileField::Capacity)}
-                        aria-invalid={invalid("capacity_fte")}
-                        aria-describedby={described("capacity_fte", Some("aims-capacity-help"))} />
+                        aria-invalid={invalid(&errors.capacity_fte)}
+                        aria-describedby={described(&errors.capacity_fte, "capacity_fte", Some("aims-capacity-help"))} />
                     <p class="hint" id="aims-capacity-help">{ "For example 1.5 for a full-time project lead and half of a colleague." }</p>
-                    { field_error("aims-err-capacity_fte", errors.get("capacity_fte")) }
+                    { field_error("aims-err-capacity_fte", &errors.capacity_fte) }
                 </div>
                 <div class="field">
                     <label for="aims-start">{ "Planned start date" }</label>
                     <input id="aims-start" type="date" value={p.start_date.clone()}
                         onchange={send(ProfileField::StartDate)}
-                        aria-invalid={invalid("start_date")}
-                        aria-describedby={described("start_date", Some("aims-start-help"))} />
+                        aria-invalid={invalid(&errors.start_date)}
+                        aria-describedby={described(&errors.start_date, "start_date", Some("aims-start-help"))} />
                     <p class="hint" id="aims-start-help">{ "Optional: with a date, the roadmap shows calendar dates." }</p>
-                    { field_error("aims-err-start_date", errors.get("start_date")) }
+                    { field_error("aims-err-start_date", &errors.start_date) }
                 </div>
                 <div class="actions">
                     <button type="submit" class="primary">{ "Continue to the questions" }</button>

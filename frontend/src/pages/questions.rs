@@ -1,29 +1,12 @@
 //! The questionnaire, one section (clause or Annex A objective) at a time, with the live
 //! score.
 
-use super::{use_heading_focus, value_of};
-use crate::app::use_store;
-use crate::drafts::Choice;
+use super::use_heading_focus;
+use crate::app::{BankRef, use_store};
+use crate::components::QuestionCard;
 use crate::state::Action;
-use aims_engine::Question;
 use aims_engine::num::one_decimal;
 use yew::prelude::*;
-
-const LEVELS: [(u8, &str, &str); 5] = [
-    (0, "Not started", "Nothing exists yet."),
-    (1, "Ad hoc", "It happens, but informally and undocumented."),
-    (
-        2,
-        "Defined",
-        "Documented and approved, not yet operating with evidence.",
-    ),
-    (3, "Implemented", "Operating, with records that show it."),
-    (
-        4,
-        "Measured",
-        "Monitored with measures and improved over time.",
-    ),
-];
 
 /// The questions screen.
 #[function_component(Questions)]
@@ -36,13 +19,12 @@ pub fn questions() -> Html {
     let total = state.total_questions();
     let answered = state.answered();
     let last = state.section + 1 == state.sections.len();
-    let questions = &state.bank.data().questions;
 
     let nav = state.sections.iter().enumerate().map(|(i, s)| {
         let done = s
             .questions
             .iter()
-            .filter(|&&q| state.answers.contains_key(&questions[q].id))
+            .filter(|&&q| state.answers[q].is_some())
             .count();
         let onclick = {
             let state = state.clone();
@@ -95,7 +77,11 @@ pub fn questions() -> Html {
             </details>
             { suggestion }
             <h2 id="aims-section-title" tabindex="-1" ref={heading}>{ section.title.clone() }</h2>
-            { for section.questions.iter().map(|&i| question_view(&state, &questions[i])) }
+            { for section.questions.iter().map(|&i| html! {
+                <QuestionCard key={i} bank={BankRef(state.bank.clone())} index={i}
+                    answer={state.answers[i].clone()} missing={state.missing_justifications.contains(&i)}
+                    dispatch={state.dispatcher()} />
+            }) }
             <div class="actions">
                 <button type="button" onclick={back}>{ "Back" }</button>
                 <button type="button" class="primary" onclick={next}>
@@ -114,7 +100,10 @@ fn suggestions_banner(state: &crate::app::Store) -> Html {
     let proposals = state.bank.proposed_not_applicable(profile.role, state.mode);
     let open = proposals
         .iter()
-        .filter(|(q, _)| !state.answers.contains_key(&q.id))
+        .filter(|(q, _)| {
+            let i = state.bank.question_index(&q.id);
+            i.is_some_and(|i| state.answers[i].is_none())
+        })
         .count();
     if open == 0 {
         return html! {};
@@ -128,78 +117,5 @@ fn suggestions_banner(state: &crate::app::Store) -> Html {
             <p>{ format!("{open} Annex A control(s) usually do not apply to organisations with your role. You can mark them not applicable with a suggested justification, and change any of them later.") }</p>
             <button type="button" onclick={accept}>{ "Mark them not applicable" }</button>
         </div>
-    }
-}
-
-fn question_view(state: &crate::app::Store, q: &Question) -> Html {
-    let answer = state.answers.get(&q.id);
-    let choice = answer.map(|a| a.choice);
-    let na_allowed = state.bank.allows_not_applicable(&q.id);
-    let missing = state.missing_justifications.contains(&q.id);
-    let name = q.id.clone();
-    let option = |value: &str, choice_here: Choice, label: &str, hint: &str| {
-        let id = format!("{}-{value}", q.id);
-        let onchange = {
-            let state = state.clone();
-            let question = q.id.clone();
-            Callback::from(move |_: Event| {
-                state.dispatch(Action::Answer(question.clone(), choice_here))
-            })
-        };
-        html! {
-            <div class="choice">
-                <input type="radio" name={name.clone()} id={id.clone()} value={value.to_string()}
-                    checked={choice == Some(choice_here)} {onchange} />
-                <label for={id}>
-                    <span class="label">{ label.to_string() }</span>
-                    if !hint.is_empty() { <span class="hint">{ hint.to_string() }</span> }
-                </label>
-            </div>
-        }
-    };
-    let justification = (choice == Some(Choice::NotApplicable)).then(|| {
-        let id = format!("{}-why", q.id);
-        let err_id = format!("{}-why-error", q.id);
-        let oninput = {
-            let state = state.clone();
-            let question = q.id.clone();
-            Callback::from(move |e: InputEvent| {
-                let e: Event = e.into();
-                state.dispatch(Action::Justify(question.clone(), value_of(&e)))
-            })
-        };
-        html! {
-            <div class="field justification">
-                <label for={id.clone()}>{ "Why does this control not apply? (goes into the Statement of Applicability) *" }</label>
-                <textarea id={id} rows="2" maxlength="2000" required=true
-                    value={answer.map(|a| a.justification.clone()).unwrap_or_default()}
-                    aria-invalid={missing.then_some("true")}
-                    aria-describedby={missing.then(|| err_id.clone())} {oninput} />
-                if missing {
-                    <p class="error" id={err_id}>{ "Give a justification: an auditor will ask why this control is excluded." }</p>
-                }
-            </div>
-        }
-    });
-    html! {
-        <fieldset class="question" id={format!("aims-{}", q.id)}>
-            <legend>
-                <span class="refs">{ q.refs.join(", ") }</span>
-                <span class="title">{ q.title.clone() }</span>
-                <span class="text">{ q.text.clone() }</span>
-            </legend>
-            <details class="help">
-                <summary>{ "What good looks like" }</summary>
-                <p>{ q.help.clone() }</p>
-            </details>
-            <div class="levels">
-                { for LEVELS.iter().map(|(n, label, hint)| option(&n.to_string(), Choice::Level(*n), &format!("{n} · {label}"), hint)) }
-                { option("unknown", Choice::Unknown, "Don't know", "Counted as not started, and it widens the estimate.") }
-                if na_allowed {
-                    { option("not_applicable", Choice::NotApplicable, "Not applicable", "This control does not apply to us.") }
-                }
-            </div>
-            { for justification }
-        </fieldset>
     }
 }
