@@ -49,13 +49,7 @@ pub fn radar(groups: &[GroupScore]) -> Html {
         .join(" ");
     let summary = groups
         .iter()
-        .map(|g| {
-            format!(
-                "clause {} {}",
-                g.id,
-                g.score.map_or("n/a".into(), |s| format!("{s:.0}"))
-            )
-        })
+        .map(|g| format!("clause {} {}", g.id, whole_score(g.score)))
         .collect::<Vec<_>>()
         .join(", ");
     html! {

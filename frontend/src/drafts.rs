@@ -338,7 +338,7 @@ impl ProfileDraft {
             sector: p.sector.clone(),
             high_risk: p.high_risk,
             frameworks: p.frameworks.clone(),
-            capacity_fte: p.capacity_fte.to_string(),
+            capacity_fte: crate::json::number_text(p.capacity_fte),
             start_date: p.start_date.map(|d| d.to_string()).unwrap_or_default(),
         }
     }

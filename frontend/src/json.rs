@@ -259,6 +259,19 @@ pub fn answer(n: Node) -> AnswerInput {
     }
 }
 
+/// A number as the shortest text that reads back as the same `f64` (`1.5`, `2`, `0.1`), as
+/// `f64::to_string` writes it for every number the widget handles. In the browser it is
+/// JavaScript's `Number.prototype.toString`, which spares the Wasm Rust's float formatting
+/// and its tables.
+pub fn number_text(value: f64) -> String {
+    if !cfg!(target_arch = "wasm32") {
+        return value.to_string();
+    }
+    js_sys::Number::from(value)
+        .to_string_with_radix(10)
+        .map_or_else(|_| String::new(), String::from)
+}
+
 /// Writes a JSON object with `fields`, without serde: the few documents the widget writes
 /// (saved progress, the export, the lead submission) are written field by field, which is
 /// smaller in Wasm than serde's generated writers and `serde_json`.
@@ -328,7 +341,7 @@ impl Object<'_> {
     /// A number field (finite; whole numbers are written without a fraction).
     pub fn number(&mut self, key: &str, value: f64) {
         let out = self.key(key);
-        out.push_str(&value.to_string());
+        out.push_str(&number_text(value));
     }
 
     /// A boolean field.

@@ -480,3 +480,24 @@ fn a_refusal_from_the_api_names_the_fields() {
         }
     );
 }
+
+/// Numbers the widget writes (exports, saved progress, the body it sends) are the browser's
+/// own text for them: the text Rust writes across the range the engine accepts, and text
+/// that reads back as the same number everywhere else, so the server scores what the
+/// visitor saw.
+#[wasm_bindgen_test]
+fn numbers_are_written_as_rust_writes_them() {
+    use aims_widget::json::number_text;
+
+    let mut x = 0.0f64;
+    while x <= 500.0 {
+        assert_eq!(number_text(x), x.to_string(), "{x}");
+        x += 0.37;
+    }
+    for x in [0.1, 1.5, 2.0, 4.0, 0.1 + 0.2, 1.0 / 3.0, 123_456.789, -2.5] {
+        assert_eq!(number_text(x), x.to_string(), "{x}");
+    }
+    for x in [1e-7, 1e21, 1e300, f64::MIN_POSITIVE, f64::MAX] {
+        assert_eq!(number_text(x).parse::<f64>(), Ok(x), "{x}");
+    }
+}

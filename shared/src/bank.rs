@@ -868,7 +868,10 @@ fn validate_spread(s: &Spread, pointer: &str, max: f64) -> Result<(), Error> {
     } else {
         Err(Error::bank(
             pointer,
-            format!("needs 0 <= low <= likely <= high <= {max}"),
+            format!(
+                "needs 0 <= low <= likely <= high <= {}",
+                crate::num::decimal(max)
+            ),
         ))
     }
 }

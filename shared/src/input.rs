@@ -176,7 +176,7 @@ impl RawLevel {
     pub(crate) fn render(&self) -> String {
         match self {
             RawLevel::Number(n) => n.to_string(),
-            RawLevel::Fraction(x) => x.to_string(),
+            RawLevel::Fraction(x) => crate::num::decimal(*x),
             RawLevel::Text(t) => format!("\"{}\"", t.chars().take(40).collect::<String>()),
         }
     }

@@ -27,6 +27,47 @@ pub fn one_decimal(x: f64) -> String {
     format!("{sign}{}.{}", t / 10, t % 10)
 }
 
+/// `x` with at most three decimals and no trailing zeros (`1.5`, `2`, `0.125`), rounded
+/// half away from zero: for every number that has at most three decimals, what
+/// `x.to_string()` writes, in integer arithmetic (so the widget carries no float-formatting
+/// code). From 10^12 on it is written with an exponent, to four significant digits.
+///
+/// ```
+/// use aims_engine::num::decimal;
+/// assert_eq!(decimal(1.5), "1.5");
+/// assert_eq!(decimal(40.0), "40");
+/// assert_eq!(decimal(1.23456), "1.235");
+/// assert_eq!(decimal(-0.0001), "0");
+/// assert_eq!(decimal(-1e300), "-1e300");
+/// ```
+pub fn decimal(x: f64) -> String {
+    if !x.is_finite() {
+        let text = match x {
+            _ if x.is_nan() => "NaN",
+            _ if x > 0.0 => "inf",
+            _ => "-inf",
+        };
+        return text.to_string();
+    }
+    if x.abs() >= 1e12 {
+        let (mut mantissa, mut exponent) = (x.abs(), 0);
+        while mantissa >= 10.0 {
+            mantissa /= 10.0;
+            exponent += 1;
+        }
+        let sign = if x < 0.0 { "-" } else { "" };
+        return format!("{sign}{}e{exponent}", decimal(mantissa));
+    }
+    let milli = round_half_away(x * 1000.0) as i64;
+    let sign = if milli < 0 { "-" } else { "" };
+    let (whole, fraction) = (milli.unsigned_abs() / 1000, milli.unsigned_abs() % 1000);
+    if fraction == 0 {
+        return format!("{sign}{whole}");
+    }
+    let digits = format!("{fraction:03}");
+    format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
+}
+
 /// Rounds half away from zero to a whole number, like `f64::round`, but without a call
 /// into the maths library (on x86-64 without SSE 4.1 that call is a software routine).
 /// Exact for |x| < 2^52; beyond that every `f64` is already whole.
@@ -133,6 +174,22 @@ mod tests {
             assert_eq!(round_half_away(x), x.round(), "{x}");
         }
         assert!(round_half_away(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn decimals_are_written_as_the_standard_library_writes_them() {
+        for thousandths in -200_000..=200_000 {
+            let x = f64::from(thousandths) / 1000.0;
+            assert_eq!(decimal(x), x.to_string(), "{x}");
+        }
+        for x in [500.0, 1e9 + 0.5, 123_456_789.125] {
+            assert_eq!(decimal(x), x.to_string(), "{x}");
+        }
+        // More decimals are rounded to three.
+        assert_eq!(decimal(0.1 + 0.2), "0.3");
+        assert_eq!(decimal(1e300), "1e300");
+        assert_eq!(decimal(f64::MAX), "1.798e308");
+        assert_eq!(decimal(f64::NEG_INFINITY), "-inf");
     }
 
     #[test]

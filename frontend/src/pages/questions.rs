@@ -78,7 +78,7 @@ pub fn questions() -> Html {
             { suggestion }
             <h2 id="aims-section-title" tabindex="-1" ref={heading}>{ section.title.clone() }</h2>
             { for section.questions.iter().map(|&i| html! {
-                <QuestionCard key={i} bank={BankRef(state.bank.clone())} index={i}
+                <QuestionCard bank={BankRef(state.bank.clone())} index={i}
                     answer={state.answers[i].clone()} missing={state.missing_justifications.contains(&i)}
                     dispatch={state.dispatcher()} />
             }) }

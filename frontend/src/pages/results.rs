@@ -7,7 +7,7 @@ use crate::app::use_store;
 use crate::charts::{gantt, radar};
 use crate::export::{self, Kind};
 use crate::state::Action;
-use aims_engine::num::one_decimal;
+use aims_engine::num::{decimal, one_decimal};
 use aims_engine::{Band, Mode, Range, RoadmapPhase, Severity};
 use yew::prelude::*;
 
@@ -135,7 +135,7 @@ pub fn results() -> Html {
         <section class="screen results" aria-labelledby="aims-results-title">
             <h2 id="aims-results-title" tabindex="-1" ref={heading}>{ "Your ISO/IEC 42001 readiness" }</h2>
             <div class="score-card">
-                <p class="overall"><span class="number" data-overall={r.overall.to_string()}>{ one_decimal(r.overall) }</span>{ " / 100" }</p>
+                <p class="overall"><span class="number" data-overall={decimal(r.overall)}>{ one_decimal(r.overall) }</span>{ " / 100" }</p>
                 { band_badge(r.band) }
                 <p class="counts">{ format!("{} blocker(s) · {} major gap(s) · {} minor · {} unknown", r.blockers, r.majors, r.minors, r.unknowns) }</p>
                 if r.blockers > 0 {
@@ -181,7 +181,7 @@ pub fn results() -> Html {
                         <li>
                             { severity_badge(g.severity) }
                             { " " }<strong>{ g.reference.to_string() }</strong>{ format!(" {}", g.title) }
-                            <span class="meta">{ format!(" — {} · {} · about {} person-days", g.action.label(), g.owner.label(), g.effort_days.likely) }</span>
+                            <span class="meta">{ format!(" — {} · {} · about {} person-days", g.action.label(), g.owner.label(), decimal(g.effort_days.likely)) }</span>
                         </li>
                     }) }
                 </ol>

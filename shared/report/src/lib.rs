@@ -39,7 +39,8 @@ pub mod markdown;
 
 use aims_engine::{
     AssessmentInput, Band, Bank, Date, Evaluation, GroupScore, Mode, Question, RoadmapPhase,
-    Severity, Status, num::one_decimal,
+    Severity, Status,
+    num::{decimal, one_decimal},
 };
 use std::borrow::Cow;
 
@@ -228,6 +229,11 @@ fn n(value: impl ToString) -> Str<'static> {
     Cow::Owned(value.to_string())
 }
 
+/// A number as [`decimal`] writes it (up to three decimals).
+fn d(value: f64) -> Str<'static> {
+    Cow::Owned(decimal(value))
+}
+
 fn fact<'a>(label: &'static str, value: Str<'a>) -> Fact<'a> {
     Fact { label, value }
 }
@@ -312,7 +318,10 @@ fn profile<'a>(ctx: &ReportContext<'a>) -> Section<'a> {
         ("Sector", b(sector)),
         ("High-risk systems", b(yes_no(p.high_risk))),
         ("Frameworks in place", frameworks),
-        ("Capacity", n(format_args!("{} FTE", p.capacity_fte))),
+        (
+            "Capacity",
+            n(format_args!("{} FTE", decimal(p.capacity_fte))),
+        ),
         ("Start date", start),
     ] {
         table.row(vec![b(label), value]);
@@ -550,7 +559,7 @@ pub fn statement_of_applicability<'a>(ctx: &ReportContext<'a>) -> Table<'a> {
             b(applicable),
             b(r.justification.as_deref().unwrap_or("")),
             r.status.code(),
-            r.score.map_or(b(""), n),
+            r.score.map_or(b(""), d),
             b(gap.map_or("", |g| g.severity.as_str())),
         ]);
     }
@@ -600,7 +609,7 @@ pub fn control_register<'a>(ctx: &ReportContext<'a>) -> Table<'a> {
             b(gap.map_or("maintain", |g| g.action.as_str())),
             b(q.task.as_deref().unwrap_or("")),
             b(q.deliverable.as_deref().unwrap_or("")),
-            n(gap.map_or(0.0, |g| g.effort_days.likely)),
+            d(gap.map_or(0.0, |g| g.effort_days.likely)),
             b(&q.help),
         ]);
     }
