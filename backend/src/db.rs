@@ -1,6 +1,7 @@
 //! Storage: SQLite by default, PostgreSQL when the URL says so. One set of operations,
 //! written once and compiled for both engines (`with_pool!`); migrations per engine.
 
+use crate::timestamp::Timestamp;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
@@ -100,8 +101,8 @@ macro_rules! with_writer {
 pub struct NewAssessment {
     /// Unguessable ID (UUID v4: 122 random bits).
     pub id: String,
-    /// RFC 3339, UTC.
-    pub created_at: String,
+    /// When it was received.
+    pub created_at: Timestamp,
     /// `quick` or `full`.
     pub mode: String,
     /// Bank version used.
@@ -224,8 +225,8 @@ impl Writer {
 pub struct StoredAssessment {
     /// ID.
     pub id: String,
-    /// RFC 3339, UTC.
-    pub created_at: String,
+    /// When it was received.
+    pub created_at: Timestamp,
     /// The bank version it was evaluated with.
     pub bank_version: String,
     /// The input, as JSON text.
@@ -241,8 +242,8 @@ pub struct LeadRow {
     pub id: String,
     /// The assessment it came with.
     pub assessment_id: String,
-    /// RFC 3339, UTC.
-    pub created_at: String,
+    /// When it was left.
+    pub created_at: Timestamp,
     /// Name (null once erased).
     pub name: Option<String>,
     /// Email (null once erased).
@@ -250,7 +251,7 @@ pub struct LeadRow {
     /// Company (null once erased).
     pub company: Option<String>,
     /// When the personal data was erased.
-    pub erased_at: Option<String>,
+    pub erased_at: Option<Timestamp>,
     /// The assessment's overall score.
     pub overall: f64,
     /// The assessment's band.
@@ -264,10 +265,10 @@ pub struct LeadRow {
 pub struct LeadFilter {
     /// Only this band.
     pub band: Option<String>,
-    /// Created at or after (RFC 3339 or a date).
-    pub from: Option<String>,
-    /// Created before (RFC 3339 or a date).
-    pub to: Option<String>,
+    /// Created at or after.
+    pub from: Option<Timestamp>,
+    /// Created before.
+    pub to: Option<Timestamp>,
 }
 
 /// A webhook delivery that is due.
@@ -280,7 +281,7 @@ pub struct OutboxItem {
     /// Attempts so far.
     pub attempts: i64,
     /// When it became due (used to claim it).
-    pub next_attempt_at: String,
+    pub next_attempt_at: Timestamp,
 }
 
 /// What a lead webhook tells: the lead and its assessment's headline, read when sent.
@@ -293,8 +294,8 @@ pub struct LeadEvent {
     pub lead_id: String,
     /// The assessment it came with.
     pub assessment_id: String,
-    /// RFC 3339, UTC.
-    pub created_at: String,
+    /// When it was left.
+    pub created_at: Timestamp,
     /// Name.
     pub name: String,
     /// Email.
@@ -462,7 +463,7 @@ impl Database {
             );
             q.push_values(items, |mut row, a| {
                 row.push_bind(&a.id)
-                    .push_bind(&a.created_at)
+                    .push_bind(a.created_at)
                     .push_bind(&a.mode)
                     .push_bind(&a.bank_version)
                     .push_bind(a.overall)
@@ -496,7 +497,7 @@ impl Database {
                 q.push_values(&with_lead, |mut row, (a, lead)| {
                     row.push_bind(&lead.id)
                         .push_bind(&a.id)
-                        .push_bind(&a.created_at)
+                        .push_bind(a.created_at)
                         .push_bind(&lead.name)
                         .push_bind(&lead.email)
                         .push_bind(&lead.company)
@@ -512,7 +513,7 @@ impl Database {
                         row.push_bind(uuid::Uuid::new_v4().to_string())
                             .push_bind(&lead.id)
                             .push_bind(0i64)
-                            .push_bind(&a.created_at);
+                            .push_bind(a.created_at);
                     });
                     q.build().execute(&mut *tx).await?;
                 }
@@ -577,29 +578,34 @@ impl Database {
         offset: i64,
     ) -> Result<(Vec<LeadRow>, i64), DbError> {
         let band = filter.band.clone();
-        let from = filter.from.clone().unwrap_or_default();
-        let to = filter.to.clone().unwrap_or_else(|| "~".to_string());
+        let (from, to) = (filter.from, filter.to);
         with_pool!(self, |pool| {
             let rows = sqlx::query_as("SELECT l.id, l.assessment_id, l.created_at, l.name, l.email, l.company, l.erased_at, \
                  a.overall, a.band, a.mode FROM leads l JOIN assessments a ON a.id = l.assessment_id \
-                 WHERE ($1 IS NULL OR a.band = $2) AND l.created_at >= $3 AND l.created_at < $4 \
-                 ORDER BY l.created_at DESC, l.id DESC LIMIT $5 OFFSET $6")
+                 WHERE ($1 IS NULL OR a.band = $2) AND ($3 IS NULL OR l.created_at >= $4) \
+                 AND ($5 IS NULL OR l.created_at < $6) \
+                 ORDER BY l.created_at DESC, l.id DESC LIMIT $7 OFFSET $8")
             .bind(&band)
             .bind(&band)
-            .bind(&from)
-            .bind(&to)
+            .bind(from)
+            .bind(from)
+            .bind(to)
+            .bind(to)
             .bind(limit)
             .bind(offset)
             .fetch_all(pool)
             .await?;
             let total: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM leads l JOIN assessments a ON a.id = l.assessment_id \
-                 WHERE ($1 IS NULL OR a.band = $2) AND l.created_at >= $3 AND l.created_at < $4",
+                 WHERE ($1 IS NULL OR a.band = $2) AND ($3 IS NULL OR l.created_at >= $4) \
+                 AND ($5 IS NULL OR l.created_at < $6)",
             )
             .bind(&band)
             .bind(&band)
-            .bind(&from)
-            .bind(&to)
+            .bind(from)
+            .bind(from)
+            .bind(to)
+            .bind(to)
             .fetch_one(pool)
             .await?;
             Ok((rows, total))
@@ -614,7 +620,7 @@ impl Database {
     /// that the old row version leaves their pages (the server's WAL keeps it until its
     /// segments are recycled; see the README). Returns `None` when there is no such lead,
     /// else how many deliveries were still pending.
-    pub async fn erase_lead(&self, id: &str, now: &str) -> Result<Option<i64>, DbError> {
+    pub async fn erase_lead(&self, id: &str, now: Timestamp) -> Result<Option<i64>, DbError> {
         let (found, pending) = with_writer!(self, |conn| {
             let mut tx = conn.begin().await?;
             let n = sqlx::query(
@@ -675,7 +681,7 @@ impl Database {
 
     /// Deletes assessments without a lead created before `cutoff`, a batch at a time so
     /// that other writes go on in between. Returns how many were deleted.
-    pub async fn delete_expired(&self, cutoff: &str) -> Result<u64, DbError> {
+    pub async fn delete_expired(&self, cutoff: Timestamp) -> Result<u64, DbError> {
         const BATCH: i64 = 500;
         let mut total = 0;
         loop {
@@ -721,7 +727,7 @@ impl Database {
     }
 
     /// Webhook deliveries due now, oldest first.
-    pub async fn due_outbox(&self, now: &str, limit: i64) -> Result<Vec<OutboxItem>, DbError> {
+    pub async fn due_outbox(&self, now: Timestamp, limit: i64) -> Result<Vec<OutboxItem>, DbError> {
         with_pool!(self, |pool| {
             let rows = sqlx::query_as("SELECT id, lead_id, attempts, next_attempt_at FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1 \
                  ORDER BY next_attempt_at LIMIT $2")
@@ -735,7 +741,12 @@ impl Database {
 
     /// Claims a due delivery until `lease`, so that one instance sends it; `false` when
     /// another instance claimed it first.
-    pub async fn claim_outbox(&self, id: &str, due: &str, lease: &str) -> Result<bool, DbError> {
+    pub async fn claim_outbox(
+        &self,
+        id: &str,
+        due: Timestamp,
+        lease: Timestamp,
+    ) -> Result<bool, DbError> {
         with_writer!(self, |conn| {
             let n = sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND next_attempt_at = $3 AND delivered_at IS NULL")
             .bind(lease)
@@ -752,8 +763,8 @@ impl Database {
     pub async fn record_delivery(
         &self,
         id: &str,
-        now: &str,
-        outcome: Result<(), (String, String)>,
+        now: Timestamp,
+        outcome: Result<(), (Timestamp, String)>,
     ) -> Result<(), DbError> {
         with_writer!(self, |conn| {
             match &outcome {
@@ -766,7 +777,7 @@ impl Database {
                 }
                 Err((next, error)) => {
                     sqlx::query("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3")
-                    .bind(next)
+                    .bind(*next)
                     .bind(error)
                     .bind(id)
                     .execute(&mut *conn)

@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::metrics::add;
+use crate::timestamp::Timestamp;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -39,8 +40,8 @@ async fn expire(state: &AppState) {
     if days == 0 {
         return;
     }
-    let cutoff = crate::http::timestamp_in(-i64::from(days) * 24 * 3600);
-    match state.db.delete_expired(&cutoff).await {
+    let cutoff = Timestamp::in_secs(-i64::from(days) * 24 * 3600);
+    match state.db.delete_expired(cutoff).await {
         Ok(0) => {}
         Ok(n) => {
             state

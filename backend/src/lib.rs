@@ -12,6 +12,7 @@ mod http;
 pub mod metrics;
 pub mod report;
 pub mod server;
+pub mod timestamp;
 mod webhook;
 
 use aims_engine::Bank;

@@ -11,6 +11,7 @@
 
 use crate::db::Database;
 use crate::metrics::{Metrics, add, inc};
+use crate::timestamp::Timestamp;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
@@ -84,12 +85,11 @@ async fn deliver_due(
     url: &str,
     secret: &SecretString,
 ) -> Result<(), crate::db::DbError> {
-    let now = crate::http::now();
-    for item in db.due_outbox(&now, 20).await? {
+    for item in db.due_outbox(Timestamp::now(), 20).await? {
         // Claim the item first so that another instance does not send it too.
-        let lease = crate::http::timestamp_in(60);
+        let lease = Timestamp::in_secs(60);
         if !db
-            .claim_outbox(&item.id, &item.next_attempt_at, &lease)
+            .claim_outbox(&item.id, item.next_attempt_at, lease)
             .await?
         {
             continue;
@@ -99,7 +99,7 @@ async fn deliver_due(
             continue;
         };
         let body = serde_json::to_vec(&event).expect("events serialise");
-        let timestamp = time::OffsetDateTime::now_utc().unix_timestamp();
+        let timestamp = Timestamp::now().unix();
         let sent = client
             .post(url)
             .header("content-type", "application/json")
@@ -121,18 +121,18 @@ async fn deliver_due(
             Ok(r) => Err(format!("receiver answered {}", r.status())),
             Err(e) => Err(format!("could not reach the receiver: {}", e.without_url())),
         };
-        let now = crate::http::now();
+        let now = Timestamp::now();
         match outcome {
             Ok(()) => {
-                db.record_delivery(&item.id, &now, Ok(())).await?;
+                db.record_delivery(&item.id, now, Ok(())).await?;
                 inc(&metrics.webhook_delivered);
                 add(&metrics.webhook_pending, -1);
             }
             Err(error) => {
                 inc(&metrics.webhook_failed);
-                let next = crate::http::timestamp_in(backoff_secs(item.attempts));
+                let next = Timestamp::in_secs(backoff_secs(item.attempts));
                 tracing::info!(outbox = %item.id, attempts = item.attempts + 1, %error, "webhook delivery failed; will retry");
-                db.record_delivery(&item.id, &now, Err((next, error)))
+                db.record_delivery(&item.id, now, Err((next, error)))
                     .await?;
             }
         }

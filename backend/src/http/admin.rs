@@ -6,6 +6,7 @@ use crate::AppState;
 use crate::clients::ClientKey;
 use crate::db::{LeadFilter, LeadRow};
 use crate::metrics::inc;
+use crate::timestamp::Timestamp;
 use aims_report::csv::cell as csv_cell;
 use axum::Router;
 use axum::extract::{FromRequestParts, Query, State};
@@ -91,9 +92,9 @@ struct ListQuery {
     to: Option<String>,
 }
 
-/// A `from`/`to` filter: a date (`YYYY-MM-DD`) or an RFC 3339 time, turned into the text
-/// form stored times have (UTC, microseconds), so that comparing text compares times.
-fn date_bound(value: Option<String>, field: &str, end: bool) -> Result<Option<String>, Problem> {
+/// A `from`/`to` filter: a date (`YYYY-MM-DD`, as an end the whole day included) or an
+/// RFC 3339 time, on a day the API takes (2000–2199).
+fn date_bound(value: Option<String>, field: &str, end: bool) -> Result<Option<Timestamp>, Problem> {
     let Some(v) = value else { return Ok(None) };
     let invalid = || {
         Problem::field(
@@ -105,19 +106,21 @@ fn date_bound(value: Option<String>, field: &str, end: bool) -> Result<Option<St
             ),
         )
     };
-    if v.len() == 10 {
-        aims_engine::Date::parse(&v).map_err(|_| invalid())?;
-        // A bare end date includes that whole day: "~" sorts after every time of day.
-        return Ok(Some(if end { format!("{v}~") } else { v }));
-    }
-    // The day as written must be one the API takes (2000-2199), like a bare date.
     v.get(..10)
         .map(aims_engine::Date::parse)
         .and_then(Result::ok)
         .ok_or_else(invalid)?;
-    let time = time::OffsetDateTime::parse(&v, &time::format_description::well_known::Rfc3339)
-        .map_err(|_| invalid())?;
-    Ok(Some(super::timestamp(time.to_offset(time::UtcOffset::UTC))))
+    if v.len() > 10 {
+        return v.parse().map(Some).map_err(|_| invalid());
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day = time::Date::parse(&v, format).map_err(|_| invalid())?;
+    let day = if end {
+        day.next_day().ok_or_else(invalid)?
+    } else {
+        day
+    };
+    Ok(Some(Timestamp::start_of(day)))
 }
 
 fn filter_of(q: ListQuery) -> Result<(LeadFilter, i64, i64), Problem> {
@@ -238,9 +241,11 @@ fn leads_csv(rows: &[LeadRow]) -> Result<String, Problem> {
     .map_err(Problem::internal)?;
     for r in rows {
         let overall = r.overall.to_string();
+        let (created_at, erased_at) =
+            (r.created_at.to_string(), r.erased_at.map(|t| t.to_string()));
         w.write_record([
             csv_cell(&r.id).as_ref(),
-            csv_cell(&r.created_at).as_ref(),
+            created_at.as_str(),
             csv_cell(r.name.as_deref().unwrap_or("")).as_ref(),
             csv_cell(r.email.as_deref().unwrap_or("")).as_ref(),
             csv_cell(r.company.as_deref().unwrap_or("")).as_ref(),
@@ -248,7 +253,7 @@ fn leads_csv(rows: &[LeadRow]) -> Result<String, Problem> {
             r.mode.as_str(),
             overall.as_str(),
             r.band.as_str(),
-            r.erased_at.as_deref().unwrap_or(""),
+            erased_at.as_deref().unwrap_or(""),
         ])
         .map_err(Problem::internal)?;
     }
@@ -325,7 +330,7 @@ async fn erase(
     if uuid::Uuid::parse_str(&id).is_err() {
         return Err(not_found());
     }
-    match state.db.erase_lead(&id, &super::now()).await? {
+    match state.db.erase_lead(&id, Timestamp::now()).await? {
         Some(pending) => {
             inc(&state.metrics.leads_erased);
             crate::metrics::add(&state.metrics.webhook_pending, -pending);

@@ -5,6 +5,7 @@ use super::meta::json_body;
 use crate::AppState;
 use crate::db::{NewAssessment, NewLead};
 use crate::metrics::inc;
+use crate::timestamp::Timestamp;
 use aims_engine::{AssessmentInput, Evaluation};
 use aims_report::{
     ReportContext, control_register, csv, gap_report, markdown, statement_of_applicability,
@@ -91,8 +92,8 @@ pub(super) struct Links {
 pub(super) struct StoredAssessment<'a> {
     /// Unguessable ID (UUID v4).
     id: &'a str,
-    /// RFC 3339, UTC.
-    created_at: &'a str,
+    /// When it was stored.
+    created_at: Timestamp,
     /// Related resources.
     links: Links,
     /// The input (on reads only; never the contact details).
@@ -109,8 +110,8 @@ pub(super) struct StoredAssessment<'a> {
 pub(super) struct Created<'a> {
     /// Unguessable ID (UUID v4).
     id: &'a str,
-    /// RFC 3339, UTC.
-    created_at: &'a str,
+    /// When it was stored.
+    created_at: Timestamp,
     /// Related resources.
     links: Links,
     /// The headline figures.
@@ -181,7 +182,7 @@ fn prefers_representation(headers: &HeaderMap) -> Option<bool> {
 /// return=representation` the whole evaluation, as `GET` gives it (without the input).
 fn created(
     id: &str,
-    created_at: &str,
+    created_at: Timestamp,
     evaluation: &Evaluation,
     preference: Option<bool>,
 ) -> Response {
@@ -222,7 +223,7 @@ fn created(
 
 fn body<'a>(
     id: &'a str,
-    created_at: &'a str,
+    created_at: Timestamp,
     evaluation: &'a Evaluation,
     input: Option<&'a AssessmentInput>,
 ) -> StoredAssessment<'a> {
@@ -342,11 +343,11 @@ async fn create(
         ));
     }
     let id = uuid::Uuid::new_v4().to_string();
-    let created_at = super::now();
+    let created_at = Timestamp::now();
     let has_lead = lead.is_some();
     let new = NewAssessment {
         id: id.clone(),
-        created_at: created_at.clone(),
+        created_at,
         mode: input.mode.as_str().to_string(),
         bank_version: state.bank.version().to_string(),
         overall: evaluation.result.overall,
@@ -370,7 +371,7 @@ async fn create(
                 crate::metrics::add(&state.metrics.webhook_pending, 1);
             }
         }
-        created(&id, &created_at, &evaluation, preference)
+        created(&id, created_at, &evaluation, preference)
     } else {
         inc(&state.metrics.idempotent_replays);
         let stored = state
@@ -379,7 +380,7 @@ async fn create(
             .await?
             .ok_or_else(|| Problem::internal("idempotent replay lost its assessment"))?;
         let (_, _, evaluation) = recompute(&state, &stored)?;
-        let mut r = created(&stored.id, &stored.created_at, &evaluation, preference);
+        let mut r = created(&stored.id, stored.created_at, &evaluation, preference);
         r.headers_mut()
             .insert("idempotent-replayed", HeaderValue::from_static("true"));
         r
@@ -431,7 +432,7 @@ async fn read(
     let (_, input, evaluation) = recompute(&state, &stored)?;
     Ok(super::JsonBody(body(
         &stored.id,
-        &stored.created_at,
+        stored.created_at,
         &evaluation,
         Some(&input),
     ))
@@ -452,9 +453,10 @@ where
 {
     let stored = load(state, id).await?;
     let (bank, input, evaluation) = recompute(state, &stored)?;
+    let created_at = stored.created_at.to_string();
     let ctx = ReportContext {
         id: &stored.id,
-        created_at: &stored.created_at,
+        created_at: &created_at,
         organisation: stored.company.as_deref().filter(|c| !c.is_empty()),
         bank,
         input: &input,

@@ -273,25 +273,6 @@ async fn not_found() -> Problem {
     )
 }
 
-/// The current time, RFC 3339 UTC with microseconds (sorts as text).
-pub fn now() -> String {
-    timestamp(time::OffsetDateTime::now_utc())
-}
-
-/// RFC 3339 UTC `secs` seconds from now.
-pub fn timestamp_in(secs: i64) -> String {
-    timestamp(time::OffsetDateTime::now_utc() + time::Duration::seconds(secs))
-}
-
-/// `t` as stored: RFC 3339 UTC with microseconds.
-pub fn timestamp(t: time::OffsetDateTime) -> String {
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
-    );
-    t.format(&format)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00.000000Z".to_string())
-}
-
 /// The client a request is from, as the limits count it: its address behind the trusted
 /// proxies (set on every request by [`identify_client`]).
 #[derive(Clone, Copy, Debug)]

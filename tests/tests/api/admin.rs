@@ -162,6 +162,16 @@ async fn leads_are_listed_exported_and_erased(engine: Engine) {
         app.admin_get("/api/v1/leads?to=2001-01-01").await.json()["total"],
         0
     );
+    // A bare end date takes in that whole day; a time is exact (from inclusive, to not).
+    let newest = items[0]["created_at"].as_str().unwrap().to_string();
+    for (query, expected) in [
+        (format!("to={}", &newest[..10]), 3),
+        (format!("from={newest}"), 1),
+        (format!("to={newest}"), 2),
+    ] {
+        let list = app.admin_get(&format!("/api/v1/leads?{query}")).await;
+        assert_eq!(list.json()["total"], expected, "{query}");
+    }
     app.admin_get("/api/v1/leads?band=excellent")
         .await
         .problem(400);
@@ -222,5 +232,69 @@ async fn leads_are_listed_exported_and_erased(engine: Engine) {
         .admin_delete(&format!("/api/v1/leads/{}", uuid::Uuid::new_v4()))
         .await;
     assert_eq!(again, 404);
+    app.stop().await;
+}
+
+/// A PostgreSQL database from before times were `TIMESTAMPTZ` (text columns, with rows)
+/// upgrades in place when the server starts: the same leads at the same times, and the
+/// filters compare them as times.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_database_with_times_as_text_upgrades_in_place() {
+    use sqlx::Connection;
+    let url = crate::helpers::fresh_database(Engine::Postgres).await;
+    let old = std::env::temp_dir().join(format!("aims-migrations-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&old).unwrap();
+    let folder = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../backend/migrations/postgres"
+    );
+    for name in ["0001_init.sql", "0002_outbox_without_personal_data.sql"] {
+        std::fs::copy(format!("{folder}/{name}"), old.join(name)).unwrap();
+    }
+    let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+    let before = sqlx::migrate::Migrator::new(old.clone()).await.unwrap();
+    before.run(&mut conn).await.unwrap();
+    std::fs::remove_dir_all(&old).unwrap();
+    let input = serde_json::to_string(&quick_input()).unwrap();
+    for statement in [
+        format!(
+            "INSERT INTO assessments (id, created_at, mode, bank_version, overall, band, blockers, \
+             input_json, request_hash) VALUES ('6f1c2b8e-3a44-4d55-9e66-7f7788990011', '2026-11-30T23:59:59.999999Z', 'quick', \
+             '1.0.0', 20.5, 'early', 3, '{input}', 'h')"
+        ),
+        "INSERT INTO leads (id, assessment_id, created_at, name, email, company, consent) \
+         VALUES ('l1', '6f1c2b8e-3a44-4d55-9e66-7f7788990011', '2026-11-30T23:59:59.999999Z', 'Ada', 'ada@example.com', 'Acme', true)"
+            .to_string(),
+        "INSERT INTO outbox (id, lead_id, attempts, next_attempt_at, delivered_at) \
+         VALUES ('o1', 'l1', 1, '2026-12-01T00:00:00.000000Z', '2026-12-01T00:00:01.000000Z')"
+            .to_string(),
+    ] {
+        sqlx::query(&statement).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let app = TestApp::with_config(crate::helpers::config(&url)).await;
+    let list = app.admin_get("/api/v1/leads").await.json();
+    assert_eq!(
+        list["items"][0]["created_at"],
+        "2026-11-30T23:59:59.999999Z"
+    );
+    for (query, expected) in [
+        ("to=2026-11-30", 1),
+        ("from=2026-12-01", 0),
+        ("to=2026-12-01T00:59:59.999999%2B01:00", 0),
+        ("to=2026-12-01T01:00:00%2B01:00", 1),
+    ] {
+        let list = app.admin_get(&format!("/api/v1/leads?{query}")).await;
+        assert_eq!(list.json()["total"], expected, "{query}");
+    }
+    let stored = app
+        .get("/api/v1/assessments/6f1c2b8e-3a44-4d55-9e66-7f7788990011")
+        .await;
+    let stored = stored.json();
+    assert_eq!(
+        stored["created_at"], "2026-11-30T23:59:59.999999Z",
+        "{stored}"
+    );
     app.stop().await;
 }
