@@ -196,7 +196,9 @@ pub struct Shared {
     /// The active question bank.
     pub bank: Arc<Bank>,
     /// The bank as served by `GET /api/v1/bank`, serialised once.
-    pub bank_json: Arc<str>,
+    pub bank_json: axum::body::Bytes,
+    /// The OpenAPI document for this bank, as served by `GET /api/openapi.json`, built once.
+    pub openapi_json: axum::body::Bytes,
     /// Storage.
     pub db: db::Database,
     /// The write queue for assessments (group commit).
@@ -272,6 +274,7 @@ impl Application {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
         let bank_json = serde_json::to_string(bank.data()).expect("banks serialise");
+        let openapi_json = http::openapi_document(&bank);
         let metrics = Arc::new(metrics::Metrics::default());
         metrics
             .refresh_gauges(&db)
@@ -285,6 +288,7 @@ impl Application {
         let state = AppState(Arc::new(Shared {
             bank: Arc::new(bank),
             bank_json: bank_json.into(),
+            openapi_json: openapi_json.into(),
             writer: db::Writer::start(db.clone()),
             db,
             limits: Arc::new(clients::Limits::new(

@@ -77,7 +77,7 @@ async fn healthz() -> &'static str {
 async fn openapi(State(state): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
-        super::openapi::document(&state.bank, &state.bank_json),
+        state.openapi_json.clone(),
     )
         .into_response()
 }
@@ -121,7 +121,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
 async fn bank(State(state): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
-        state.bank_json.to_string(),
+        state.bank_json.clone(),
     )
         .into_response()
 }

@@ -6,6 +6,8 @@ pub(crate) mod embed;
 mod meta;
 mod openapi;
 
+pub(crate) use openapi::document as openapi_document;
+
 use crate::AppState;
 use crate::clients::ClientKey;
 use axum::Router;

@@ -4,7 +4,6 @@
 use aims_engine::Mode;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
-use std::sync::{Arc, Mutex, OnceLock};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
@@ -60,30 +59,12 @@ impl Modify for AdminToken {
 )]
 struct ApiDoc;
 
-/// The document as JSON for the active bank, built once per bank: the generated
-/// document, tightened to exactly what the server accepts ([`tighten`]).
-pub fn document(bank: &aims_engine::Bank, bank_json: &Arc<str>) -> String {
-    static BASE: OnceLock<Value> = OnceLock::new();
-    static BUILT: Mutex<Vec<(Arc<str>, String)>> = Mutex::new(Vec::new());
-    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, doc)) = built
-        .iter()
-        .find(|(key, _)| Arc::ptr_eq(key, bank_json) || **key == **bank_json)
-    {
-        return doc.clone();
-    }
-    let base = BASE.get_or_init(|| {
-        serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises")
-    });
-    let mut doc = base.clone();
+/// The document as JSON for a bank: the generated document, tightened to exactly what
+/// the server accepts with it ([`tighten`]).
+pub fn document(bank: &aims_engine::Bank) -> String {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
     tighten(&mut doc, bank);
-    let text = doc.to_string();
-    // Servers with different banks in one process (tests) each get their own document.
-    if built.len() >= 16 {
-        built.remove(0);
-    }
-    built.push((Arc::clone(bank_json), text.clone()));
-    text
+    doc.to_string()
 }
 
 /// `^...$` for a calendar day 2000-01-01..2199-12-31, as [`aims_engine::Date::parse`]
