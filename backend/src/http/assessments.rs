@@ -270,9 +270,9 @@ fn recompute<'s>(
 /// A submission: an assessment input with optional contact details next to it. Read in
 /// one pass from the text, so a duplicate key anywhere (also inside `lead`) is refused
 /// like any other malformed body.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Submission {
+pub(super) struct Submission {
     mode: aims_engine::Mode,
     #[serde(default)]
     bank_version: Option<String>,
@@ -299,7 +299,7 @@ fn read_submission(text: &str) -> Result<(AssessmentInput, Option<aims_engine::L
 /// the ID, links and headline figures; `Prefer: return=representation` answers the whole
 /// evaluation. The `Idempotency-Key` header makes a retry return the same assessment.
 #[utoipa::path(post, path = "/api/v1/assessments", tag = "assessments",
-    request_body(content = super::openapi::CreateAssessmentDoc, content_type = "application/json"),
+    request_body(content = Submission, content_type = "application/json"),
     params(("Idempotency-Key" = Option<String>, Header, description = "1-200 visible ASCII characters; a retry with the same key and body returns the stored assessment"),
         ("Prefer" = Option<String>, Header, description = "`return=representation` for the whole evaluation instead of the summary (RFC 7240)")),
     responses(

@@ -2,25 +2,9 @@
 //! engine's wire types, served at `/api/openapi.json`.
 
 use aims_engine::Mode;
-use serde::Serialize;
 use serde_json::{Map, Value, json};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
-
-/// An assessment to store: the wire format v1 input plus an optional lead.
-#[derive(Serialize, ToSchema)]
-pub struct CreateAssessmentDoc {
-    /// `quick` or `full`.
-    pub mode: aims_engine::Mode,
-    /// The bank version the answers were given against.
-    pub bank_version: Option<String>,
-    /// The organisation.
-    pub profile: aims_engine::Profile,
-    /// The answers; unanswered questions count as unknown.
-    pub answers: Vec<aims_engine::AnswerInput>,
-    /// Contact details; needs `consent: true`.
-    pub lead: Option<aims_engine::Lead>,
-}
+use utoipa::{Modify, OpenApi};
 
 struct AdminToken;
 
@@ -190,7 +174,7 @@ fn tighten(doc: &mut Value, bank: &aims_engine::Bank) {
 
     if let Some(schemas) = object_mut(doc, &["components", "schemas"]) {
         // Replaced by the per-mode `SubmittedAssessment` below.
-        schemas.remove("CreateAssessmentDoc");
+        schemas.remove("Submission");
         schemas.extend(shapes);
         schemas.insert(
             "SubmittedInput".into(),
