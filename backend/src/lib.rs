@@ -25,8 +25,8 @@ pub use axum::Router;
 pub use http::router;
 
 /// Server configuration: every flag is also an environment variable. Secrets are never
-/// printed (`Debug` hides them; they are `SecretString`s).
-#[derive(Clone, Parser)]
+/// printed (`Debug` hides them: they are `SecretString`s, the database URL's password left out).
+#[derive(Clone, Debug, Parser)]
 #[command(name = "aims-backend", version, about = "The AIMS Readiness API")]
 pub struct Config {
     /// Address to listen on.
@@ -34,7 +34,7 @@ pub struct Config {
     pub listen: SocketAddr,
     /// `sqlite://path` (default: a file under ./data/) or `postgres://...`.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/aims.db")]
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
     /// Bearer token for the admin endpoints (at least 32 characters); without it they are
     /// off. Prefer the environment or `--admin-token-file`: a command-line value shows in `ps`.
     #[arg(long, env = "AIMS_ADMIN_TOKEN", hide_env_values = true, value_parser = secret)]
@@ -49,8 +49,9 @@ pub struct Config {
     #[arg(long, env = "AIMS_BANK")]
     pub bank: Option<std::path::PathBuf>,
     /// Where new leads are POSTed (http or https URL), from a durable outbox with retries.
-    #[arg(long, env = "AIMS_WEBHOOK_URL", requires = "webhook_secret")]
-    pub webhook_url: Option<String>,
+    /// A secret: such URLs often carry the receiver's token.
+    #[arg(long, env = "AIMS_WEBHOOK_URL", requires = "webhook_secret", hide_env_values = true, value_parser = secret)]
+    pub webhook_url: Option<SecretString>,
     /// The key every webhook delivery is signed with (HMAC-SHA256, at least 32 characters).
     #[arg(long, env = "AIMS_WEBHOOK_SECRET", hide_env_values = true, value_parser = secret)]
     pub webhook_secret: Option<SecretString>,
@@ -106,35 +107,19 @@ fn secret(text: &str) -> Result<SecretString, String> {
 /// Shortest admin token and webhook secret accepted.
 pub const MIN_SECRET_CHARS: usize = 32;
 
-impl std::fmt::Debug for Config {
+/// A database URL; its `Debug` leaves out the password.
+#[derive(Clone)]
+pub struct DatabaseUrl(pub String);
+
+impl From<String> for DatabaseUrl {
+    fn from(url: String) -> DatabaseUrl {
+        DatabaseUrl(url)
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let set = |s: &Option<SecretString>| s.as_ref().map(|_| "<set>");
-        f.debug_struct("Config")
-            .field("listen", &self.listen)
-            .field("database", &redact_url(&self.database_url))
-            .field("admin_token", &set(&self.admin_token))
-            .field("admin_token_file", &self.admin_token_file)
-            .field("allowed_origins", &self.allowed_origins)
-            .field("bank", &self.bank)
-            .field("webhook_url", &self.webhook_url.as_ref().map(|_| "<set>"))
-            .field("webhook_secret", &set(&self.webhook_secret))
-            .field("rate_limit_per_minute", &self.rate_limit_per_minute)
-            .field(
-                "daily_assessments_per_client",
-                &self.daily_assessments_per_client,
-            )
-            .field("admin_lockout_after", &self.admin_lockout_after)
-            .field("retention_days", &self.retention_days)
-            .field("trusted_proxies", &self.trusted_proxies)
-            .field("proxy_header", &self.proxy_header)
-            .field("max_connections", &self.max_connections)
-            .field(
-                "max_connections_per_client",
-                &self.max_connections_per_client,
-            )
-            .field("header_timeout_secs", &self.header_timeout_secs)
-            .field("body_timeout_secs", &self.body_timeout_secs)
-            .finish()
+        f.write_str(&redact_url(&self.0))
     }
 }
 
@@ -262,12 +247,12 @@ impl Application {
         let bank = load_bank(&config)?;
         http::embed::check_frame_ancestors(&config.frame_ancestors)?;
         let proxies = clients::TrustedProxies::parse(&config.trusted_proxies, config.proxy_header)?;
-        let db = db::Database::connect(&config.database_url)
+        let db = db::Database::connect(&config.database_url.0)
             .await
             .map_err(|e| {
                 format!(
                     "cannot open the database {}: {e}",
-                    redact_url(&config.database_url)
+                    redact_url(&config.database_url.0)
                 )
             })?;
         let listener = tokio::net::TcpListener::bind(config.listen)
@@ -381,4 +366,26 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+    use clap::Parser;
+
+    #[test]
+    fn the_logged_configuration_holds_no_secret() {
+        let config = Config::parse_from([
+            "aims-backend",
+            "--database-url=postgres://aims:hunter2-db@db.internal/aims",
+            "--admin-token=admin-token-0123456789-0123456789-x",
+            "--webhook-url=https://hooks.example/T0K3N-in-the-path",
+            "--webhook-secret=webhook-secret-0123456789-012345678",
+        ]);
+        let logged = format!("{config:?}");
+        assert!(logged.contains("postgres://***@db.internal/aims"), "{logged}");
+        for secret in ["hunter2", "admin-token-", "T0K3N", "webhook-secret-"] {
+            assert!(!logged.contains(secret), "{secret} in {logged}");
+        }
+    }
 }

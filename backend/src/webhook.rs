@@ -60,7 +60,7 @@ pub fn signature(secret: &SecretString, id: &str, timestamp: i64, body: &[u8]) -
 pub async fn deliver_forever(
     db: Database,
     metrics: Arc<Metrics>,
-    url: String,
+    url: SecretString,
     secret: SecretString,
 ) {
     let client = match client() {
@@ -71,7 +71,7 @@ pub async fn deliver_forever(
         }
     };
     loop {
-        if let Err(e) = deliver_due(&db, &metrics, &client, &url, &secret).await {
+        if let Err(e) = deliver_due(&db, &metrics, &client, url.expose_secret(), &secret).await {
             tracing::warn!(error = %e, "webhook outbox could not be read");
         }
         tokio::time::sleep(POLL).await;

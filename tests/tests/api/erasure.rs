@@ -155,7 +155,7 @@ async fn erased_leads_leave_no_personal_data_in_any_table(engine: Engine) {
     let (url, delivered) = accepting_receiver().await;
     let db = crate::helpers::fresh_database(engine).await;
     let mut config = crate::helpers::config(&db);
-    config.webhook_url = Some(url);
+    config.webhook_url = Some(url.into());
     config.webhook_secret = Some(WEBHOOK_SECRET.into());
     let app = TestApp::with_config(config).await;
     let leads = submit_leads(&app, 40, "erase").await;
@@ -216,7 +216,7 @@ async fn erasing_a_lead_cancels_its_pending_webhook(engine: Engine) {
         .port();
     let db = crate::helpers::fresh_database(engine).await;
     let mut config = crate::helpers::config(&db);
-    config.webhook_url = Some(format!("http://127.0.0.1:{port}/hook"));
+    config.webhook_url = Some(format!("http://127.0.0.1:{port}/hook").into());
     config.webhook_secret = Some(WEBHOOK_SECRET.into());
     let app = TestApp::with_config(config).await;
     let leads = submit_leads(&app, 3, "pending").await;

@@ -63,7 +63,7 @@ pub async fn fresh_database(engine: Engine) -> String {
 pub fn config(database_url: &str) -> Config {
     let mut c = Config::defaults();
     c.listen = "127.0.0.1:0".parse().unwrap();
-    c.database_url = database_url.to_string();
+    c.database_url = database_url.to_string().into();
     c.admin_token = Some(ADMIN_TOKEN.into());
     c.rate_limit_per_minute = 100_000;
     c.daily_assessments_per_client = 1_000_000;
@@ -91,7 +91,7 @@ impl TestApp {
 
     pub async fn with_config(config: Config) -> TestApp {
         aims_backend::install_tls_provider();
-        let database_url = config.database_url.clone();
+        let database_url = config.database_url.0.clone();
         let app = Application::build(config).await.expect("server builds");
         let address = app.address();
         let state = app.state().clone();

@@ -95,7 +95,7 @@ async fn wait_for_metric(app: &TestApp, name: &str, test: impl Fn(i64) -> bool) 
 
 fn webhook_config(db: &str, url: String) -> aims_backend::Config {
     let mut config = crate::helpers::config(db);
-    config.webhook_url = Some(url);
+    config.webhook_url = Some(url.into());
     config.webhook_secret = Some(WEBHOOK_SECRET.into());
     config
 }
