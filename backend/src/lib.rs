@@ -383,7 +383,10 @@ mod tests {
             "--webhook-secret=webhook-secret-0123456789-012345678",
         ]);
         let logged = format!("{config:?}");
-        assert!(logged.contains("postgres://***@db.internal/aims"), "{logged}");
+        assert!(
+            logged.contains("postgres://***@db.internal/aims"),
+            "{logged}"
+        );
         for secret in ["hunter2", "admin-token-", "T0K3N", "webhook-secret-"] {
             assert!(!logged.contains(secret), "{secret} in {logged}");
         }

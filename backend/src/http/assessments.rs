@@ -1,7 +1,6 @@
 //! Stored assessments: submit (with an optional lead), read back, and the reports.
 
 use super::Problem;
-use super::meta::json_body;
 use crate::AppState;
 use crate::db::{NewAssessment, NewLead};
 use crate::metrics::inc;
@@ -11,7 +10,6 @@ use aims_report::{
     ReportContext, control_register, csv, gap_report, markdown, statement_of_applicability,
 };
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -319,12 +317,11 @@ async fn create(
     State(state): State<AppState>,
     axum::Extension(client): axum::Extension<super::Client>,
     headers: HeaderMap,
-    raw: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    super::JsonText(text): super::JsonText,
 ) -> Result<Response, Problem> {
-    let text = json_body(&headers, &raw)?;
     let key = idempotency_key(&headers)?;
     let preference = prefers_representation(&headers);
-    let (input, lead_value) = read_submission(text)?;
+    let (input, lead_value) = read_submission(&text)?;
     let evaluation = state
         .bank
         .evaluate_input(&input)
@@ -355,9 +352,7 @@ async fn create(
         blockers: i64::from(evaluation.result.blockers),
         input_json: serde_json::to_string(&input).map_err(Problem::internal)?,
         idempotency_key: key,
-        request_hash: hex(&Sha256::digest(
-            raw.as_ref().map(|b| b.as_ref()).unwrap_or(&[]),
-        )),
+        request_hash: hex(&Sha256::digest(text.as_bytes())),
         notify: lead.is_some() && state.config.webhook_url.is_some(),
         lead,
     };

@@ -4,9 +4,8 @@
 use super::Problem;
 use crate::AppState;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -126,43 +125,6 @@ async fn bank(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// Checks the content type and encoding of a JSON body.
-pub(super) fn json_body<'a>(
-    headers: &HeaderMap,
-    body: &'a Result<Bytes, axum::extract::rejection::BytesRejection>,
-) -> Result<&'a str, Problem> {
-    let body = match body {
-        Ok(b) => b,
-        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(super::too_large()),
-        Err(r) => {
-            return Err(Problem::new(
-                StatusCode::BAD_REQUEST,
-                "Unreadable request body",
-                r.body_text(),
-            ));
-        }
-    };
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if !is_json {
-        return Err(Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Unsupported media type",
-            "Send the assessment as application/json.",
-        ));
-    }
-    std::str::from_utf8(body).map_err(|_| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "Malformed request body",
-            "The body is not valid UTF-8.",
-        )
-    })
-}
-
 /// Evaluates an assessment without storing anything: readiness, gaps, estimate, roadmap.
 #[utoipa::path(post, path = "/api/v1/evaluate", tag = "assessments",
     request_body(content = aims_engine::AssessmentInput, content_type = "application/json"),
@@ -177,12 +139,10 @@ pub(super) fn json_body<'a>(
     ))]
 async fn evaluate(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    super::JsonText(text): super::JsonText,
 ) -> Result<Response, Problem> {
-    let text = json_body(&headers, &body)?;
     let input =
-        aims_engine::AssessmentInput::from_json(text).map_err(|e| Problem::from_engine(&e))?;
+        aims_engine::AssessmentInput::from_json(&text).map_err(|e| Problem::from_engine(&e))?;
     let evaluation = state
         .bank
         .evaluate_input(&input)

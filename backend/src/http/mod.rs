@@ -241,6 +241,48 @@ impl<T: serde::Serialize> IntoResponse for JsonBody<T> {
     }
 }
 
+/// A request body that is JSON text: `application/json`, within the size limit, UTF-8.
+/// Anything else is refused with the problem that says so (413, 400, 415) before the
+/// handler runs.
+pub struct JsonText(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for JsonText {
+    type Rejection = Problem;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<JsonText, Problem> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+        let body = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| match r.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => too_large(),
+                _ => Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "Unreadable request body",
+                    r.body_text(),
+                ),
+            })?;
+        if !is_json {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported media type",
+                "Send the assessment as application/json.",
+            ));
+        }
+        String::from_utf8(body.into()).map(JsonText).map_err(|_| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "Malformed request body",
+                "The body is not valid UTF-8.",
+            )
+        })
+    }
+}
+
 /// An `{id}` path segment. A segment that cannot be read (invalid percent-encoding or
 /// UTF-8) names nothing, so it is a 404 problem like any unknown ID.
 pub struct Id(pub String);
