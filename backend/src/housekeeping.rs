@@ -2,9 +2,7 @@
 //! clients in the per-client limits, and re-read the database gauges.
 
 use crate::AppState;
-use crate::metrics::add;
 use crate::timestamp::Timestamp;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// How often the limits are pruned and the gauges re-read.
@@ -44,11 +42,8 @@ async fn expire(state: &AppState) {
     match state.db.delete_expired(cutoff).await {
         Ok(0) => {}
         Ok(n) => {
-            state
-                .metrics
-                .assessments_expired
-                .fetch_add(n, Ordering::Relaxed);
-            add(&state.metrics.assessments, -(n as i64));
+            state.metrics.assessments_expired.inc_by(n);
+            state.metrics.assessments.dec_by(n as i64);
             tracing::info!(
                 deleted = n,
                 retention_days = days,

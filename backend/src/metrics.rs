@@ -1,170 +1,178 @@
-//! Counters exposed at `/metrics` in the Prometheus text format.
+//! Counters and gauges exposed at `/metrics` in the OpenMetrics text format, with
+//! `prometheus-client`.
 
-use std::fmt::Write;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::{counter::Counter, family::Family, gauge::Gauge};
+use prometheus_client::registry::Registry;
 
-/// Process-wide counters. Each instance counts its own; Prometheus adds them up.
-#[derive(Default)]
+/// An HTTP status class as a label (`class="2xx"`).
+type Class = [(&'static str, &'static str); 1];
+
+/// Process-wide counters and gauges. Each instance counts its own; Prometheus adds them up.
 pub struct Metrics {
-    /// Responses by class.
-    pub responses_2xx: AtomicU64,
-    /// Client errors.
-    pub responses_4xx: AtomicU64,
-    /// Server errors.
-    pub responses_5xx: AtomicU64,
+    /// HTTP responses by status class.
+    pub responses: Family<Class, Counter>,
     /// Requests refused by the rate limit.
-    pub rate_limited: AtomicU64,
+    pub rate_limited: Counter,
     /// Evaluations computed (stored or not).
-    pub evaluations: AtomicU64,
+    pub evaluations: Counter,
     /// Assessments stored.
-    pub assessments_stored: AtomicU64,
+    pub assessments_stored: Counter,
     /// Idempotent replays answered from storage.
-    pub idempotent_replays: AtomicU64,
+    pub idempotent_replays: Counter,
     /// Leads stored.
-    pub leads_stored: AtomicU64,
+    pub leads_stored: Counter,
     /// Leads erased.
-    pub leads_erased: AtomicU64,
+    pub leads_erased: Counter,
     /// Webhook deliveries that succeeded.
-    pub webhook_delivered: AtomicU64,
+    pub webhook_delivered: Counter,
     /// Webhook deliveries that failed (and will be retried).
-    pub webhook_failed: AtomicU64,
+    pub webhook_failed: Counter,
     /// Anonymous assessments deleted by the retention.
-    pub assessments_expired: AtomicU64,
+    pub assessments_expired: Counter,
     /// Assessments refused by the per-client daily cap.
-    pub daily_cap_refused: AtomicU64,
+    pub daily_cap_refused: Counter,
     /// Admin requests refused for a wrong token or a lockout.
-    pub admin_auth_failed: AtomicU64,
-    /// Gauge: assessments in the database (read from it at start and every minute,
-    /// kept up to date in between by this instance's own writes).
-    pub assessments: AtomicI64,
-    /// Gauge: webhook deliveries not yet made (likewise).
-    pub webhook_pending: AtomicI64,
+    pub admin_auth_failed: Counter,
+    /// Assessments in the database (read from it at start and every minute, kept up to
+    /// date in between by this instance's own writes).
+    pub assessments: Gauge,
+    /// Webhook deliveries not yet made (likewise).
+    pub webhook_pending: Gauge,
+    tracked_clients: Gauge,
+    connections_open: Gauge,
+    registry: Registry,
 }
 
-/// Adds one.
-pub fn inc(counter: &AtomicU64) {
-    counter.fetch_add(1, Ordering::Relaxed);
-}
-
-/// Adds `n` (negative: takes away) to a gauge.
-pub fn add(gauge: &AtomicI64, n: i64) {
-    gauge.fetch_add(n, Ordering::Relaxed);
+impl Default for Metrics {
+    fn default() -> Metrics {
+        let mut m = Metrics {
+            responses: Family::default(),
+            rate_limited: Counter::default(),
+            evaluations: Counter::default(),
+            assessments_stored: Counter::default(),
+            idempotent_replays: Counter::default(),
+            leads_stored: Counter::default(),
+            leads_erased: Counter::default(),
+            webhook_delivered: Counter::default(),
+            webhook_failed: Counter::default(),
+            assessments_expired: Counter::default(),
+            daily_cap_refused: Counter::default(),
+            admin_auth_failed: Counter::default(),
+            assessments: Gauge::default(),
+            webhook_pending: Gauge::default(),
+            tracked_clients: Gauge::default(),
+            connections_open: Gauge::default(),
+            registry: Registry::default(),
+        };
+        let r = &mut m.registry;
+        let responses = "HTTP responses by status class";
+        r.register("aims_http_responses", responses, m.responses.clone());
+        for (name, help, counter) in [
+            (
+                "rate_limited",
+                "Requests refused by the per-IP rate limit",
+                &m.rate_limited,
+            ),
+            (
+                "evaluations",
+                "Assessments evaluated by the engine",
+                &m.evaluations,
+            ),
+            (
+                "assessments_stored",
+                "Assessments stored",
+                &m.assessments_stored,
+            ),
+            (
+                "idempotent_replays",
+                "Retries answered with the stored assessment",
+                &m.idempotent_replays,
+            ),
+            ("leads_stored", "Leads stored", &m.leads_stored),
+            (
+                "leads_erased",
+                "Leads whose personal data was erased",
+                &m.leads_erased,
+            ),
+            (
+                "webhook_delivered",
+                "Lead webhooks delivered",
+                &m.webhook_delivered,
+            ),
+            (
+                "webhook_failed",
+                "Lead webhook attempts that failed",
+                &m.webhook_failed,
+            ),
+            (
+                "assessments_expired",
+                "Assessments without a lead deleted after the retention period",
+                &m.assessments_expired,
+            ),
+            (
+                "daily_cap_refused",
+                "Submissions refused by the per-client daily cap",
+                &m.daily_cap_refused,
+            ),
+            (
+                "admin_auth_failed",
+                "Admin requests refused for a wrong token or a lockout",
+                &m.admin_auth_failed,
+            ),
+        ] {
+            r.register(format!("aims_{name}"), help, counter.clone());
+        }
+        for (name, help, gauge) in [
+            ("assessments", "Assessments in the database", &m.assessments),
+            (
+                "webhook_pending",
+                "Lead webhooks not yet delivered",
+                &m.webhook_pending,
+            ),
+            (
+                "tracked_clients",
+                "Clients the per-client limits remember",
+                &m.tracked_clients,
+            ),
+            (
+                "connections_open",
+                "Client connections open",
+                &m.connections_open,
+            ),
+        ] {
+            r.register(format!("aims_{name}"), help, gauge.clone());
+        }
+        m
+    }
 }
 
 impl Metrics {
+    /// Counts a response of this status.
+    pub fn response(&self, status: u16) {
+        let class = match status {
+            200..=399 => "2xx",
+            400..=499 => "4xx",
+            _ => "5xx",
+        };
+        self.responses.get_or_create(&[("class", class)]).inc();
+    }
+
     /// Sets the database gauges from the database itself (two `COUNT`s: at start and
     /// once a minute, never per request).
     pub async fn refresh_gauges(&self, db: &crate::db::Database) -> Result<(), crate::db::DbError> {
-        let stored = db.count_assessments().await?;
-        let pending = db.pending_outbox().await?;
-        self.assessments.store(stored, Ordering::Relaxed);
-        self.webhook_pending.store(pending, Ordering::Relaxed);
+        self.assessments.set(db.count_assessments().await?);
+        self.webhook_pending.set(db.pending_outbox().await?);
         Ok(())
     }
 
-    /// The Prometheus text exposition, with the gauges read from memory now: clients the
+    /// The OpenMetrics text exposition, with the gauges read from memory now: clients the
     /// per-client limits remember, and open connections.
     pub fn render(&self, tracked: usize, connections: usize) -> String {
-        let stored = self.assessments.load(Ordering::Relaxed).max(0);
-        let outbox_pending = self.webhook_pending.load(Ordering::Relaxed).max(0);
-        let mut out = String::with_capacity(1024);
-        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
-        let _ = writeln!(
-            out,
-            "# HELP aims_http_responses_total HTTP responses by status class."
-        );
-        let _ = writeln!(out, "# TYPE aims_http_responses_total counter");
-        for (class, c) in [
-            ("2xx", &self.responses_2xx),
-            ("4xx", &self.responses_4xx),
-            ("5xx", &self.responses_5xx),
-        ] {
-            let _ = writeln!(
-                out,
-                "aims_http_responses_total{{class=\"{class}\"}} {}",
-                get(c)
-            );
-        }
-        let counters = [
-            (
-                "aims_rate_limited_total",
-                "Requests refused by the per-IP rate limit.",
-                &self.rate_limited,
-            ),
-            (
-                "aims_evaluations_total",
-                "Assessments evaluated by the engine.",
-                &self.evaluations,
-            ),
-            (
-                "aims_assessments_stored_total",
-                "Assessments stored.",
-                &self.assessments_stored,
-            ),
-            (
-                "aims_idempotent_replays_total",
-                "Retries answered with the stored assessment.",
-                &self.idempotent_replays,
-            ),
-            (
-                "aims_leads_stored_total",
-                "Leads stored.",
-                &self.leads_stored,
-            ),
-            (
-                "aims_leads_erased_total",
-                "Leads whose personal data was erased.",
-                &self.leads_erased,
-            ),
-            (
-                "aims_webhook_delivered_total",
-                "Lead webhooks delivered.",
-                &self.webhook_delivered,
-            ),
-            (
-                "aims_webhook_failed_total",
-                "Lead webhook attempts that failed.",
-                &self.webhook_failed,
-            ),
-            (
-                "aims_assessments_expired_total",
-                "Assessments without a lead deleted after the retention period.",
-                &self.assessments_expired,
-            ),
-            (
-                "aims_daily_cap_refused_total",
-                "Submissions refused by the per-client daily cap.",
-                &self.daily_cap_refused,
-            ),
-            (
-                "aims_admin_auth_failed_total",
-                "Admin requests refused for a wrong token or a lockout.",
-                &self.admin_auth_failed,
-            ),
-        ];
-        for (name, help, c) in counters {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
-                get(c)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP aims_assessments Assessments in the database.\n# TYPE aims_assessments gauge\naims_assessments {stored}"
-        );
-        let _ = writeln!(
-            out,
-            "# HELP aims_webhook_pending Lead webhooks not yet delivered.\n# TYPE aims_webhook_pending gauge\naims_webhook_pending {outbox_pending}"
-        );
-        let _ = writeln!(
-            out,
-            "# HELP aims_tracked_clients Clients the per-client limits remember.\n# TYPE aims_tracked_clients gauge\naims_tracked_clients {tracked}"
-        );
-        let _ = writeln!(
-            out,
-            "# HELP aims_connections_open Client connections open.\n# TYPE aims_connections_open gauge\naims_connections_open {connections}"
-        );
+        self.tracked_clients.set(tracked as i64);
+        self.connections_open.set(connections as i64);
+        let mut out = String::with_capacity(2048);
+        encode(&mut out, &self.registry).expect("writing to a String does not fail");
         out
     }
 }

@@ -10,7 +10,7 @@
 //! `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`.
 
 use crate::db::Database;
-use crate::metrics::{Metrics, add, inc};
+use crate::metrics::Metrics;
 use crate::timestamp::Timestamp;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -125,11 +125,11 @@ async fn deliver_due(
         match outcome {
             Ok(()) => {
                 db.record_delivery(&item.id, now, Ok(())).await?;
-                inc(&metrics.webhook_delivered);
-                add(&metrics.webhook_pending, -1);
+                metrics.webhook_delivered.inc();
+                metrics.webhook_pending.dec_by(1);
             }
             Err(error) => {
-                inc(&metrics.webhook_failed);
+                metrics.webhook_failed.inc();
                 let next = Timestamp::in_secs(backoff_secs(item.attempts));
                 tracing::info!(outbox = %item.id, attempts = item.attempts + 1, %error, "webhook delivery failed; will retry");
                 db.record_delivery(&item.id, now, Err((next, error)))

@@ -5,7 +5,6 @@ use super::Problem;
 use crate::AppState;
 use crate::clients::ClientKey;
 use crate::db::{LeadFilter, LeadRow};
-use crate::metrics::inc;
 use crate::timestamp::Timestamp;
 use aims_report::csv::cell as csv_cell;
 use axum::Router;
@@ -49,7 +48,7 @@ impl FromRequestParts<AppState> for Admin {
             .map(|c| c.key())
             .unwrap_or(ClientKey::of(std::net::IpAddr::from([0, 0, 0, 0])));
         let locked = |wait| {
-            inc(&state.metrics.admin_auth_failed);
+            state.metrics.admin_auth_failed.inc();
             super::too_many(
                 "Too many failed attempts from your address; wait before trying again.",
                 wait,
@@ -73,7 +72,7 @@ impl FromRequestParts<AppState> for Admin {
         if let Some(wait) = state.limits.admin_failed(client) {
             return Err(locked(wait));
         }
-        inc(&state.metrics.admin_auth_failed);
+        state.metrics.admin_auth_failed.inc();
         Err(Problem::new(
             StatusCode::UNAUTHORIZED,
             "Unauthorized",
@@ -332,8 +331,8 @@ async fn erase(
     }
     match state.db.erase_lead(&id, Timestamp::now()).await? {
         Some(pending) => {
-            inc(&state.metrics.leads_erased);
-            crate::metrics::add(&state.metrics.webhook_pending, -pending);
+            state.metrics.leads_erased.inc();
+            state.metrics.webhook_pending.dec_by(pending);
             Ok(StatusCode::NO_CONTENT.into_response())
         }
         None => Err(not_found()),

@@ -3,7 +3,6 @@
 use super::Problem;
 use crate::AppState;
 use crate::db::{NewAssessment, NewLead};
-use crate::metrics::inc;
 use crate::timestamp::Timestamp;
 use aims_engine::{AssessmentInput, Evaluation};
 use aims_report::{
@@ -326,14 +325,14 @@ async fn create(
         .bank
         .evaluate_input(&input)
         .map_err(|e| Problem::from_engine(&e))?;
-    inc(&state.metrics.evaluations);
+    state.metrics.evaluations.inc();
     let lead = match lead_value {
         None => None,
         Some(l) => Some(parse_lead(l)?),
     };
 
     if let Err(wait) = state.limits.store(client.key()) {
-        inc(&state.metrics.daily_cap_refused);
+        state.metrics.daily_cap_refused.inc();
         return Err(super::too_many(
             "Your address has stored as many assessments today as it may; try again tomorrow, or use POST /api/v1/evaluate, which stores nothing.",
             wait,
@@ -358,17 +357,17 @@ async fn create(
     };
     let (stored_id, fresh) = state.writer.insert(new).await?;
     let mut response = if fresh {
-        inc(&state.metrics.assessments_stored);
-        crate::metrics::add(&state.metrics.assessments, 1);
+        state.metrics.assessments_stored.inc();
+        state.metrics.assessments.inc();
         if has_lead {
-            inc(&state.metrics.leads_stored);
+            state.metrics.leads_stored.inc();
             if state.config.webhook_url.is_some() {
-                crate::metrics::add(&state.metrics.webhook_pending, 1);
+                state.metrics.webhook_pending.inc();
             }
         }
         created(&id, created_at, &evaluation, preference)
     } else {
-        inc(&state.metrics.idempotent_replays);
+        state.metrics.idempotent_replays.inc();
         let stored = state
             .db
             .assessment(&stored_id)

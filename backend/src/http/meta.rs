@@ -97,14 +97,14 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, Problem> 
     Ok("ready")
 }
 
-/// Counters and gauges in the Prometheus text format.
+/// Counters and gauges in the OpenMetrics text format (Prometheus reads it).
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses(
-    (status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain")))]
+    (status = 200, description = "OpenMetrics text exposition", body = String, content_type = "application/openmetrics-text")))]
 async fn metrics(State(state): State<AppState>) -> Response {
     (
         [(
             header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
         state
             .metrics
@@ -147,7 +147,7 @@ async fn evaluate(
         .bank
         .evaluate_input(&input)
         .map_err(|e| Problem::from_engine(&e))?;
-    crate::metrics::inc(&state.metrics.evaluations);
+    state.metrics.evaluations.inc();
     Ok(super::JsonBody(evaluation).into_response())
 }
 

@@ -359,7 +359,7 @@ async fn rate_limit_posts(State(state): State<AppState>, request: Request, next:
             .copied()
             .unwrap_or(Client(IpAddr::from([0, 0, 0, 0])));
         if let Err(wait) = state.limits.post(client.key()) {
-            crate::metrics::inc(&state.metrics.rate_limited);
+            state.metrics.rate_limited.inc();
             return too_many(
                 "Too many submissions from your address; try again shortly.",
                 wait,
@@ -457,11 +457,6 @@ async fn read_bodies(State(state): State<AppState>, request: Request, next: Next
 
 async fn count_responses(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    let m = &state.metrics;
-    match response.status().as_u16() {
-        200..=399 => crate::metrics::inc(&m.responses_2xx),
-        400..=499 => crate::metrics::inc(&m.responses_4xx),
-        _ => crate::metrics::inc(&m.responses_5xx),
-    }
+    state.metrics.response(response.status().as_u16());
     response
 }

@@ -48,6 +48,11 @@ async fn a_generated_python_client_submits_an_assessment_with_a_lead() {
             .arg(&spec)
             .arg("--output-path")
             .arg(dir.join("aims_client"))
+            .arg("--config")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/api/clients/generator.yaml"
+            ))
             .args(["--meta", "none"]),
         "openapi-python-client",
     )

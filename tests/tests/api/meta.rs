@@ -15,10 +15,27 @@ async fn health_readiness_metrics_and_bank(engine: Engine) {
     assert_eq!(app.get("/healthz").await.status, 200);
     assert_eq!(app.get("/readyz").await.text, "ready");
     let metrics = app.get("/metrics").await;
-    assert!(metrics.header("content-type").starts_with("text/plain"));
     assert!(
-        metrics.text.contains("# TYPE aims_assessments gauge")
-            && metrics.text.contains("aims_assessments 0")
+        metrics
+            .header("content-type")
+            .starts_with("application/openmetrics-text")
+    );
+    let text = &metrics.text;
+    for line in [
+        "# TYPE aims_assessments gauge",
+        "aims_assessments 0",
+        "# TYPE aims_evaluations counter",
+        "aims_evaluations_total 0",
+        "aims_connections_open 1",
+        "# EOF",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} in {text}");
+    }
+    // The first request's response is counted once it has been sent.
+    let again = app.get("/metrics").await.text;
+    assert!(
+        again.contains("aims_http_responses_total{class=\"2xx\"} "),
+        "{again}"
     );
     let bank = app.get("/api/v1/bank").await.json();
     assert_eq!(bank["version"], "1.0.0");
