@@ -7,6 +7,16 @@ use crate::text::{Text, TextList};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
+/// Refuses the bank, with `reason` (a format string and its arguments) at `pointer`, if
+/// `broken` holds.
+macro_rules! fail_if {
+    ($broken:expr, $pointer:expr, $($reason:tt)+) => {
+        if $broken {
+            return Err(Error::bank($pointer, format!($($reason)+)));
+        }
+    };
+}
+
 /// The default bank, embedded at compile time.
 pub const DEFAULT_BANK_JSON: &str = include_str!("../data/bank.json");
 
@@ -520,30 +530,30 @@ impl Bank {
     /// Validates bank data: unique IDs, valid references, weights and factors in range,
     /// every requirement covered exactly once in each mode.
     pub fn new(data: BankData) -> Result<Bank, Error> {
-        if data.id.trim().is_empty() {
-            return Err(Error::bank("/id", "the bank needs an id"));
-        }
-        if !is_version(&data.version) {
-            return Err(Error::bank("/version", "version must look like 1.0.0"));
-        }
+        fail_if!(data.id.trim().is_empty(), "/id", "the bank needs an id");
+        fail_if!(
+            !is_version(&data.version),
+            "/version",
+            "version must look like 1.0.0"
+        );
         // Groups.
         for (i, g) in data.groups.iter().enumerate() {
-            if data.groups[..i].iter().any(|o| o.id == g.id) {
-                return Err(Error::bank(
-                    at("groups", i, "id"),
-                    format!("group `{}` appears twice", g.id),
-                ));
-            }
+            fail_if!(
+                data.groups[..i].iter().any(|o| o.id == g.id),
+                at("groups", i, "id"),
+                "group `{}` appears twice",
+                g.id
+            );
         }
         // Requirements.
         let mut requirement_group = Vec::with_capacity(data.requirements.len());
         for (i, r) in data.requirements.iter().enumerate() {
-            if data.requirements[..i].iter().any(|o| o.id == r.id) {
-                return Err(Error::bank(
-                    at("requirements", i, "id"),
-                    format!("requirement `{}` appears twice", r.id),
-                ));
-            }
+            fail_if!(
+                data.requirements[..i].iter().any(|o| o.id == r.id),
+                at("requirements", i, "id"),
+                "requirement `{}` appears twice",
+                r.id
+            );
             let Some(g) = data.groups.iter().position(|g| g.id == r.group) else {
                 return Err(Error::bank(
                     at("requirements", i, "group"),
@@ -552,15 +562,13 @@ impl Bank {
             };
             requirement_group.push(g as u16);
         }
-        if data.requirements.is_empty()
-            || data.requirements.len() > 1000
-            || data.questions.len() > 2000
-        {
-            return Err(Error::bank(
-                "/requirements",
-                "between 1 and 1000 requirements and at most 2000 questions",
-            ));
-        }
+        fail_if!(
+            data.requirements.is_empty()
+                || data.requirements.len() > 1000
+                || data.questions.len() > 2000,
+            "/requirements",
+            "between 1 and 1000 requirements and at most 2000 questions"
+        );
         let requirement_index = |id: &str| data.requirements.iter().position(|r| r.id == id);
         let is_clause =
             |req: usize| data.groups[requirement_group[req] as usize].kind == GroupKind::Clause;
@@ -572,29 +580,27 @@ impl Bank {
         let mut full_cover: Vec<Option<u16>> = vec![None; data.requirements.len()];
         let mut question_refs: Vec<Vec<u16>> = Vec::with_capacity(data.questions.len());
         for (i, q) in data.questions.iter().enumerate() {
-            if q.id.trim().is_empty()
-                || q.text.trim().is_empty()
-                || q.title.trim().is_empty()
-                || q.help.trim().is_empty()
-            {
-                return Err(Error::bank(
-                    at("questions", i, "id"),
-                    "every question needs an id, title, text and help",
-                ));
-            }
-            if by_id.iter().any(|(id, _)| id == &q.id) {
-                return Err(Error::bank(
-                    at("questions", i, "id"),
-                    format!("question `{}` appears twice", q.id),
-                ));
-            }
+            fail_if!(
+                q.id.trim().is_empty()
+                    || q.text.trim().is_empty()
+                    || q.title.trim().is_empty()
+                    || q.help.trim().is_empty(),
+                at("questions", i, "id"),
+                "every question needs an id, title, text and help"
+            );
+            fail_if!(
+                by_id.iter().any(|(id, _)| id == &q.id),
+                at("questions", i, "id"),
+                "question `{}` appears twice",
+                q.id
+            );
             by_id.push((q.id.clone(), i as u16));
-            if q.refs.is_empty() {
-                return Err(Error::bank(
-                    at("questions", i, "refs"),
-                    format!("question `{}` covers no requirement", q.id),
-                ));
-            }
+            fail_if!(
+                q.refs.is_empty(),
+                at("questions", i, "refs"),
+                "question `{}` covers no requirement",
+                q.id
+            );
             let mut refs = Vec::with_capacity(q.refs.len());
             for (j, r) in q.refs.iter().enumerate() {
                 let Some(ri) = requirement_index(r) else {
@@ -622,15 +628,12 @@ impl Bank {
             }
             let all_annex = refs.iter().all(|&r| !is_clause(r as usize));
             na_allowed.push(all_annex);
-            if q.applicability.is_some() && !all_annex {
-                return Err(Error::bank(
-                    at("questions", i, "applicability"),
-                    format!(
-                        "question `{}` covers a mandatory clause and cannot be proposed as not applicable",
-                        q.id
-                    ),
-                ));
-            }
+            fail_if!(
+                q.applicability.is_some() && !all_annex,
+                at("questions", i, "applicability"),
+                "question `{}` covers a mandatory clause and cannot be proposed as not applicable",
+                q.id
+            );
             if let Some(a) = &q.applicability
                 && (a.justification.trim().is_empty() || a.not_applicable_for_roles.is_empty())
             {
@@ -648,15 +651,12 @@ impl Bank {
                     && q.deliverable
                         .as_deref()
                         .is_some_and(|t| !t.trim().is_empty());
-                if !ok {
-                    return Err(Error::bank(
-                        at("questions", i, "effort_days"),
-                        format!(
-                            "full question `{}` needs phase 1-6, owner, effort_days in (0, 100], task and deliverable",
-                            q.id
-                        ),
-                    ));
-                }
+                fail_if!(
+                    !ok,
+                    at("questions", i, "effort_days"),
+                    "full question `{}` needs phase 1-6, owner, effort_days in (0, 100], task and deliverable",
+                    q.id
+                );
             } else if q.phase.is_some()
                 || q.owner.is_some()
                 || q.effort_days.is_some()
@@ -677,15 +677,12 @@ impl Bank {
         }
         by_id.sort();
         for (ri, r) in data.requirements.iter().enumerate() {
-            if full_cover[ri].is_none() || quick_cover[ri].is_none() {
-                return Err(Error::bank(
-                    "/questions",
-                    format!(
-                        "requirement `{}` must be covered by exactly one full and one quick question",
-                        r.id
-                    ),
-                ));
-            }
+            fail_if!(
+                full_cover[ri].is_none() || quick_cover[ri].is_none(),
+                "/questions",
+                "requirement `{}` must be covered by exactly one full and one quick question",
+                r.id
+            );
         }
 
         // Items: full questions, with the quick question each one is extrapolated from.
@@ -698,18 +695,13 @@ impl Bank {
             }
             let refs = &question_refs[i];
             let parent = quick_cover[refs[0] as usize].unwrap_or(0);
-            if refs
-                .iter()
-                .any(|&r| quick_cover[r as usize] != Some(parent))
-            {
-                return Err(Error::bank(
-                    at("questions", i, "refs"),
-                    format!(
-                        "the requirements of `{}` must all belong to the same quick question",
-                        q.id
-                    ),
-                ));
-            }
+            fail_if!(
+                refs.iter()
+                    .any(|&r| quick_cover[r as usize] != Some(parent)),
+                at("questions", i, "refs"),
+                "the requirements of `{}` must all belong to the same quick question",
+                q.id
+            );
             let effort = q.effort_days.unwrap_or(0.0);
             for &r in refs {
                 requirement_weight[r as usize] = effort / refs.len() as f64;
@@ -728,19 +720,18 @@ impl Bank {
         // Frameworks.
         let mut item_credits = vec![vec![0.0; data.frameworks.len()]; items.len()];
         for (fi, f) in data.frameworks.iter().enumerate() {
-            if data.frameworks[..fi].iter().any(|o| o.id == f.id) {
-                return Err(Error::bank(
-                    at("frameworks", fi, "id"),
-                    format!("framework `{}` appears twice", f.id.as_str()),
-                ));
-            }
+            fail_if!(
+                data.frameworks[..fi].iter().any(|o| o.id == f.id),
+                at("frameworks", fi, "id"),
+                "framework `{}` appears twice",
+                f.id.as_str()
+            );
             for (ci, c) in f.credits.iter().enumerate() {
-                if !(c.share > 0.0 && c.share <= 0.9) {
-                    return Err(Error::bank(
-                        format!("/frameworks/{fi}/credits/{ci}/share"),
-                        "a credit share must be in (0, 0.9]",
-                    ));
-                }
+                fail_if!(
+                    !(c.share > 0.0 && c.share <= 0.9),
+                    format!("/frameworks/{fi}/credits/{ci}/share"),
+                    "a credit share must be in (0, 0.9]"
+                );
                 for r in &c.refs {
                     let Some(ri) = requirement_index(r) else {
                         return Err(Error::bank(
@@ -753,35 +744,32 @@ impl Bank {
                     *slot = f64::max(*slot, c.share);
                 }
             }
-            if f.advice.iter().any(|a| !(1..=6).contains(&a.phase)) {
-                return Err(Error::bank(
-                    at("frameworks", fi, "advice"),
-                    "advice phases are 1-6",
-                ));
-            }
+            fail_if!(
+                f.advice.iter().any(|a| !(1..=6).contains(&a.phase)),
+                at("frameworks", fi, "advice"),
+                "advice phases are 1-6"
+            );
         }
 
         // Sectors.
         for (i, s) in data.sectors.iter().enumerate() {
-            if data.sectors[..i].iter().any(|o| o.id == s.id) {
-                return Err(Error::bank(
-                    at("sectors", i, "id"),
-                    format!("sector `{}` appears twice", s.id),
-                ));
-            }
-            if !(0.5..=2.0).contains(&s.factor) {
-                return Err(Error::bank(
-                    at("sectors", i, "factor"),
-                    "sector factors are 0.5-2",
-                ));
-            }
+            fail_if!(
+                data.sectors[..i].iter().any(|o| o.id == s.id),
+                at("sectors", i, "id"),
+                "sector `{}` appears twice",
+                s.id
+            );
+            fail_if!(
+                !(0.5..=2.0).contains(&s.factor),
+                at("sectors", i, "factor"),
+                "sector factors are 0.5-2"
+            );
         }
-        if !data.sectors.iter().any(|s| s.id == "other") {
-            return Err(Error::bank(
-                "/sectors",
-                "the sector list needs `other`, the default",
-            ));
-        }
+        fail_if!(
+            !data.sectors.iter().any(|s| s.id == "other"),
+            "/sectors",
+            "the sector list needs `other`, the default"
+        );
 
         validate_model(&data.model)?;
 
@@ -878,79 +866,68 @@ fn validate_spread(s: &Spread, pointer: &str, max: f64) -> Result<(), Error> {
 
 fn validate_model(m: &Model) -> Result<(), Error> {
     let p = m.level_points;
-    if p[0] != 0.0
-        || p[3] != 100.0
-        || p[4] != 100.0
-        || !(p[0] <= p[1] && p[1] <= p[2] && p[2] <= p[3])
-    {
-        return Err(Error::bank(
-            "/model/level_points",
-            "points must rise from 0 at level 0 to 100 at levels 3 and 4",
-        ));
-    }
+    fail_if!(
+        p[0] != 0.0
+            || p[3] != 100.0
+            || p[4] != 100.0
+            || !(p[0] <= p[1] && p[1] <= p[2] && p[2] <= p[3]),
+        "/model/level_points",
+        "points must rise from 0 at level 0 to 100 at levels 3 and 4"
+    );
     let s = m.severity_by_level;
     let ranks: Vec<u8> = s.iter().map(|x| x.map_or(0, |sev| 3 - sev as u8)).collect();
-    if s[3].is_some_and(|x| x != crate::Severity::Minor)
-        || s[4].is_some()
-        || ranks.windows(2).any(|w| w[1] > w[0])
-        || s[0] != Some(crate::Severity::Blocker)
-    {
-        return Err(Error::bank(
-            "/model/severity_by_level",
-            "severity must fall as the level rises: blocker at 0, at most minor at 3, none at 4",
-        ));
-    }
+    fail_if!(
+        s[3].is_some_and(|x| x != crate::Severity::Minor)
+            || s[4].is_some()
+            || ranks.windows(2).any(|w| w[1] > w[0])
+            || s[0] != Some(crate::Severity::Blocker),
+        "/model/severity_by_level",
+        "severity must fall as the level rises: blocker at 0, at most minor at 3, none at 4"
+    );
     let b = m.bands;
-    if !(0.0 < b.developing
-        && b.developing < b.advanced
-        && b.advanced < b.audit_ready
-        && b.audit_ready <= 100.0)
-    {
-        return Err(Error::bank(
-            "/model/bands",
-            "band thresholds must rise within 0-100",
-        ));
-    }
+    fail_if!(
+        !(0.0 < b.developing
+            && b.developing < b.advanced
+            && b.advanced < b.audit_ready
+            && b.audit_ready <= 100.0),
+        "/model/bands",
+        "band thresholds must rise within 0-100"
+    );
     let f = m.size_factors;
-    if ![f.up_to_50, f.up_to_250, f.up_to_1000, f.over_1000]
-        .iter()
-        .all(|&x| positive(x, 10.0))
-    {
-        return Err(Error::bank(
-            "/model/size_factors",
-            "size factors are in (0, 10]",
-        ));
-    }
-    if !(m.extra_system_factor.is_finite()
-        && (0.0..=1.0).contains(&m.extra_system_factor)
-        && (1.0..=20.0).contains(&m.max_system_factor))
-    {
-        return Err(Error::bank(
-            "/model/extra_system_factor",
-            "extra_system_factor is 0-1 and max_system_factor 1-20",
-        ));
-    }
-    if !(1.0..=3.0).contains(&m.high_risk_factor) {
-        return Err(Error::bank(
-            "/model/high_risk_factor",
-            "high_risk_factor is 1-3",
-        ));
-    }
-    if !(0.0..=0.9).contains(&m.max_credit) {
-        return Err(Error::bank("/model/max_credit", "max_credit is 0-0.9"));
-    }
-    if !(0.0..=10.0).contains(&m.unknown_followup_days) {
-        return Err(Error::bank(
-            "/model/unknown_followup_days",
-            "unknown_followup_days is 0-10",
-        ));
-    }
-    if !positive(m.days_per_fte_week, 7.0) {
-        return Err(Error::bank(
-            "/model/days_per_fte_week",
-            "days_per_fte_week is in (0, 7]",
-        ));
-    }
+    fail_if!(
+        ![f.up_to_50, f.up_to_250, f.up_to_1000, f.over_1000]
+            .iter()
+            .all(|&x| positive(x, 10.0)),
+        "/model/size_factors",
+        "size factors are in (0, 10]"
+    );
+    fail_if!(
+        !(m.extra_system_factor.is_finite()
+            && (0.0..=1.0).contains(&m.extra_system_factor)
+            && (1.0..=20.0).contains(&m.max_system_factor)),
+        "/model/extra_system_factor",
+        "extra_system_factor is 0-1 and max_system_factor 1-20"
+    );
+    fail_if!(
+        !(1.0..=3.0).contains(&m.high_risk_factor),
+        "/model/high_risk_factor",
+        "high_risk_factor is 1-3"
+    );
+    fail_if!(
+        !(0.0..=0.9).contains(&m.max_credit),
+        "/model/max_credit",
+        "max_credit is 0-0.9"
+    );
+    fail_if!(
+        !(0.0..=10.0).contains(&m.unknown_followup_days),
+        "/model/unknown_followup_days",
+        "unknown_followup_days is 0-10"
+    );
+    fail_if!(
+        !positive(m.days_per_fte_week, 7.0),
+        "/model/days_per_fte_week",
+        "days_per_fte_week is in (0, 7]"
+    );
     validate_spread(
         &m.operating_period_weeks,
         "/model/operating_period_weeks",
@@ -963,37 +940,32 @@ fn validate_model(m: &Model) -> Result<(), Error> {
         && (1.0..=3.0).contains(&u.unknown_high)
         && (0.1..=1.0).contains(&u.quick_low)
         && (1.0..=3.0).contains(&u.quick_high);
-    if !ok {
-        return Err(Error::bank(
-            "/model/uncertainty",
-            "low multipliers are 0.1-1, high ones 1-3, unknown_low_level 0-3",
-        ));
-    }
-    if m.phases.len() != 6
-        || m.phases
-            .iter()
-            .enumerate()
-            .any(|(i, p)| p.number as usize != i + 1)
-    {
-        return Err(Error::bank(
-            "/model/phases",
-            "there are exactly six phases, numbered 1-6 in order",
-        ));
-    }
+    fail_if!(
+        !ok,
+        "/model/uncertainty",
+        "low multipliers are 0.1-1, high ones 1-3, unknown_low_level 0-3"
+    );
+    fail_if!(
+        m.phases.len() != 6
+            || m.phases
+                .iter()
+                .enumerate()
+                .any(|(i, p)| p.number as usize != i + 1),
+        "/model/phases",
+        "there are exactly six phases, numbered 1-6 in order"
+    );
     for (i, ph) in m.phases.iter().enumerate() {
-        if !(0.0..=200.0).contains(&ph.fixed_effort_days) || ph.name.trim().is_empty() {
-            return Err(Error::bank(
-                format!("/model/phases/{i}"),
-                "a phase needs a name and fixed_effort_days 0-200",
-            ));
-        }
+        fail_if!(
+            !(0.0..=200.0).contains(&ph.fixed_effort_days) || ph.name.trim().is_empty(),
+            format!("/model/phases/{i}"),
+            "a phase needs a name and fixed_effort_days 0-200"
+        );
         validate_spread(&ph.min_weeks, &format!("/model/phases/{i}/min_weeks"), 52.0)?;
-        if ph.min_weeks.low < 1.0 {
-            return Err(Error::bank(
-                format!("/model/phases/{i}/min_weeks"),
-                "every phase lasts at least one week",
-            ));
-        }
+        fail_if!(
+            ph.min_weeks.low < 1.0,
+            format!("/model/phases/{i}/min_weeks"),
+            "every phase lasts at least one week"
+        );
     }
     Ok(())
 }
