@@ -381,7 +381,9 @@ async fn read_database(database_url: &str) -> (Vec<StoredRow>, Vec<LeadRow>) {
                 .iter()
                 .map(|r| StoredRow {
                     id: r.get("id"),
-                    created_at: r.get("created_at"),
+                    created_at: r
+                        .get::<aims_backend::timestamp::Timestamp, _>("created_at")
+                        .to_string(),
                     mode: r.get("mode"),
                     overall: r.get("overall"),
                     band: r.get("band"),
