@@ -83,11 +83,6 @@ impl Date {
         Date::from_days_since_epoch(target.clamp(first, last))
     }
 
-    /// Days from this date to `other` (positive when `other` is later).
-    pub fn days_until(self, other: Date) -> i64 {
-        other.days_since_epoch() - self.days_since_epoch()
-    }
-
     /// ISO weekday: 1 = Monday … 7 = Sunday.
     pub fn weekday(self) -> u8 {
         // 1970-01-01 was a Thursday (4).
