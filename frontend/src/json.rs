@@ -166,20 +166,7 @@ impl<'a> Node<'a> {
         })
     }
 
-    /// One of the names `options` gives for its values.
-    pub fn one_of<T: Copy>(self, options: &[(&str, T)]) -> T {
-        let name = self.value.as_string().unwrap_or_default();
-        match options.iter().find(|(n, _)| *n == name) {
-            Some((_, value)) => *value,
-            None => {
-                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-                self.fail(&format!("one of {}", names.join(", ")));
-                options[0].1
-            }
-        }
-    }
-
-    /// A variant of one of the engine's wire enums, by its wire name.
+    /// A variant of a wire enum, by its wire name.
     pub fn named<T: Named>(self) -> T {
         T::ALL[self.name_index(T::NAMES)]
     }

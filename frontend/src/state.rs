@@ -8,7 +8,7 @@ use crate::drafts::{
 };
 use crate::json;
 use crate::storage::Saved;
-use aims_engine::{AnswerInput, AssessmentInput, Bank, Evaluation, Mode, RawLevel};
+use aims_engine::{AnswerInput, AssessmentInput, Bank, Evaluation, Mode, Named, RawLevel};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use yew::Reducible;
@@ -27,23 +27,18 @@ pub enum Screen {
     Results,
 }
 
-impl Screen {
-    /// Every screen, in order.
-    pub const ALL: [Screen; 4] = [
+/// The names saved progress uses (`"questions"`), in declaration order.
+impl Named for Screen {
+    const ALL: &'static [Screen] = &[
         Screen::Intro,
         Screen::Profile,
         Screen::Questions,
         Screen::Results,
     ];
+    const NAMES: &'static [&'static str] = &["intro", "profile", "questions", "results"];
 
-    /// The name saved progress uses (`"questions"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Screen::Intro => "intro",
-            Screen::Profile => "profile",
-            Screen::Questions => "questions",
-            Screen::Results => "results",
-        }
+    fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
     }
 }
 

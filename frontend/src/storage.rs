@@ -62,7 +62,7 @@ impl Saved {
     pub fn to_json(&self) -> String {
         json::object(|o| {
             o.string("bank_version", &self.bank_version);
-            o.string("screen", self.screen.as_str());
+            o.string("screen", self.screen.name());
             o.number("section", self.section as f64);
             let p = &self.profile;
             o.object("profile", |o| {
@@ -93,9 +93,7 @@ impl Saved {
                 let chosen = |key: &str| text_or(key, String::new());
                 Saved {
                     bank_version: n.field("bank_version").string(),
-                    screen: n
-                        .field("screen")
-                        .one_of(&Screen::ALL.map(|s| (s.as_str(), s))),
+                    screen: n.field("screen").named(),
                     section: n.field("section").whole(u32::MAX) as usize,
                     profile: ProfileDraft {
                         size: Size::from_name(&chosen("size")),
