@@ -21,21 +21,26 @@ pub struct Problem {
     pub pointer: String,
 }
 
-/// The kinds of problem the engine reports.
-#[derive(Debug, Clone, PartialEq)]
+/// The kinds of problem the engine reports; each one's `Display` says what was wrong.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ProblemKind {
     /// The JSON could not be read into the expected shape (syntax, type, unknown field).
+    #[error("{message}")]
     Json {
         /// The parser's description of the problem.
         message: String,
     },
     /// An answer names a question the bank does not have.
+    #[error("the bank has no question `{question}`")]
     UnknownQuestion {
         /// The question ID as given.
         question: String,
     },
     /// A level outside 0–4 that is neither `"unknown"` nor `"not_applicable"`.
+    #[error(
+        "level {value} for question `{question}` is not valid; expected an integer 0-4, \"unknown\" or \"not_applicable\""
+    )]
     LevelOutOfRange {
         /// The question the answer was for.
         question: String,
@@ -43,21 +48,27 @@ pub enum ProblemKind {
         value: String,
     },
     /// `not_applicable` on a question that covers a mandatory clause requirement.
+    #[error(
+        "question `{question}` covers a mandatory clause requirement and cannot be not applicable"
+    )]
     NotApplicableOnMandatory {
         /// The question the answer was for.
         question: String,
     },
     /// `not_applicable` without a justification (or with only whitespace).
+    #[error("question `{question}` is marked not applicable without a justification")]
     MissingJustification {
         /// The question the answer was for.
         question: String,
     },
     /// Two answers for the same question.
+    #[error("question `{question}` is answered more than once")]
     DuplicateAnswer {
         /// The question answered twice.
         question: String,
     },
     /// An answer to a question of the other mode (a full-assessment question in a quick quiz).
+    #[error("question `{question}` does not belong to the {mode} mode")]
     WrongMode {
         /// The question the answer was for.
         question: String,
@@ -65,6 +76,9 @@ pub enum ProblemKind {
         mode: crate::Mode,
     },
     /// The input was written for another version of the question bank.
+    #[error(
+        "the answers were given for bank version {found}, but the bank in use is version {expected}"
+    )]
     BankVersionMismatch {
         /// The version of the bank in use.
         expected: String,
@@ -72,6 +86,7 @@ pub enum ProblemKind {
         found: String,
     },
     /// A profile field is outside what the engine accepts.
+    #[error("profile field `{field}` {reason}")]
     InvalidProfile {
         /// The profile field (`"capacity_fte"`).
         field: &'static str,
@@ -79,21 +94,25 @@ pub enum ProblemKind {
         reason: String,
     },
     /// A text field is longer than allowed.
+    #[error("text is longer than {max} characters")]
     TextTooLong {
         /// The maximum number of characters.
         max: u32,
     },
     /// Free text holds a character that is not allowed (see [`crate::forbidden_char`]).
+    #[error("text may not hold the control character U+{code_point:04X}")]
     ForbiddenCharacter {
         /// The character's code point.
         code_point: u32,
     },
     /// More answers than the bank has questions.
+    #[error("more than {max} answers")]
     TooManyAnswers {
         /// The maximum number of answers accepted.
         max: u32,
     },
     /// The question bank itself is inconsistent.
+    #[error("invalid question bank: {reason}")]
     InvalidBank {
         /// What is inconsistent.
         reason: String,
@@ -153,55 +172,7 @@ impl fmt::Display for Problem {
         } else {
             format!("`{}`", self.pointer)
         };
-        match &self.kind {
-            ProblemKind::Json { message } => write!(f, "{at}: {message}"),
-            ProblemKind::UnknownQuestion { question } => {
-                write!(f, "{at}: the bank has no question `{question}`")
-            }
-            ProblemKind::LevelOutOfRange { question, value } => write!(
-                f,
-                "{at}: level {value} for question `{question}` is not valid; \
-                 expected an integer 0-4, \"unknown\" or \"not_applicable\""
-            ),
-            ProblemKind::NotApplicableOnMandatory { question } => write!(
-                f,
-                "{at}: question `{question}` covers a mandatory clause requirement \
-                 and cannot be not applicable"
-            ),
-            ProblemKind::MissingJustification { question } => write!(
-                f,
-                "{at}: question `{question}` is marked not applicable without a justification"
-            ),
-            ProblemKind::DuplicateAnswer { question } => {
-                write!(f, "{at}: question `{question}` is answered more than once")
-            }
-            ProblemKind::WrongMode { question, mode } => write!(
-                f,
-                "{at}: question `{question}` does not belong to the {} mode",
-                mode.as_str()
-            ),
-            ProblemKind::BankVersionMismatch { expected, found } => write!(
-                f,
-                "{at}: the answers were given for bank version {found}, \
-                 but the bank in use is version {expected}"
-            ),
-            ProblemKind::InvalidProfile { field, reason } => {
-                write!(f, "{at}: profile field `{field}` {reason}")
-            }
-            ProblemKind::TextTooLong { max } => {
-                write!(f, "{at}: text is longer than {max} characters")
-            }
-            ProblemKind::ForbiddenCharacter { code_point } => write!(
-                f,
-                "{at}: text may not hold the control character U+{code_point:04X}"
-            ),
-            ProblemKind::TooManyAnswers { max } => {
-                write!(f, "{at}: more than {max} answers")
-            }
-            ProblemKind::InvalidBank { reason } => {
-                write!(f, "{at}: invalid question bank: {reason}")
-            }
-        }
+        write!(f, "{at}: {}", self.kind)
     }
 }
 
