@@ -204,9 +204,9 @@ impl Shared {
     /// The bank of a given version: the active one, or the embedded default (which
     /// assessments made before a custom bank was configured used).
     pub fn bank_for(&self, version: &str) -> Option<&Bank> {
-        if self.bank.version() == version {
+        if self.bank.accepts_version(version) {
             Some(&self.bank)
-        } else if Bank::embedded().version() == version {
+        } else if Bank::embedded().accepts_version(version) {
             Some(Bank::embedded())
         } else {
             None

@@ -9,8 +9,9 @@
 
 use crate::json::{self, Node, Read};
 use aims_engine::{
-    Applicability, Bands, Bank, BankData, Credit, FrameworkData, Group, Model, PhaseAdvice,
-    PhaseModel, PilotFirst, Question, Requirement, Sector, SizeFactors, Spread, Uncertainty,
+    AfterCertification, Applicability, Bands, Bank, BankData, Credit, FrameworkData, Group, Model,
+    PerCustomisation, PerRisk, PerSize, PhaseAdvice, PhaseModel, PilotFirst, ProhibitedModel,
+    Question, Requirement, RoleModel, Sector, SizeModel, Source, Spread, SystemModel, Uncertainty,
 };
 
 /// The bank shipped with the engine, read once by this module.
@@ -44,6 +45,7 @@ fn requirement(n: Node) -> Requirement {
         id: n.field("id").string(),
         title: n.field("title").string(),
         group: n.field("group").string(),
+        restates: n.field("restates").optional(Node::string),
     }
 }
 
@@ -58,12 +60,14 @@ fn question(n: Node) -> Question {
         phase: n.field("phase").optional(Node::small),
         owner: n.field("owner").optional(Node::named),
         effort_days: n.field("effort_days").optional(Node::number),
-        per_system: n.field("per_system").or(false, Node::boolean),
+        per_system_days: n.field("per_system_days").or(0.0, Node::number),
         risk_sensitive: n.field("risk_sensitive").or(false, Node::boolean),
+        records: n.field("records").or(false, Node::boolean),
         task: n.field("task").optional(Node::string),
         deliverable: n.field("deliverable").optional(Node::string),
+        after: n.field("after").or(Vec::new(), Node::strings),
         applicability: n.field("applicability").optional(|a| Applicability {
-            not_applicable_for_roles: a.field("not_applicable_for_roles").list(Node::named),
+            applies_when: a.field("applies_when").named(),
             justification: a.field("justification").string(),
         }),
     }
@@ -77,6 +81,7 @@ fn framework_data(n: Node) -> FrameworkData {
             refs: c.field("refs").strings(),
             share: c.field("share").number(),
             basis: c.field("basis").string(),
+            source: c.field("source").string(),
         }),
         advice: n.field("advice").list(|a| PhaseAdvice {
             phase: a.field("phase").small(),
@@ -101,6 +106,7 @@ fn phase(n: Node) -> PhaseModel {
         owner: n.field("owner").named(),
         fixed_effort_days: n.field("fixed_effort_days").number(),
         min_weeks: spread(n.field("min_weeks")),
+        lead_time_when_open: n.field("lead_time_when_open").or(false, Node::boolean),
         min_weeks_basis: n.field("min_weeks_basis").string(),
         standard_tasks: n.field("standard_tasks").strings(),
         deliverables: n.field("deliverables").strings(),
@@ -109,7 +115,14 @@ fn phase(n: Node) -> PhaseModel {
 
 fn model(n: Node) -> Model {
     let bands = n.field("bands");
-    let sizes = n.field("size_factors");
+    let size = n.field("size");
+    let sizes = size.field("band_employees");
+    let roles = n.field("roles");
+    let systems = n.field("systems");
+    let third = systems.field("third_party");
+    let risk = systems.field("risk");
+    let prohibited = n.field("prohibited");
+    let after = n.field("after_certification");
     let uncertainty = n.field("uncertainty");
     let pilot = n.field("pilot_first");
     Model {
@@ -122,18 +135,51 @@ fn model(n: Node) -> Model {
             advanced: bands.field("advanced").number(),
             audit_ready: bands.field("audit_ready").number(),
         },
-        size_factors: SizeFactors {
-            up_to_50: sizes.field("1-50").number(),
-            up_to_250: sizes.field("51-250").number(),
-            up_to_1000: sizes.field("251-1000").number(),
-            over_1000: sizes.field("1001+").number(),
+        size: SizeModel {
+            band_employees: PerSize {
+                up_to_50: sizes.field("1-50").number(),
+                up_to_250: sizes.field("51-250").number(),
+                up_to_1000: sizes.field("251-1000").number(),
+                over_1000: sizes.field("1001+").number(),
+            },
+            curve: size
+                .field("curve")
+                .list(|p| p.exactly(Node::number, "[employees, factor]")),
+            source: size.field("source").string(),
         },
-        extra_system_factor: n.field("extra_system_factor").number(),
-        max_system_factor: n.field("max_system_factor").number(),
-        high_risk_factor: n.field("high_risk_factor").number(),
+        roles: RoleModel {
+            deployer: roles.field("deployer").number(),
+            producer: roles.field("producer").number(),
+            several: roles.field("several").number(),
+            source: roles.field("source").string(),
+        },
+        systems: SystemModel {
+            in_house: systems.field("in_house").number(),
+            third_party: PerCustomisation {
+                none: third.field("none").number(),
+                prompting: third.field("prompting").number(),
+                rag: third.field("rag").number(),
+                fine_tuning: third.field("fine_tuning").number(),
+            },
+            risk: PerRisk {
+                prohibited: risk.field("prohibited").number(),
+                high: risk.field("high").number(),
+                limited: risk.field("limited").number(),
+                minimal: risk.field("minimal").number(),
+            },
+            offered: systems.field("offered").number(),
+            additional_share: systems.field("additional_share").number(),
+            source: systems.field("source").string(),
+        },
+        prohibited: ProhibitedModel {
+            title: prohibited.field("title").string(),
+            explanation: prohibited.field("explanation").string(),
+            effort_days: prohibited.field("effort_days").number(),
+        },
         max_credit: n.field("max_credit").number(),
         unknown_followup_days: n.field("unknown_followup_days").number(),
         days_per_fte_week: n.field("days_per_fte_week").number(),
+        days_per_fte_week_source: n.field("days_per_fte_week_source").string(),
         operating_period_weeks: spread(n.field("operating_period_weeks")),
         uncertainty: Uncertainty {
             answered_low: uncertainty.field("answered_low").number(),
@@ -149,6 +195,12 @@ fn model(n: Node) -> Model {
             advice: pilot.field("advice").string(),
         },
         phases: n.field("phases").list(phase),
+        after_certification: AfterCertification {
+            years: after.field("years").list(Node::strings),
+            base_fte: after.field("base_fte").number(),
+            per_system_fte: after.field("per_system_fte").number(),
+            source: after.field("source").string(),
+        },
     }
 }
 
@@ -157,12 +209,18 @@ fn bank(n: Node) -> BankData {
     BankData {
         id: n.field("id").string(),
         version: n.field("version").string(),
+        accepts_versions: n.field("accepts_versions").or(Vec::new(), Node::strings),
         title: n.field("title").string(),
         groups: n.field("groups").list(group),
         requirements: n.field("requirements").list(requirement),
         questions: n.field("questions").list(question),
         frameworks: n.field("frameworks").list(framework_data),
         sectors: n.field("sectors").list(sector),
+        sources: n.field("sources").list(|s| Source {
+            id: s.field("id").string(),
+            title: s.field("title").string(),
+            url: s.field("url").optional(Node::string),
+        }),
         model: model(n.field("model")),
     }
 }

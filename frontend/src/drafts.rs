@@ -2,8 +2,8 @@
 //! checks that turn them into the engine's types or say, field by field, what is wrong.
 
 use aims_engine::{
-    AnswerInput, AssessmentInput, Bank, Date, Framework, GroupKind, Lead, Mode, ProblemKind,
-    Profile, RawLevel, Role, Size,
+    AiSystem, AnswerInput, AssessmentInput, Bank, Customisation, Date, Framework, GroupKind, Lead,
+    Mode, Origin, ProblemKind, Profile, RawLevel, RiskTier, Role, Size,
 };
 use serde::{Deserialize, Serialize};
 
@@ -12,10 +12,14 @@ use serde::{Deserialize, Serialize};
 pub struct ProfileErrors {
     /// Organisation size.
     pub size: Option<String>,
-    /// Role.
-    pub role: Option<String>,
-    /// AI systems in scope.
-    pub ai_systems: Option<String>,
+    /// Head count.
+    pub employees: Option<String>,
+    /// The quick quiz's counts of AI systems.
+    pub counts: Option<String>,
+    /// The inventory as a whole (the full assessment).
+    pub systems: Option<String>,
+    /// Each system's name, by position in the inventory.
+    pub system_names: Vec<Option<String>>,
     /// Sector.
     pub sector: Option<String>,
     /// Capacity.
@@ -115,21 +119,147 @@ impl AnswerDraft {
     }
 }
 
+/// One AI system of the inventory editor, as typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SystemDraft {
+    /// What the organisation calls it.
+    pub name: String,
+    /// Built in-house or bought.
+    pub origin: Origin,
+    /// How it is adapted.
+    pub customisation: Customisation,
+    /// Whether customers use it.
+    pub offered: bool,
+    /// EU AI Act risk tier.
+    pub risk: RiskTier,
+}
+
+impl SystemDraft {
+    /// A new row: bought, used with prompting, internal, minimal risk.
+    pub fn new(name: String) -> SystemDraft {
+        SystemDraft {
+            name,
+            origin: Origin::ThirdParty,
+            customisation: Customisation::Prompting,
+            offered: false,
+            risk: RiskTier::Minimal,
+        }
+    }
+
+    fn to_system(&self) -> AiSystem {
+        AiSystem {
+            name: self.name.trim().to_string(),
+            origin: self.origin,
+            customisation: self.customisation,
+            offered_to_customers: self.offered,
+            risk: self.risk,
+            owner: None,
+            purpose: None,
+        }
+    }
+
+    fn from_system(s: &AiSystem) -> SystemDraft {
+        SystemDraft {
+            name: s.name.clone(),
+            origin: s.origin,
+            customisation: s.customisation,
+            offered: s.offered_to_customers,
+            risk: s.risk,
+        }
+    }
+}
+
+/// The quick quiz's questions about AI systems, as typed: counts the engine's inventory
+/// is built from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Counts {
+    /// AI systems in scope.
+    pub total: String,
+    /// Of those, built in-house or fine-tuned.
+    pub built: String,
+    /// Of those, offered to customers.
+    pub offered: String,
+    /// Whether any is high-risk.
+    pub high_risk: bool,
+}
+
+impl Default for Counts {
+    fn default() -> Self {
+        Counts {
+            total: "1".into(),
+            built: "0".into(),
+            offered: "0".into(),
+            high_risk: false,
+        }
+    }
+}
+
+impl Counts {
+    /// The inventory the counts stand for: the systems built in-house first, the ones
+    /// offered to customers first among all, the first one high-risk when any is.
+    fn to_systems(&self) -> Result<Vec<AiSystem>, String> {
+        let number = |t: &str| t.trim().parse::<u32>().ok();
+        let (Some(total), Some(built), Some(offered)) = (
+            number(&self.total),
+            number(&self.built),
+            number(&self.offered),
+        ) else {
+            return Err("Enter whole numbers of AI systems, such as 3.".into());
+        };
+        if total > aims_engine::MAX_AI_SYSTEMS {
+            return Err(format!(
+                "Count at most {} AI systems; start with a first group of them.",
+                aims_engine::MAX_AI_SYSTEMS
+            ));
+        }
+        if built > total || offered > total {
+            return Err(format!(
+                "Systems built in-house and systems offered to customers are part of the {total} in scope."
+            ));
+        }
+        Ok((0..total)
+            .map(|i| AiSystem {
+                name: format!("AI system {}", i + 1),
+                origin: if i < built {
+                    Origin::InHouse
+                } else {
+                    Origin::ThirdParty
+                },
+                customisation: if i < built {
+                    Customisation::None
+                } else {
+                    Customisation::Prompting
+                },
+                offered_to_customers: i < offered,
+                risk: if self.high_risk && i == 0 {
+                    RiskTier::High
+                } else {
+                    RiskTier::Minimal
+                },
+                owner: None,
+                purpose: None,
+            })
+            .collect())
+    }
+}
+
 /// The profile form, as typed: choices as the engine's types, numbers and the date as
-/// text until they are checked.
+/// text until they are checked. The quick quiz asks counts, the full assessment keeps
+/// an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ProfileDraft {
     /// Size band, while unchosen `None`.
     pub size: Option<Size>,
-    /// Number of AI systems in scope.
-    pub ai_systems: String,
-    /// Role, while unchosen `None`.
-    pub role: Option<Role>,
+    /// Head count, or empty.
+    pub employees: String,
+    /// The quick quiz's counts.
+    pub counts: Counts,
+    /// The full assessment's inventory.
+    pub systems: Vec<SystemDraft>,
     /// Sector ID from the bank.
     pub sector: String,
-    /// Any high-risk system in scope.
-    pub high_risk: bool,
     /// Frameworks in place.
     pub frameworks: Vec<Framework>,
     /// People available, in full-time equivalents.
@@ -142,10 +272,10 @@ impl Default for ProfileDraft {
     fn default() -> Self {
         ProfileDraft {
             size: None,
-            ai_systems: "1".into(),
-            role: None,
+            employees: String::new(),
+            counts: Counts::default(),
+            systems: Vec::new(),
             sector: "other".into(),
-            high_risk: false,
             frameworks: Vec::new(),
             capacity_fte: "1".into(),
             start_date: String::new(),
@@ -153,19 +283,51 @@ impl Default for ProfileDraft {
     }
 }
 
+/// A field of one AI system in the inventory editor.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemField {
+    /// Name.
+    Name(String),
+    /// Built in-house or bought.
+    Origin(Origin),
+    /// Customisation.
+    Customisation(Customisation),
+    /// Offered to customers.
+    Offered(bool),
+    /// Risk tier.
+    Risk(RiskTier),
+}
+
+/// One of the quick quiz's counts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CountField {
+    /// AI systems in scope.
+    Total(String),
+    /// Built in-house or fine-tuned.
+    Built(String),
+    /// Offered to customers.
+    Offered(String),
+    /// Any high-risk.
+    HighRisk(bool),
+}
+
 /// A profile form field, for updates.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProfileField {
     /// Size band.
     Size(Option<Size>),
-    /// AI systems in scope.
-    AiSystems(String),
-    /// Role.
-    Role(Role),
+    /// Head count.
+    Employees(String),
+    /// One of the quick quiz's counts.
+    Count(CountField),
+    /// A field of the system at this position.
+    System(usize, SystemField),
+    /// A new, empty system at the end of the inventory.
+    AddSystem,
+    /// Removes the system at this position.
+    RemoveSystem(usize),
     /// Sector.
     Sector(String),
-    /// High-risk systems in scope.
-    HighRisk(bool),
     /// A framework ticked or unticked.
     Framework(Framework, bool),
     /// Capacity.
@@ -244,10 +406,49 @@ impl ProfileDraft {
     pub(crate) fn update(&mut self, field: ProfileField, errors: &mut ProfileErrors) {
         match field {
             ProfileField::Size(v) => (self.size, errors.size) = (v, None),
-            ProfileField::AiSystems(v) => (self.ai_systems, errors.ai_systems) = (v, None),
-            ProfileField::Role(v) => (self.role, errors.role) = (Some(v), None),
+            ProfileField::Employees(v) => (self.employees, errors.employees) = (v, None),
+            ProfileField::Count(c) => {
+                errors.counts = None;
+                match c {
+                    CountField::Total(v) => self.counts.total = v,
+                    CountField::Built(v) => self.counts.built = v,
+                    CountField::Offered(v) => self.counts.offered = v,
+                    CountField::HighRisk(v) => self.counts.high_risk = v,
+                }
+            }
+            ProfileField::System(i, f) => {
+                let Some(s) = self.systems.get_mut(i) else {
+                    return;
+                };
+                errors.systems = None;
+                match f {
+                    SystemField::Name(v) => {
+                        s.name = v;
+                        if let Some(slot) = errors.system_names.get_mut(i) {
+                            *slot = None;
+                        }
+                    }
+                    SystemField::Origin(v) => s.origin = v,
+                    SystemField::Customisation(v) => s.customisation = v,
+                    SystemField::Offered(v) => s.offered = v,
+                    SystemField::Risk(v) => s.risk = v,
+                }
+            }
+            ProfileField::AddSystem => {
+                if self.systems.len() < aims_engine::MAX_AI_SYSTEMS as usize {
+                    self.systems.push(SystemDraft::new(String::new()));
+                }
+                errors.systems = None;
+            }
+            ProfileField::RemoveSystem(i) => {
+                if i < self.systems.len() {
+                    self.systems.remove(i);
+                    if i < errors.system_names.len() {
+                        errors.system_names.remove(i);
+                    }
+                }
+            }
             ProfileField::Sector(v) => (self.sector, errors.sector) = (v, None),
-            ProfileField::HighRisk(v) => self.high_risk = v,
             ProfileField::Framework(f, on) => {
                 self.frameworks.retain(|x| *x != f);
                 if on {
@@ -259,25 +460,38 @@ impl ProfileDraft {
         }
     }
 
-    /// The engine's profile, or the message for each field that is not right yet.
-    pub fn to_profile(&self, bank: &Bank) -> Result<Profile, Box<ProfileErrors>> {
+    /// The engine's profile for a mode (the quick quiz's counts, or the full assessment's
+    /// inventory), or the message for each field that is not right yet.
+    pub fn to_profile(&self, bank: &Bank, mode: Mode) -> Result<Profile, Box<ProfileErrors>> {
         let message = |ok: bool, text: &str| (!ok).then(|| text.to_string());
-        let ai_systems = self.ai_systems.trim().parse::<u32>().ok();
+        let employees = match self.employees.trim() {
+            "" => Ok(None),
+            text => text.parse::<u32>().map(Some),
+        };
         let capacity = parse_f64(&self.capacity_fte.trim().replace(',', "."));
         let start_date = match self.start_date.trim() {
             "" => Ok(None),
             text => Date::parse(text).map(Some),
         };
+        let (systems, counts_error) = match mode {
+            Mode::Quick => match self.counts.to_systems() {
+                Ok(s) => (Some(s), None),
+                Err(e) => (None, Some(e)),
+            },
+            Mode::Full => (
+                Some(self.systems.iter().map(SystemDraft::to_system).collect()),
+                None,
+            ),
+        };
         let mut errors = ProfileErrors {
             size: message(self.size.is_some(), "Choose the size of your organisation."),
-            role: message(
-                self.role.is_some(),
-                "Choose how your organisation works with AI.",
+            employees: message(
+                employees.is_ok(),
+                "Enter the number of people as a whole number, or leave it empty.",
             ),
-            ai_systems: message(
-                ai_systems.is_some(),
-                "Enter a whole number of AI systems, such as 3 (0 if the first is still planned).",
-            ),
+            counts: counts_error,
+            systems: None,
+            system_names: Vec::new(),
             sector: None,
             capacity_fte: message(
                 capacity.is_some(),
@@ -288,24 +502,21 @@ impl ProfileDraft {
                 "Enter a date as YYYY-MM-DD, or leave it empty.",
             ),
         };
-        let (Some(size), Some(role), Some(ai_systems), Some(capacity_fte), Ok(start_date)) =
-            (self.size, self.role, ai_systems, capacity, start_date)
+        let (Some(size), Ok(employees), Some(systems), Some(capacity_fte), Ok(start_date)) =
+            (self.size, employees, systems, capacity, start_date)
         else {
             return Err(Box::new(errors));
         };
         let profile = Profile {
-            size,
-            ai_systems,
-            role,
+            employees,
             sector: self.sector.clone(),
-            high_risk: self.high_risk,
             frameworks: self.frameworks.clone(),
-            capacity_fte,
             start_date,
+            ..Profile::new(size, capacity_fte, systems)
         };
-        // The engine's own range checks, so the form and the API agree.
+        // The engine's own checks, so the form and the API agree.
         let probe = AssessmentInput {
-            mode: Mode::Quick,
+            mode,
             bank_version: None,
             profile,
             answers: Vec::new(),
@@ -314,14 +525,42 @@ impl ProfileDraft {
             return Ok(probe.profile);
         };
         for p in e.problems() {
-            if let ProblemKind::InvalidProfile { field, reason } = &p.kind {
-                let (slot, label) = match *field {
-                    "ai_systems" => (&mut errors.ai_systems, "The number of AI systems"),
-                    "capacity_fte" => (&mut errors.capacity_fte, "Capacity"),
-                    _ => (&mut errors.sector, "The sector"),
-                };
-                *slot = Some(format!("{label} {reason}."));
+            let reason = match &p.kind {
+                ProblemKind::InvalidProfile { reason, .. } => reason.clone(),
+                other => other.to_string(),
+            };
+            let system = p
+                .pointer
+                .strip_prefix("/profile/systems/")
+                .and_then(|rest| rest.split('/').next()?.parse::<usize>().ok());
+            if let Some(i) = system {
+                if mode == Mode::Full {
+                    errors.system_names.resize(self.systems.len(), None);
+                    let text = if p.pointer.ends_with("/name") {
+                        format!(
+                            "Give system {} a name of up to {} characters that no other system has.",
+                            i + 1,
+                            aims_engine::MAX_SYSTEM_NAME_CHARS
+                        )
+                    } else {
+                        format!("System {}: {reason}.", i + 1)
+                    };
+                    if let Some(slot) = errors.system_names.get_mut(i) {
+                        *slot = Some(text);
+                    }
+                } else {
+                    errors.counts = Some(format!("The AI systems: {reason}."));
+                }
+                continue;
             }
+            let (slot, label) = match p.pointer.as_str() {
+                "/profile/employees" => (&mut errors.employees, "The number of people"),
+                "/profile/capacity_fte" => (&mut errors.capacity_fte, "Capacity"),
+                "/profile/systems" if mode == Mode::Quick => (&mut errors.counts, "The count"),
+                "/profile/systems" => (&mut errors.systems, "The inventory"),
+                _ => (&mut errors.sector, "The sector"),
+            };
+            *slot = Some(format!("{label} {reason}."));
         }
         if errors.is_empty() {
             Ok(probe.profile)
@@ -330,17 +569,39 @@ impl ProfileDraft {
         }
     }
 
+    /// The form for an imported profile; a version 1 profile fills both the counts and the
+    /// inventory from the systems it stands for.
     pub(crate) fn from_profile(p: &Profile) -> ProfileDraft {
+        let systems = p.inventory();
+        let count = |f: fn(&AiSystem) -> bool| systems.iter().filter(|s| f(s)).count().to_string();
         ProfileDraft {
             size: Some(p.size),
-            ai_systems: p.ai_systems.to_string(),
-            role: Some(p.role),
+            employees: p.employees.map(|n| n.to_string()).unwrap_or_default(),
+            counts: Counts {
+                total: systems.len().to_string(),
+                built: count(AiSystem::is_developed),
+                offered: count(|s| s.offered_to_customers),
+                high_risk: systems
+                    .iter()
+                    .any(|s| matches!(s.risk, RiskTier::High | RiskTier::Prohibited)),
+            },
+            systems: systems.iter().map(SystemDraft::from_system).collect(),
             sector: p.sector.clone(),
-            high_risk: p.high_risk,
             frameworks: p.frameworks.clone(),
             capacity_fte: crate::json::number_text(p.capacity_fte),
             start_date: p.start_date.map(|d| d.to_string()).unwrap_or_default(),
         }
+    }
+
+    /// Fills the form from saved progress of the first format (a count and a role).
+    pub(crate) fn from_v1(
+        count: u32,
+        role: Option<Role>,
+        high_risk: bool,
+    ) -> (Counts, Vec<SystemDraft>) {
+        let systems = aims_engine::v1_inventory(count, role.unwrap_or(Role::Uses), high_risk);
+        let draft = ProfileDraft::from_profile(&Profile::new(Size::UpTo50, 1.0, systems));
+        (draft.counts, draft.systems)
     }
 }
 

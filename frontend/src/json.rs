@@ -12,7 +12,9 @@
 //! Natively (the unit tests of the reducer) there is no `JSON.parse`: the callers read
 //! with serde there (see [`crate::state`]).
 
-use aims_engine::{AnswerInput, AssessmentInput, Date, Named, Profile, RawLevel};
+use aims_engine::{
+    AiSystem, AnswerInput, AssessmentInput, Customisation, Date, Named, Profile, RawLevel,
+};
 use js_sys::{Array, JSON, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
@@ -160,9 +162,18 @@ impl<'a> Node<'a> {
 
     /// Exactly five items (one per maturity level).
     pub fn five<T: Copy + Default>(self, item: impl Fn(Node<'a>) -> T) -> [T; 5] {
-        <[T; 5]>::try_from(self.list(item)).unwrap_or_else(|_| {
-            self.fail("five items, one per level 0-4");
-            [T::default(); 5]
+        self.exactly(item, "five items, one per level 0-4")
+    }
+
+    /// Exactly `N` items; `what` says what was expected.
+    pub fn exactly<T: Copy + Default, const N: usize>(
+        self,
+        item: impl Fn(Node<'a>) -> T,
+        what: &str,
+    ) -> [T; N] {
+        <[T; N]>::try_from(self.list(item)).unwrap_or_else(|_| {
+            self.fail(what);
+            [T::default(); N]
         })
     }
 
@@ -201,15 +212,32 @@ fn profile(n: Node) -> Profile {
     n.object();
     Profile {
         size: n.field("size").named(),
-        ai_systems: n.field("ai_systems").whole(u32::MAX),
-        role: n.field("role").named(),
+        employees: n.field("employees").optional(|e| e.whole(u32::MAX)),
         sector: n.field("sector").or("other".to_string(), Node::string),
-        high_risk: n.field("high_risk").or(false, Node::boolean),
         frameworks: n
             .field("frameworks")
             .or(Vec::new(), |f| f.list(Node::named)),
         capacity_fte: n.field("capacity_fte").number(),
         start_date: n.field("start_date").optional(date).flatten(),
+        systems: n.field("systems").optional(|l| l.list(system)),
+        ai_systems: n.field("ai_systems").optional(|c| c.whole(u32::MAX)),
+        role: n.field("role").optional(Node::named),
+        high_risk: n.field("high_risk").optional(Node::boolean),
+    }
+}
+
+fn system(n: Node) -> AiSystem {
+    n.object();
+    AiSystem {
+        name: n.field("name").string(),
+        origin: n.field("origin").named(),
+        customisation: n
+            .field("customisation")
+            .or(Customisation::None, Node::named),
+        offered_to_customers: n.field("offered_to_customers").or(false, Node::boolean),
+        risk: n.field("risk").named(),
+        owner: n.field("owner").optional(Node::named),
+        purpose: n.field("purpose").optional(Node::string),
     }
 }
 
@@ -377,14 +405,32 @@ pub fn write_assessment_input(o: &mut Object, input: &AssessmentInput) {
     let p = &input.profile;
     o.object("profile", |o| {
         o.string("size", p.size.as_str());
-        o.number("ai_systems", f64::from(p.ai_systems));
-        o.string("role", p.role.as_str());
+        if let Some(n) = p.employees {
+            o.number("employees", f64::from(n));
+        }
         o.string("sector", &p.sector);
-        o.boolean("high_risk", p.high_risk);
         o.strings("frameworks", p.frameworks.iter().map(|f| f.as_str()));
         o.number("capacity_fte", p.capacity_fte);
         if let Some(d) = p.start_date {
             o.string("start_date", &d.to_string());
+        }
+        if let Some(systems) = &p.systems {
+            o.objects("systems", systems, |o, s| {
+                o.string("name", &s.name);
+                o.string("origin", s.origin.as_str());
+                o.string("customisation", s.customisation.as_str());
+                o.boolean("offered_to_customers", s.offered_to_customers);
+                o.string("risk", s.risk.as_str());
+                o.optional_string("owner", s.owner.map(|w| w.as_str()));
+                o.optional_string("purpose", s.purpose.as_deref());
+            });
+        }
+        if let Some(n) = p.ai_systems {
+            o.number("ai_systems", f64::from(n));
+        }
+        o.optional_string("role", p.role.map(|r| r.as_str()));
+        if let Some(h) = p.high_risk {
+            o.boolean("high_risk", h);
         }
     });
     o.objects("answers", &input.answers, write_answer);

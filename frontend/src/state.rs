@@ -199,7 +199,7 @@ impl State {
     pub fn resume(mut self, saved: Saved) -> State {
         self.profile = saved.profile;
         self.restore_answers(&saved.answers, &saved.bank_version);
-        let profile_ok = self.profile.to_profile(&self.bank).is_ok();
+        let profile_ok = self.profile.to_profile(&self.bank, self.mode).is_ok();
         self.screen = match saved.screen {
             Screen::Questions | Screen::Results if !profile_ok => Screen::Profile,
             s => s,
@@ -256,7 +256,7 @@ impl State {
 
     /// The assessment in the wire format, if the profile is valid.
     pub fn input(&self) -> Option<AssessmentInput> {
-        let profile = self.profile.to_profile(&self.bank).ok()?;
+        let profile = self.profile.to_profile(&self.bank, self.mode).ok()?;
         Some(AssessmentInput {
             mode: self.mode,
             bank_version: Some(self.bank.version().to_string()),
@@ -353,7 +353,7 @@ impl State {
                 self.profile.update(field, &mut self.profile_errors);
                 self.recompute();
             }
-            Action::SubmitProfile => match self.profile.to_profile(&self.bank) {
+            Action::SubmitProfile => match self.profile.to_profile(&self.bank, self.mode) {
                 Ok(_) => {
                     self.profile_errors = ProfileErrors::default();
                     self.screen = Screen::Questions;
@@ -392,17 +392,15 @@ impl State {
                 }
             }
             Action::AcceptSuggestions => {
-                let Ok(profile) = self.profile.to_profile(&self.bank) else {
+                let Ok(profile) = self.profile.to_profile(&self.bank, self.mode) else {
                     return;
                 };
                 let bank = self.bank.clone();
-                for (q, why) in bank.proposed_not_applicable(profile.role, self.mode) {
-                    if let Some(slot @ None) =
-                        bank.question_index(&q.id).map(|i| &mut self.answers[i])
-                    {
+                for (i, why) in bank.proposed_not_applicable(&profile.inventory(), self.mode) {
+                    if let Some(slot @ None) = self.answers.get_mut(i) {
                         *slot = Some(AnswerDraft {
                             choice: Choice::NotApplicable,
-                            justification: why.to_string(),
+                            justification: why,
                         });
                     }
                 }
@@ -541,9 +539,10 @@ impl Reducible for State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::drafts::{CountField, SystemField};
     use crate::drafts::{FloatText, float_syntax};
     use crate::export::EXPORT_FORMAT;
-    use aims_engine::{Role, Size};
+    use aims_engine::Size;
 
     #[test]
     fn float_syntax_is_rusts() {
@@ -624,7 +623,7 @@ mod tests {
             [
                 Action::Start,
                 Action::Profile(ProfileField::Size(Some(Size::UpTo250))),
-                Action::Profile(ProfileField::Role(Role::Uses)),
+                Action::Profile(ProfileField::System(0, SystemField::Name("Chatbot".into()))),
                 Action::SubmitProfile,
             ],
         )
@@ -636,21 +635,20 @@ mod tests {
             state(Mode::Quick),
             [
                 Action::Start,
-                Action::Profile(ProfileField::AiSystems("three".into())),
+                Action::Profile(ProfileField::Count(CountField::Total("three".into()))),
                 Action::Profile(ProfileField::Capacity("0".into())),
                 Action::SubmitProfile,
             ],
         );
         assert_eq!(s.screen, Screen::Profile);
         let e = &s.profile_errors;
-        assert!(e.size.is_some() && e.role.is_some() && e.ai_systems.is_some());
+        assert!(e.size.is_some() && e.counts.is_some());
         assert!(e.capacity_fte.is_none() && e.sector.is_none() && e.start_date.is_none());
         let s = reduce(
             s,
             [
-                Action::Profile(ProfileField::AiSystems("3".into())),
+                Action::Profile(ProfileField::Count(CountField::Total("3".into()))),
                 Action::Profile(ProfileField::Size(Some(Size::UpTo50))),
-                Action::Profile(ProfileField::Role(Role::Develops)),
                 Action::SubmitProfile,
             ],
         );
@@ -695,7 +693,7 @@ mod tests {
     #[test]
     fn leaving_a_section_needs_justified_exclusions() {
         let mut s = with_profile(Mode::Full);
-        let a6 = s.sections.iter().position(|x| x.id == "A.6").unwrap();
+        let a6 = s.sections.iter().position(|x| x.id == "A.6.2").unwrap();
         s = reduce(
             s,
             [

@@ -1,6 +1,6 @@
 //! Progress saved in `localStorage` under a versioned key, so a returning visitor resumes.
 
-use crate::drafts::ProfileDraft;
+use crate::drafts::{Counts, ProfileDraft, SystemDraft};
 use crate::json::{self, Node};
 use crate::state::Screen;
 use aims_engine::{AnswerInput, Framework, Named, Role, Size};
@@ -67,10 +67,22 @@ impl Saved {
             let p = &self.profile;
             o.object("profile", |o| {
                 o.string("size", p.size.map_or("", Size::as_str));
-                o.string("ai_systems", &p.ai_systems);
-                o.string("role", p.role.map_or("", Role::as_str));
+                o.string("employees", &p.employees);
+                let c = &p.counts;
+                o.object("counts", |o| {
+                    o.string("total", &c.total);
+                    o.string("built", &c.built);
+                    o.string("offered", &c.offered);
+                    o.boolean("high_risk", c.high_risk);
+                });
+                o.objects("systems", &p.systems, |o, s| {
+                    o.string("name", &s.name);
+                    o.string("origin", s.origin.as_str());
+                    o.string("customisation", s.customisation.as_str());
+                    o.boolean("offered", s.offered);
+                    o.string("risk", s.risk.as_str());
+                });
                 o.string("sector", &p.sector);
-                o.boolean("high_risk", p.high_risk);
                 o.strings("frameworks", p.frameworks.iter().map(|f| f.as_str()));
                 o.string("capacity_fte", &p.capacity_fte);
                 o.string("start_date", &p.start_date);
@@ -95,20 +107,51 @@ impl Saved {
                     bank_version: n.field("bank_version").string(),
                     screen: n.field("screen").named(),
                     section: n.field("section").whole(u32::MAX) as usize,
-                    profile: ProfileDraft {
-                        size: Size::from_name(&chosen("size")),
-                        ai_systems: text_or("ai_systems", draft.ai_systems),
-                        role: Role::from_name(&chosen("role")),
-                        sector: text_or("sector", draft.sector),
-                        high_risk: profile
-                            .field("high_risk")
-                            .or(draft.high_risk, Node::boolean),
-                        frameworks: (profile.field("frameworks").or(Vec::new(), Node::strings))
-                            .iter()
-                            .filter_map(|f| Framework::from_name(f))
-                            .collect(),
-                        capacity_fte: text_or("capacity_fte", draft.capacity_fte),
-                        start_date: text_or("start_date", draft.start_date),
+                    profile: {
+                        let text = |n: &Node, key: &str, default: &str| {
+                            n.field(key).or(default.to_string(), Node::string)
+                        };
+                        // Progress saved before the inventory: a count and a role.
+                        let (counts, systems) = if profile.field("counts").is_missing() {
+                            let count = text(&profile, "ai_systems", "1")
+                                .trim()
+                                .parse()
+                                .unwrap_or(1);
+                            let role = Role::from_name(&chosen("role"));
+                            let high = profile.field("high_risk").or(false, Node::boolean);
+                            ProfileDraft::from_v1(count, role, high)
+                        } else {
+                            let c = profile.field("counts");
+                            let systems = profile.field("systems").list(|s| SystemDraft {
+                                name: text(&s, "name", ""),
+                                origin: s.field("origin").named(),
+                                customisation: s.field("customisation").named(),
+                                offered: s.field("offered").or(false, Node::boolean),
+                                risk: s.field("risk").named(),
+                            });
+                            (
+                                Counts {
+                                    total: text(&c, "total", "1"),
+                                    built: text(&c, "built", "0"),
+                                    offered: text(&c, "offered", "0"),
+                                    high_risk: c.field("high_risk").or(false, Node::boolean),
+                                },
+                                systems,
+                            )
+                        };
+                        ProfileDraft {
+                            size: Size::from_name(&chosen("size")),
+                            employees: text_or("employees", draft.employees),
+                            counts,
+                            systems,
+                            sector: text_or("sector", draft.sector),
+                            frameworks: (profile.field("frameworks").or(Vec::new(), Node::strings))
+                                .iter()
+                                .filter_map(|f| Framework::from_name(f))
+                                .collect(),
+                            capacity_fte: text_or("capacity_fte", draft.capacity_fte),
+                            start_date: text_or("start_date", draft.start_date),
+                        }
                     },
                     answers: n.field("answers").list(json::answer),
                 }

@@ -1,7 +1,7 @@
 //! The question bank and every assumption of the estimator, read from versioned data.
 
 use crate::error::Error;
-use crate::input::{Framework, Role, Size};
+use crate::input::{AiSystem, Customisation, Framework, Origin, RiskTier, Size};
 use crate::names::named_enum;
 use crate::text::{Text, TextList};
 use serde::{Deserialize, Serialize};
@@ -74,16 +74,50 @@ pub struct Requirement {
     pub title: String,
     /// The group (`"6"`, `"A.6"`).
     pub group: String,
+    /// The mandatory clause an Annex A control restates (`"5.2"` for A.2.2): such a
+    /// control cannot be excluded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restates: Option<String>,
 }
 
-/// When a question is proposed as not applicable, and the justification offered.
+named_enum! {
+    /// What in the AI-system inventory makes a control apply.
+    pub enum AppliesWhen {
+        /// A system is built in-house or fine-tuned.
+        Develops = "develops",
+        /// A system is trained, fine-tuned or fed by retrieval on data the organisation prepares.
+        PreparesData = "prepares_data",
+        /// A system is offered to customers.
+        Offers = "offers",
+        /// A system is offered to customers or built in-house (the organisation informs its users).
+        InformsUsers = "informs_users",
+        /// A system is offered to customers or high-risk (people outside are affected).
+        AffectsOthers = "affects_others",
+    }
+}
+
+impl AppliesWhen {
+    /// Whether this system makes the control apply.
+    pub fn holds_for(self, s: &AiSystem) -> bool {
+        let high = matches!(s.risk, RiskTier::High | RiskTier::Prohibited);
+        match self {
+            AppliesWhen::Develops => s.is_developed(),
+            AppliesWhen::PreparesData => s.uses_own_data(),
+            AppliesWhen::Offers => s.offered_to_customers,
+            AppliesWhen::InformsUsers => s.offered_to_customers || s.origin == Origin::InHouse,
+            AppliesWhen::AffectsOthers => s.offered_to_customers || high,
+        }
+    }
+}
+
+/// When an Annex A control applies; otherwise it is proposed as not applicable.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Applicability {
-    /// Roles for which the question is proposed as not applicable.
-    pub not_applicable_for_roles: Vec<Role>,
-    /// The justification suggested for the Statement of Applicability.
+    /// The control applies when at least one system in the inventory meets this.
+    pub applies_when: AppliesWhen,
+    /// The justification proposed when none does; `{systems}` becomes the systems' names.
     pub justification: String,
 }
 
@@ -111,15 +145,21 @@ pub struct Question {
     /// Who owns the work. Full questions only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
-    /// Person-days from nothing to implemented, for the reference organisation. Full only.
+    /// Organisation-wide person-days from nothing to implemented, for the reference
+    /// organisation. Full only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effort_days: Option<f64>,
-    /// Whether the work grows with the number of AI systems in scope.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub per_system: bool,
-    /// Whether high-risk systems make the work heavier.
+    /// Person-days per AI system, for the reference system (in-house, minimal risk, used
+    /// internally), on top of the organisation-wide `effort_days`. Full only.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub per_system_days: f64,
+    /// Whether a system's risk tier makes its share of the work heavier.
     #[serde(default, skip_serializing_if = "is_false")]
     pub risk_sensitive: bool,
+    /// Whether the evidence is records of operation, so that controls must run for a
+    /// while before the internal audit (the operating period).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub records: bool,
     /// The roadmap task, as an imperative phrase. Full only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<String>,
@@ -129,10 +169,32 @@ pub struct Question {
     /// When the question is proposed as not applicable (Annex A only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applicability: Option<Applicability>,
+    /// Full questions whose work must come first (in an earlier phase, or earlier in the
+    /// same phase's task list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
 }
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+/// A published source an assumption or credit is taken from.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Short ID the data refers to (`"nist-crosswalk"`).
+    pub id: String,
+    /// Who published what, and when.
+    pub title: String,
+    /// Where to read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// How much an existing framework shortens the work on some requirements.
@@ -146,6 +208,8 @@ pub struct Credit {
     pub share: f64,
     /// Why: which part of the framework is reused.
     pub basis: String,
+    /// The source ID of the mapping the credit follows.
+    pub source: String,
 }
 
 /// Advice for one roadmap phase when a framework is in place.
@@ -217,6 +281,9 @@ pub struct PhaseModel {
     pub fixed_effort_days: f64,
     /// Shortest calendar duration in weeks, whatever the effort (lead times).
     pub min_weeks: Spread,
+    /// Whether the lead time holds only while the phase has open gaps (otherwise always).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub lead_time_when_open: bool,
     /// Why the phase takes at least that long.
     pub min_weeks_basis: String,
     /// Tasks every programme does in this phase.
@@ -225,11 +292,11 @@ pub struct PhaseModel {
     pub deliverables: Vec<String>,
 }
 
-/// Effort factors by organisation size.
+/// A number per size band.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SizeFactors {
+pub struct PerSize {
     /// 1–50 people.
     #[serde(rename = "1-50")]
     pub up_to_50: f64,
@@ -244,8 +311,8 @@ pub struct SizeFactors {
     pub over_1000: f64,
 }
 
-impl SizeFactors {
-    /// The factor for a band.
+impl PerSize {
+    /// The number for a band.
     pub fn get(&self, size: Size) -> f64 {
         match size {
             Size::UpTo50 => self.up_to_50,
@@ -288,6 +355,182 @@ pub struct Uncertainty {
     pub quick_high: f64,
 }
 
+/// How organisation-wide work grows with head count.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizeModel {
+    /// The head count assumed for a band when `employees` is not given.
+    pub band_employees: PerSize,
+    /// `[employees, factor]` points, head counts rising; the factor is interpolated
+    /// linearly between them (and flat beyond the ends), so there is no step anywhere.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<f64>>))]
+    pub curve: Vec<[f64; 2]>,
+    /// The source ID.
+    pub source: String,
+}
+
+impl SizeModel {
+    /// The effort factor for a head count.
+    pub fn factor(&self, employees: f64) -> f64 {
+        let c = &self.curve;
+        if employees <= c[0][0] {
+            return c[0][1];
+        }
+        for w in c.windows(2) {
+            let ([x0, y0], [x1, y1]) = (w[0], w[1]);
+            if employees <= x1 {
+                return y0 + (y1 - y0) * (employees - x0) / (x1 - x0);
+            }
+        }
+        c[c.len() - 1][1]
+    }
+}
+
+/// A number per customisation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerCustomisation {
+    /// Used as delivered.
+    pub none: f64,
+    /// Prompting.
+    pub prompting: f64,
+    /// Retrieval.
+    pub rag: f64,
+    /// Fine-tuning.
+    pub fine_tuning: f64,
+}
+
+/// A number per risk tier.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerRisk {
+    /// Prohibited practice.
+    pub prohibited: f64,
+    /// High-risk.
+    pub high: f64,
+    /// Transparency obligations.
+    pub limited: f64,
+    /// Minimal risk.
+    pub minimal: f64,
+}
+
+/// Factors on organisation-wide work by the roles the inventory gives the organisation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleModel {
+    /// Only deploys systems built by others (or has none yet).
+    pub deployer: f64,
+    /// Only builds or fine-tunes its own systems.
+    pub producer: f64,
+    /// Builds some and deploys others: several roles, the reference.
+    pub several: f64,
+    /// The source ID.
+    pub source: String,
+}
+
+impl RoleModel {
+    /// The factor for an inventory, with the role's name.
+    pub fn factor(&self, systems: &[AiSystem]) -> (f64, &'static str) {
+        let developed = systems.iter().filter(|s| s.is_developed()).count();
+        match developed {
+            0 => (self.deployer, "deploys systems built by others only"),
+            n if n == systems.len() => (self.producer, "builds its own systems only"),
+            _ => (self.several, "builds some systems and deploys others"),
+        }
+    }
+}
+
+/// How much per-system work each AI system brings.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemModel {
+    /// Weight of a system built in-house: the reference, 1.
+    pub in_house: f64,
+    /// Weight of a system built by others, by how it is customised.
+    pub third_party: PerCustomisation,
+    /// Factor on risk-sensitive work, by risk tier.
+    pub risk: PerRisk,
+    /// Factor for a system offered to customers.
+    pub offered: f64,
+    /// Share of its weight that each system after the heaviest adds: the processes exist
+    /// by then, and only the system's own assessments, records and reviews are new.
+    pub additional_share: f64,
+    /// The source ID.
+    pub source: String,
+}
+
+impl SystemModel {
+    /// A system's weight on per-system work (without the risk factor).
+    pub fn weight(&self, s: &AiSystem) -> f64 {
+        let base = match (s.origin, s.customisation) {
+            (Origin::InHouse, _) => self.in_house,
+            (Origin::ThirdParty, Customisation::None) => self.third_party.none,
+            (Origin::ThirdParty, Customisation::Prompting) => self.third_party.prompting,
+            (Origin::ThirdParty, Customisation::Rag) => self.third_party.rag,
+            (Origin::ThirdParty, Customisation::FineTuning) => self.third_party.fine_tuning,
+        };
+        if s.offered_to_customers {
+            base * self.offered
+        } else {
+            base
+        }
+    }
+
+    /// A system's factor on risk-sensitive work.
+    pub fn risk_factor(&self, risk: RiskTier) -> f64 {
+        match risk {
+            RiskTier::Prohibited => self.risk.prohibited,
+            RiskTier::High => self.risk.high,
+            RiskTier::Limited => self.risk.limited,
+            RiskTier::Minimal => self.risk.minimal,
+        }
+    }
+
+    /// How many "systems' worth" of per-system work a list of weights makes: the heaviest
+    /// in full, every other at `additional_share`.
+    pub fn combine(&self, weights: impl Iterator<Item = f64>) -> f64 {
+        let (mut sum, mut max) = (0.0f64, 0.0f64);
+        for w in weights {
+            sum += w;
+            max = max.max(w);
+        }
+        max + self.additional_share * (sum - max)
+    }
+}
+
+/// What a prohibited practice in the inventory brings.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProhibitedModel {
+    /// The gap's title; `{system}` becomes the system's name.
+    pub title: String,
+    /// Why it blocks certification.
+    pub explanation: String,
+    /// Person-days to decide and carry out withdrawal or redesign.
+    pub effort_days: f64,
+}
+
+/// The years after the Stage 2 audit.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AfterCertification {
+    /// What happens in each year of the certificate's three-year cycle.
+    pub years: Vec<Vec<String>>,
+    /// FTE a year to run the AIMS for the reference organisation (scaled by size).
+    pub base_fte: f64,
+    /// FTE a year per "system's worth" of per-system work.
+    pub per_system_fte: f64,
+    /// The source ID.
+    pub source: String,
+}
+
 /// Advice when many AI systems are in scope.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -314,20 +557,22 @@ pub struct Model {
     pub severity_by_level: [Option<crate::Severity>; 5],
     /// Band thresholds.
     pub bands: Bands,
-    /// Effort factor by size band.
-    pub size_factors: SizeFactors,
-    /// Added per AI system beyond the first, on per-system work.
-    pub extra_system_factor: f64,
-    /// Cap on the per-system factor.
-    pub max_system_factor: f64,
-    /// Factor on risk-sensitive work when any system is high-risk.
-    pub high_risk_factor: f64,
+    /// How organisation-wide work grows with head count.
+    pub size: SizeModel,
+    /// How the roles the organisation plays change organisation-wide work.
+    pub roles: RoleModel,
+    /// How much per-system work each AI system brings.
+    pub systems: SystemModel,
+    /// A prohibited practice in the inventory.
+    pub prohibited: ProhibitedModel,
     /// Cap on the combined framework credit on one requirement.
     pub max_credit: f64,
     /// Person-days in phase 2 to find out each unknown answer.
     pub unknown_followup_days: f64,
     /// Productive programme days per FTE per week.
     pub days_per_fte_week: f64,
+    /// The source ID of `days_per_fte_week`.
+    pub days_per_fte_week_source: String,
     /// Weeks controls must operate, producing records, before the internal audit.
     pub operating_period_weeks: Spread,
     /// Uncertainty multipliers.
@@ -336,6 +581,8 @@ pub struct Model {
     pub pilot_first: PilotFirst,
     /// The six phases, in order.
     pub phases: Vec<PhaseModel>,
+    /// The years after certification.
+    pub after_certification: AfterCertification,
 }
 
 /// The bank file's content: questions, requirements, frameworks, sectors and the model.
@@ -347,6 +594,10 @@ pub struct BankData {
     pub id: String,
     /// Semantic version of the bank; stored with every result.
     pub version: String,
+    /// Earlier versions whose assessments this bank still evaluates (their question IDs
+    /// are all still here).
+    #[serde(default)]
+    pub accepts_versions: Vec<String>,
     /// Display title.
     pub title: String,
     /// Clauses and Annex A objectives, in order.
@@ -359,6 +610,8 @@ pub struct BankData {
     pub frameworks: Vec<FrameworkData>,
     /// Sectors.
     pub sectors: Vec<Sector>,
+    /// The published sources the assumptions and credits cite.
+    pub sources: Vec<Source>,
     /// Estimator assumptions.
     pub model: Model,
 }
@@ -372,13 +625,16 @@ pub(crate) struct Item {
     pub phase: u8,
     pub owner: Owner,
     pub effort_days: f64,
+    pub per_system_days: f64,
+    pub risk_sensitive: bool,
+    pub records: bool,
 }
 
 /// A validated question bank, ready to evaluate assessments.
 ///
 /// ```
 /// let bank = aims_engine::Bank::embedded();
-/// assert_eq!(bank.data().version, "1.0.0");
+/// assert_eq!(bank.data().version, "2.0.0");
 /// assert!(bank.question("q-6-1-2").is_some());
 /// ```
 #[derive(Debug, Clone)]
@@ -388,8 +644,11 @@ pub struct Bank {
     pub(crate) by_id: Vec<(String, u16)>,
     /// Full-mode questions, in bank order.
     pub(crate) items: Vec<Item>,
-    /// For each question: whether "not applicable" is allowed (all refs are Annex A).
+    /// For each question: whether "not applicable" is allowed (all refs are Annex A
+    /// controls that restate no clause).
     pub(crate) na_allowed: Vec<bool>,
+    /// For each question: the first control it covers that restates a clause, and the clause.
+    pub(crate) restated: Vec<Option<(u16, u16)>>,
     /// For each requirement: its group index.
     pub(crate) requirement_group: Vec<u16>,
     /// For each requirement: its weight (owning item's effort shared among its refs).
@@ -426,6 +685,7 @@ pub(crate) struct Texts {
     pub pilot_task: Text,
     pub pilot_advice: Text,
     pub pilot_refs: TextList,
+    pub years: Vec<TextList>,
 }
 
 impl Texts {
@@ -488,6 +748,13 @@ impl Texts {
             pilot_task: t(&d.model.pilot_first.task),
             pilot_advice: t(&d.model.pilot_first.advice),
             pilot_refs: list(vec![t(&"4.3".to_string())]),
+            years: d
+                .model
+                .after_certification
+                .years
+                .iter()
+                .map(|y| list(y.iter().map(t).collect()))
+                .collect(),
         }
     }
 }
@@ -562,6 +829,22 @@ impl Bank {
             };
             requirement_group.push(g as u16);
         }
+        let mut restates = vec![None; data.requirements.len()];
+        for (i, r) in data.requirements.iter().enumerate() {
+            if let Some(clause) = &r.restates {
+                let target = data.requirements.iter().position(|o| &o.id == clause);
+                let ok = target.is_some_and(|t| {
+                    data.groups[requirement_group[t] as usize].kind == GroupKind::Clause
+                }) && data.groups[requirement_group[i] as usize].kind == GroupKind::AnnexA;
+                fail_if!(
+                    !ok,
+                    at("requirements", i, "restates"),
+                    "`{}` may only restate a clause requirement, and only from Annex A",
+                    r.id
+                );
+                restates[i] = target.map(|t| t as u16);
+            }
+        }
         fail_if!(
             data.requirements.is_empty()
                 || data.requirements.len() > 1000
@@ -576,6 +859,7 @@ impl Bank {
         // Questions.
         let mut by_id: Vec<(String, u16)> = Vec::with_capacity(data.questions.len());
         let mut na_allowed = Vec::with_capacity(data.questions.len());
+        let mut restated = Vec::with_capacity(data.questions.len());
         let mut quick_cover: Vec<Option<u16>> = vec![None; data.requirements.len()];
         let mut full_cover: Vec<Option<u16>> = vec![None; data.requirements.len()];
         let mut question_refs: Vec<Vec<u16>> = Vec::with_capacity(data.questions.len());
@@ -627,21 +911,29 @@ impl Bank {
                 refs.push(ri as u16);
             }
             let all_annex = refs.iter().all(|&r| !is_clause(r as usize));
-            na_allowed.push(all_annex);
+            let restated_here = refs
+                .iter()
+                .find_map(|&r| restates[r as usize].map(|c| (r, c)));
+            restated.push(restated_here);
+            na_allowed.push(all_annex && restated_here.is_none());
             fail_if!(
-                q.applicability.is_some() && !all_annex,
+                q.applicability.is_some() && (!all_annex || restated_here.is_some() || q.quick),
                 at("questions", i, "applicability"),
-                "question `{}` covers a mandatory clause and cannot be proposed as not applicable",
+                "question `{}` covers a mandatory clause (or restates one, or is a quick question) and cannot be proposed as not applicable",
                 q.id
             );
-            if let Some(a) = &q.applicability
-                && (a.justification.trim().is_empty() || a.not_applicable_for_roles.is_empty())
-            {
-                return Err(Error::bank(
-                    at("questions", i, "applicability"),
-                    "applicability needs roles and a justification",
-                ));
-            }
+            fail_if!(
+                q.applicability
+                    .as_ref()
+                    .is_some_and(|a| a.justification.trim().is_empty()),
+                at("questions", i, "applicability"),
+                "applicability needs a justification"
+            );
+            fail_if!(
+                !(0.0..=50.0).contains(&q.per_system_days),
+                at("questions", i, "per_system_days"),
+                "per_system_days is 0-50"
+            );
             if !q.quick {
                 let ok = q.phase.is_some_and(|p| (1..=6).contains(&p))
                     && q.owner.is_some()
@@ -662,13 +954,14 @@ impl Bank {
                 || q.effort_days.is_some()
                 || q.task.is_some()
                 || q.deliverable.is_some()
-                || q.per_system
+                || q.per_system_days != 0.0
                 || q.risk_sensitive
+                || q.records
             {
                 return Err(Error::bank(
                     at("questions", i, "quick"),
                     format!(
-                        "quick question `{}` takes its estimator data from the full questions it stands for; remove phase, owner, effort_days, task, deliverable, per_system and risk_sensitive",
+                        "quick question `{}` takes its estimator data from the full questions it stands for; remove phase, owner, effort_days, task, deliverable, per_system_days, risk_sensitive and records",
                         q.id
                     ),
                 ));
@@ -714,7 +1007,36 @@ impl Bank {
                 phase: q.phase.unwrap_or(1),
                 owner: q.owner.unwrap_or(Owner::Leadership),
                 effort_days: effort,
+                per_system_days: q.per_system_days,
+                risk_sensitive: q.risk_sensitive,
+                records: q.records,
             });
+        }
+
+        // Sources: every assumption and credit names one from the list.
+        for (i, src) in data.sources.iter().enumerate() {
+            fail_if!(
+                src.id.trim().is_empty()
+                    || src.title.trim().is_empty()
+                    || data.sources[..i].iter().any(|o| o.id == src.id),
+                at("sources", i, "id"),
+                "every source needs a unique id and a title"
+            );
+        }
+        let has_source = |id: &str| data.sources.iter().any(|s| s.id == id);
+        let m = &data.model;
+        for (field, id) in [
+            ("size", &m.size.source),
+            ("systems", &m.systems.source),
+            ("roles", &m.roles.source),
+            ("days_per_fte_week_source", &m.days_per_fte_week_source),
+            ("after_certification", &m.after_certification.source),
+        ] {
+            fail_if!(
+                !has_source(id),
+                format!("/model/{field}"),
+                "cites unknown source `{id}`"
+            );
         }
 
         // Frameworks.
@@ -727,6 +1049,12 @@ impl Bank {
                 f.id.as_str()
             );
             for (ci, c) in f.credits.iter().enumerate() {
+                fail_if!(
+                    !has_source(&c.source),
+                    format!("/frameworks/{fi}/credits/{ci}/source"),
+                    "credit cites unknown source `{}`",
+                    c.source
+                );
                 fail_if!(
                     !(c.share > 0.0 && c.share <= 0.9),
                     format!("/frameworks/{fi}/credits/{ci}/share"),
@@ -751,6 +1079,19 @@ impl Bank {
             );
         }
 
+        // Dependencies: earlier or in the same phase, between full questions.
+        for (i, q) in data.questions.iter().enumerate() {
+            for dep in &q.after {
+                let before = data.questions.iter().find(|o| &o.id == dep);
+                fail_if!(
+                    q.quick || !before.is_some_and(|b| !b.quick && b.phase <= q.phase),
+                    at("questions", i, "after"),
+                    "`{}` may only come after full questions of its own or an earlier phase, not `{dep}`",
+                    q.id
+                );
+            }
+        }
+
         // Sectors.
         for (i, s) in data.sectors.iter().enumerate() {
             fail_if!(
@@ -770,6 +1111,13 @@ impl Bank {
             "/sectors",
             "the sector list needs `other`, the default"
         );
+        for (i, v) in data.accepts_versions.iter().enumerate() {
+            fail_if!(
+                !is_version(v) || v == &data.version,
+                format!("/accepts_versions/{i}"),
+                "accepted versions look like 1.0.0 and are earlier than this one"
+            );
+        }
 
         validate_model(&data.model)?;
 
@@ -779,6 +1127,7 @@ impl Bank {
             by_id,
             items,
             na_allowed,
+            restated,
             requirement_group,
             requirement_weight,
             requirement_item,
@@ -820,14 +1169,65 @@ impl Bank {
         self.data.questions.iter().filter(move |q| q.quick == quick)
     }
 
-    /// Questions proposed as not applicable for a role, with the suggested justification.
-    pub fn proposed_not_applicable(&self, role: Role, mode: crate::Mode) -> Vec<(&Question, &str)> {
-        self.questions(mode)
-            .filter_map(|q| {
-                let a = q.applicability.as_ref()?;
-                a.not_applicable_for_roles
-                    .contains(&role)
-                    .then_some((q, a.justification.as_str()))
+    /// Whether assessments made with this bank version are evaluated by this bank.
+    pub fn accepts_version(&self, version: &str) -> bool {
+        version == self.data.version || self.data.accepts_versions.iter().any(|v| v == version)
+    }
+
+    /// The questions of a mode that the inventory proposes as not applicable, each with
+    /// the justification naming the systems. An empty inventory (the first system still
+    /// planned) proposes every control that some kind of system would bring. A quick
+    /// question is proposed when every full question it stands for is.
+    pub fn proposed_not_applicable(
+        &self,
+        systems: &[AiSystem],
+        mode: crate::Mode,
+    ) -> Vec<(usize, String)> {
+        let full = self.full_proposals(systems);
+        match mode {
+            crate::Mode::Full => full
+                .into_iter()
+                .enumerate()
+                .filter_map(|(ii, j)| Some((self.items[ii].question as usize, j?)))
+                .collect(),
+            crate::Mode::Quick => self
+                .data
+                .questions
+                .iter()
+                .enumerate()
+                .filter(|(_, q)| q.quick)
+                .filter_map(|(qi, _)| {
+                    let mut group = self
+                        .items
+                        .iter()
+                        .zip(&full)
+                        .filter(|(item, _)| item.quick_parent as usize == qi);
+                    let (_, first) = group.next()?;
+                    let first = first.as_ref()?;
+                    group.all(|(_, j)| j.is_some()).then(|| (qi, first.clone()))
+                })
+                .collect(),
+        }
+    }
+
+    /// For each item: the justification when the inventory proposes it as not applicable.
+    pub(crate) fn full_proposals(&self, systems: &[AiSystem]) -> Vec<Option<String>> {
+        self.items
+            .iter()
+            .map(|item| {
+                let a = self.data.questions[item.question as usize]
+                    .applicability
+                    .as_ref()?;
+                if systems.iter().any(|s| a.applies_when.holds_for(s)) {
+                    return None;
+                }
+                let names: Vec<&str> = systems.iter().map(|s| s.name.as_str()).collect();
+                let names = if names.is_empty() {
+                    "none is in the inventory yet".to_string()
+                } else {
+                    names.join(", ")
+                };
+                Some(a.justification.replace("{systems}", &names))
             })
             .collect()
     }
@@ -893,25 +1293,65 @@ fn validate_model(m: &Model) -> Result<(), Error> {
         "/model/bands",
         "band thresholds must rise within 0-100"
     );
-    let f = m.size_factors;
+    let size = &m.size;
+    let e = size.band_employees;
     fail_if!(
-        ![f.up_to_50, f.up_to_250, f.up_to_1000, f.over_1000]
-            .iter()
-            .all(|&x| positive(x, 10.0)),
-        "/model/size_factors",
-        "size factors are in (0, 10]"
+        size.curve.len() < 2
+            || size
+                .curve
+                .windows(2)
+                .any(|w| w[1][0] <= w[0][0] || w[1][1] < w[0][1])
+            || size
+                .curve
+                .iter()
+                .any(|p| !(p[0] >= 1.0 && positive(p[1], 10.0)))
+            || ![e.up_to_50, e.up_to_250, e.up_to_1000, e.over_1000]
+                .windows(2)
+                .all(|w| w[0] >= 1.0 && w[0] < w[1]),
+        "/model/size",
+        "the size curve needs two or more points with head counts >= 1 rising and factors in (0, 10] not falling; band head counts rise"
+    );
+    let sy = &m.systems;
+    let t = sy.third_party;
+    let r = sy.risk;
+    fail_if!(
+        !(positive(sy.in_house, 5.0)
+            && [t.none, t.prompting, t.rag, t.fine_tuning]
+                .windows(2)
+                .all(|w| positive(w[0], 5.0) && w[0] <= w[1])
+            && t.fine_tuning <= sy.in_house
+            && [r.minimal, r.limited, r.high, r.prohibited]
+                .windows(2)
+                .all(|w| w[0] >= 1.0 && w[0] <= w[1] && w[1] <= 5.0)
+            && (1.0..=3.0).contains(&sy.offered)
+            && (0.0..=1.0).contains(&sy.additional_share)),
+        "/model/systems",
+        "system weights are in (0, 5] and rise with customisation up to in-house; risk factors are 1-5 and rise with the tier; offered is 1-3; additional_share 0-1"
+    );
+    let ro = &m.roles;
+    fail_if!(
+        !(0.0 < ro.deployer
+            && ro.deployer <= ro.producer
+            && ro.producer <= ro.several
+            && ro.several <= 2.0),
+        "/model/roles",
+        "role factors rise from deployer to producer to several, within (0, 2]"
     );
     fail_if!(
-        !(m.extra_system_factor.is_finite()
-            && (0.0..=1.0).contains(&m.extra_system_factor)
-            && (1.0..=20.0).contains(&m.max_system_factor)),
-        "/model/extra_system_factor",
-        "extra_system_factor is 0-1 and max_system_factor 1-20"
+        !(0.0..=50.0).contains(&m.prohibited.effort_days)
+            || m.prohibited.title.trim().is_empty()
+            || m.prohibited.explanation.trim().is_empty(),
+        "/model/prohibited",
+        "a prohibited practice needs a title, an explanation and effort_days 0-50"
     );
+    let ac = &m.after_certification;
     fail_if!(
-        !(1.0..=3.0).contains(&m.high_risk_factor),
-        "/model/high_risk_factor",
-        "high_risk_factor is 1-3"
+        ac.years.len() != 3
+            || ac.years.iter().any(|y| y.is_empty())
+            || !(0.0..=20.0).contains(&ac.base_fte)
+            || !(0.0..=5.0).contains(&ac.per_system_fte),
+        "/model/after_certification",
+        "three years, each with its events; base_fte 0-20, per_system_fte 0-5"
     );
     fail_if!(
         !(0.0..=0.9).contains(&m.max_credit),

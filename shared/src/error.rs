@@ -55,6 +55,18 @@ pub enum ProblemKind {
         /// The question the answer was for.
         question: String,
     },
+    /// `not_applicable` on an Annex A control that restates a mandatory clause.
+    #[error(
+        "question `{question}` covers {control}, which restates clause {clause}: it is mandatory and cannot be excluded"
+    )]
+    NotExcludable {
+        /// The question the answer was for.
+        question: String,
+        /// The control (`"A.2.2"`).
+        control: String,
+        /// The clause it restates (`"5.2"`).
+        clause: String,
+    },
     /// `not_applicable` without a justification (or with only whitespace).
     #[error("question `{question}` is marked not applicable without a justification")]
     MissingJustification {

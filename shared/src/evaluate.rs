@@ -142,16 +142,20 @@ pub struct RequirementScore {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GapBasis {
-    /// Person-days from nothing to implemented for the reference organisation.
+    /// Person-days from nothing to implemented for the reference organisation (150
+    /// people, one in-house minimal-risk system, nothing in place).
     pub weight_days: f64,
-    /// Size factor.
+    /// Size factor, on the organisation-wide work.
     pub size: f64,
+    /// Factor for the roles the organisation plays, on the organisation-wide work.
+    pub roles: f64,
     /// Sector factor.
     pub sector: f64,
-    /// Number-of-systems factor (1 unless the work is per system).
+    /// Person-days per AI system for the reference system.
+    pub per_system_days: f64,
+    /// The inventory's "systems' worth" on the per-system share (risk tiers included
+    /// where the work is risk-sensitive).
     pub systems: f64,
-    /// High-risk factor (1 unless risk-sensitive and high-risk systems are in scope).
-    pub high_risk: f64,
     /// Share saved by frameworks in place (0–1).
     pub credit: f64,
     /// Share of the work still open at this level (likely case).
@@ -189,6 +193,12 @@ pub struct Gap {
     pub effort_days: Figure,
     /// How the effort was derived.
     pub basis: GapBasis,
+    /// The AI system the gap is about, when it is about one (a prohibited practice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<Text>,
+    /// Why the gap matters, when the title alone does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Text>,
 }
 
 /// Whole-number low / likely / high.
@@ -213,8 +223,22 @@ pub struct PhaseEstimate {
     pub name: Text,
     /// Person-days.
     pub effort_days: Range,
+    /// Week the phase starts, counted from the programme start.
+    pub start_week: Range,
     /// Calendar weeks.
     pub weeks: Range,
+}
+
+/// The estimate for a first, narrower scope: the heaviest system alone, when many are in scope.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FirstScope {
+    /// The system the first scope holds.
+    pub system: Text,
+    /// Person-days to certification with that scope.
+    pub effort_days: Range,
+    /// Weeks to certification with that scope.
+    pub weeks_to_certification: Range,
 }
 
 /// One step of the derivation of a figure.
@@ -239,6 +263,11 @@ pub struct Estimate {
     pub weeks_to_certification: Range,
     /// Per phase.
     pub phases: Vec<PhaseEstimate>,
+    /// With many systems in scope: what certifying a first, narrower scope would take.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_scope: Option<FirstScope>,
+    /// Full-time equivalents a year to run the AIMS once certified, two decimals.
+    pub running_fte: f64,
     /// How every figure was derived.
     pub explain: Vec<Explanation>,
 }
@@ -319,6 +348,24 @@ pub struct Roadmap {
     pub certified_by: Option<Date>,
     /// Always the six phases, in order.
     pub phases: Vec<RoadmapPhase>,
+    /// The three years of the certificate's cycle after the Stage 2 audit.
+    pub years: Vec<Year>,
+}
+
+/// One year after certification.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Year {
+    /// 1–3.
+    pub number: u8,
+    /// First day (when the profile has a start date).
+    pub start: Option<Date>,
+    /// Last day (when the profile has a start date).
+    pub end: Option<Date>,
+    /// What happens in it: internal audit, management review, the external audit.
+    pub events: TextList,
+    /// Full-time equivalents to run the AIMS that year.
+    pub fte: f64,
 }
 
 /// Per-item facts computed once and reused by scores, gaps and the estimate.
@@ -330,9 +377,56 @@ pub(crate) struct ItemFacts {
     pub basis: GapBasis,
     /// Unrounded factors, for the estimate's explanation.
     pub remaining: f64,
-    pub systems: f64,
-    pub high_risk: f64,
     pub credit: f64,
+    /// The justification when the inventory excludes the item (quick mode).
+    pub excluded: Option<String>,
+}
+
+/// What the profile and inventory make of every item, computed once per evaluation.
+pub(crate) struct Scope {
+    /// Which of the bank's frameworks the organisation runs.
+    pub active: Vec<bool>,
+    /// Size factor of the organisation-wide work.
+    pub size: f64,
+    /// Role factor of the organisation-wide work, and the role's description.
+    pub roles: f64,
+    pub role_name: &'static str,
+    /// Systems' worth of per-system work, without and with risk factors.
+    pub worth: f64,
+    pub risk_worth: f64,
+    /// Quick mode: the items the inventory excludes, with the justification.
+    pub excluded: Vec<Option<String>>,
+}
+
+impl Bank {
+    pub(crate) fn scope(&self, a: &Assessment, systems: &[crate::AiSystem]) -> Scope {
+        let m = &self.data.model;
+        let sy = &m.systems;
+        let worth = sy.combine(systems.iter().map(|s| sy.weight(s)));
+        let risk_worth = sy.combine(
+            systems
+                .iter()
+                .map(|s| sy.weight(s) * sy.risk_factor(s.risk)),
+        );
+        let (roles, role_name) = m.roles.factor(systems);
+        Scope {
+            active: self
+                .data
+                .frameworks
+                .iter()
+                .map(|f| crate::validate::has(&a.profile, f.id))
+                .collect(),
+            size: m.size.factor(a.employees),
+            roles,
+            role_name,
+            worth,
+            risk_worth,
+            excluded: match a.mode {
+                Mode::Quick => self.full_proposals(systems),
+                Mode::Full => Vec::new(),
+            },
+        }
+    }
 }
 
 impl Bank {
@@ -362,22 +456,23 @@ impl Bank {
     /// Evaluates a validated assessment. Deterministic: the same assessment gives the
     /// same result, natively and in Wasm.
     pub fn evaluate(&self, a: &Assessment) -> Evaluation {
-        // Which of the bank's frameworks the organisation runs, looked up once.
-        let active: Vec<bool> = self
-            .data
-            .frameworks
-            .iter()
-            .map(|f| crate::validate::has(&a.profile, f.id))
-            .collect();
+        let scope = self.scope(a, &a.systems);
         let facts: Vec<ItemFacts> = self
             .items
             .iter()
             .enumerate()
-            .map(|(ii, item)| self.item_facts(a, ii, item, &active))
+            .map(|(ii, item)| self.item_facts(a, ii, item, &scope))
             .collect();
         let (result, gap_items) = self.readiness(a, &facts);
-        let (estimate, phase_weeks) = self.estimate(a, &facts);
-        let roadmap = self.roadmap(a, &facts, &result.gaps, &gap_items, &phase_weeks);
+        let (estimate, phase_weeks) = self.estimate(a, &scope, &facts);
+        let roadmap = self.roadmap(
+            a,
+            &facts,
+            &result.gaps,
+            &gap_items,
+            &phase_weeks,
+            estimate.running_fte,
+        );
         Evaluation {
             result,
             estimate,
@@ -393,60 +488,61 @@ impl Bank {
         (a.answers[q as usize].as_ref(), q)
     }
 
-    fn item_facts(&self, a: &Assessment, index: usize, item: &Item, active: &[bool]) -> ItemFacts {
+    pub(crate) fn item_facts(
+        &self,
+        a: &Assessment,
+        index: usize,
+        item: &Item,
+        scope: &Scope,
+    ) -> ItemFacts {
         let m = &self.data.model;
-        let q = &self.data.questions[item.question as usize];
-        let p = &a.profile;
         let (answer, _) = self.answer_for(a, item);
+        let excluded = scope.excluded.get(index).cloned().flatten();
         let status = match answer {
+            _ if excluded.is_some() => Status::NotApplicable,
             Some(Answer::Level(l)) => Status::Level(*l),
             Some(Answer::NotApplicable(_)) => Status::NotApplicable,
             Some(Answer::Unknown) | None => Status::Unknown,
         };
-        let size = m.size_factors.get(p.size);
-        let systems = if q.per_system {
-            let extra = f64::from(p.ai_systems.saturating_sub(1));
-            f64::min(1.0 + m.extra_system_factor * extra, m.max_system_factor)
+        let size = scope.size;
+        let systems = if item.risk_sensitive {
+            scope.risk_worth
         } else {
-            1.0
+            scope.worth
         };
-        let high_risk = if q.risk_sensitive && p.high_risk {
-            m.high_risk_factor
-        } else {
-            1.0
-        };
-        let credit = self.credit(index, active);
-        let scale =
-            item.effort_days * size * a.sector_factor * systems * high_risk * (1.0 - credit);
+        let credit = self.credit(index, &scope.active);
+        let scale = a.sector_factor
+            * (item.effort_days * size * scope.roles + item.per_system_days * systems)
+            * (1.0 - credit);
         let remaining = |level: u8| 1.0 - m.level_points[level as usize] / 100.0;
         let u = &m.uncertainty;
         let (quick_low, quick_high) = match a.mode {
             Mode::Quick => (u.quick_low, u.quick_high),
             Mode::Full => (1.0, 1.0),
         };
-        let (effort, share, severity) = match status {
+        let (effort, open_share, severity) = match status {
             Status::NotApplicable => ([0.0; 3], 0.0, None),
             Status::Level(l) => {
-                let share = remaining(l.get());
-                let likely = scale * share;
+                let open = remaining(l.get());
+                let likely = scale * open;
                 (
                     [
                         likely * u.answered_low * quick_low,
                         likely,
                         likely * u.answered_high * quick_high,
                     ],
-                    share,
+                    open,
                     m.severity_by_level[l.get() as usize],
                 )
             }
             Status::Unknown => {
-                let share = remaining(0);
-                let likely = scale * share;
+                let open = remaining(0);
+                let likely = scale * open;
                 let low = scale * remaining(u.unknown_low_level) * u.answered_low * quick_low;
                 let high = likely * u.answered_high * u.unknown_high * quick_high;
                 (
                     [f64::min(low, likely), likely, high],
-                    share,
+                    open,
                     m.severity_by_level[0],
                 )
             }
@@ -455,18 +551,18 @@ impl Bank {
             status,
             effort,
             severity,
-            remaining: share,
-            systems,
-            high_risk,
+            remaining: open_share,
             credit,
+            excluded,
             basis: GapBasis {
                 weight_days: item.effort_days,
-                size,
+                size: round_to(size, 2),
+                roles: scope.roles,
                 sector: a.sector_factor,
+                per_system_days: item.per_system_days,
                 systems: round_to(systems, 2),
-                high_risk,
                 credit: round_to(credit, 2),
-                remaining: round_to(share, 2),
+                remaining: round_to(open_share, 2),
             },
         }
     }
@@ -522,6 +618,7 @@ impl Bank {
                 status: fact.status,
                 score: score.map(|_| shown[level_index(fact.status)]),
                 justification: match answer {
+                    _ if fact.excluded.is_some() => fact.excluded.clone(),
                     Some(Answer::NotApplicable(j)) => Some(j.clone()),
                     _ => None,
                 },
@@ -562,7 +659,8 @@ impl Bank {
             .collect();
         keys.sort_unstable();
         let gap_items: Vec<u16> = keys.iter().map(|k| *k as u16).collect();
-        let mut gaps: Vec<Gap> = Vec::with_capacity(gap_items.len());
+        let mut gaps: Vec<Gap> = Vec::with_capacity(gap_items.len() + 1);
+        self.prohibited_gaps(a, &mut gaps);
         for &ii in &gap_items {
             let (item, fact) = (&self.items[ii as usize], &facts[ii as usize]);
             let severity = fact.severity.unwrap_or(Severity::Minor);
@@ -587,6 +685,8 @@ impl Bank {
                 action: action_for(fact.status),
                 effort_days: Figure::new(fact.effort),
                 basis: fact.basis.clone(),
+                system: None,
+                explanation: None,
             });
         }
         let count = |s: Severity| gaps.iter().filter(|g| g.severity == s).count() as u32;
@@ -650,6 +750,61 @@ impl Bank {
     }
 }
 
+impl Bank {
+    /// A blocker gap for every prohibited practice in the inventory: no AIMS can be
+    /// certified around one.
+    fn prohibited_gaps(&self, a: &Assessment, gaps: &mut Vec<Gap>) {
+        let pm = &self.data.model.prohibited;
+        // The scope question (4.3): withdrawing a system changes the scope.
+        let Some(item) = self.items.iter().find(|i| {
+            self.data.questions[i.question as usize]
+                .refs
+                .iter()
+                .any(|r| r == "4.3")
+        }) else {
+            return;
+        };
+        let qi = item.question as usize;
+        for s in a
+            .systems
+            .iter()
+            .filter(|s| s.risk == crate::RiskTier::Prohibited)
+        {
+            let effort = round_to(pm.effort_days, 1);
+            gaps.push(Gap {
+                reference: self.text.question_refs[qi][0].clone(),
+                refs: self.text.question_refs[qi].clone(),
+                question: self.text.question_id[qi].clone(),
+                answered_by: self.text.question_id[qi].clone(),
+                title: pm.title.replace("{system}", &s.name).into(),
+                severity: Severity::Blocker,
+                status: Status::Level(Level::NOT_STARTED),
+                mandatory: true,
+                phase: 1,
+                owner: Owner::Leadership,
+                action: Action::Establish,
+                effort_days: Figure {
+                    low: effort,
+                    likely: effort,
+                    high: effort,
+                },
+                basis: GapBasis {
+                    weight_days: pm.effort_days,
+                    size: 1.0,
+                    roles: 1.0,
+                    sector: 1.0,
+                    per_system_days: 0.0,
+                    systems: 1.0,
+                    credit: 0.0,
+                    remaining: 1.0,
+                },
+                system: Some(s.name.as_str().into()),
+                explanation: Some(pm.explanation.as_str().into()),
+            });
+        }
+    }
+}
+
 /// The level a status scores as (unknown scores as 0; not applicable is never asked).
 fn level_index(status: Status) -> usize {
     match status {
@@ -667,5 +822,12 @@ fn action_for(status: Status) -> Action {
     }
 }
 
-/// Per-phase weeks (low, likely, high), whole numbers; used by the roadmap.
-pub(crate) type PhaseWeeks = Vec<[u32; 3]>;
+/// When a phase starts and how long it lasts, in whole weeks: low, likely, high.
+#[derive(Debug, Clone)]
+pub(crate) struct Span {
+    pub start: [u32; 3],
+    pub weeks: [u32; 3],
+}
+
+/// The six phases' spans; used by the roadmap.
+pub(crate) type PhaseWeeks = Vec<Span>;

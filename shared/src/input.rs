@@ -61,27 +61,120 @@ named_enum! {
     }
 }
 
+named_enum! {
+    /// Who built an AI system.
+    pub enum Origin {
+        /// Designed or trained by the organisation.
+        InHouse = "in_house" / "Built in-house",
+        /// Bought, licensed or used as a service.
+        ThirdParty = "third_party" / "Bought or used as a service",
+    }
+}
+
+named_enum! {
+    /// How the organisation adapts an AI system it did not build.
+    pub enum Customisation {
+        /// Used as delivered.
+        None = "none" / "Used as delivered",
+        /// Instructions and prompts only.
+        Prompting = "prompting" / "Prompting",
+        /// Fed with the organisation's own documents or data at run time (retrieval).
+        Rag = "rag" / "Retrieval of our own data (RAG)",
+        /// Further trained on the organisation's data.
+        FineTuning = "fine_tuning" / "Fine-tuning",
+    }
+}
+
+named_enum! {
+    /// EU AI Act risk tier of a system, most severe first.
+    pub enum RiskTier {
+        /// A prohibited practice (Art. 5): it has to stop, whatever the AIMS.
+        Prohibited = "prohibited" / "Prohibited practice",
+        /// High-risk (Art. 6, Annex III).
+        High = "high" / "High-risk",
+        /// Transparency obligations (Art. 50).
+        Limited = "limited" / "Transparency obligations",
+        /// Minimal risk.
+        Minimal = "minimal" / "Minimal risk",
+    }
+}
+
 fn default_sector() -> String {
     "other".to_string()
 }
 
-/// The organisation being assessed. Shapes the effort estimate and the roadmap.
+fn no_customisation() -> Customisation {
+    Customisation::None
+}
+
+/// One AI system in the AIMS scope: what it is decides which controls apply and how much
+/// work it brings.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AiSystem {
+    /// What the organisation calls it (`"Claims triage"`), 1–120 characters.
+    pub name: String,
+    /// Built in-house or bought.
+    pub origin: Origin,
+    /// How it is adapted (default `none`).
+    #[serde(default = "no_customisation")]
+    pub customisation: Customisation,
+    /// Whether customers use it or get its output.
+    #[serde(default)]
+    pub offered_to_customers: bool,
+    /// EU AI Act risk tier.
+    pub risk: RiskTier,
+    /// Who answers for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<crate::Owner>,
+    /// What it is for, up to 500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+}
+
+impl AiSystem {
+    /// A system with the given name, origin and risk tier, used as delivered and internally.
+    pub fn new(name: &str, origin: Origin, risk: RiskTier) -> AiSystem {
+        AiSystem {
+            name: name.to_string(),
+            origin,
+            customisation: Customisation::None,
+            offered_to_customers: false,
+            risk,
+            owner: None,
+            purpose: None,
+        }
+    }
+
+    /// Whether the organisation builds or trains it (in-house, or fine-tuned).
+    pub fn is_developed(&self) -> bool {
+        self.origin == Origin::InHouse || self.customisation == Customisation::FineTuning
+    }
+
+    /// Whether data the organisation prepares goes into it (training, fine-tuning, retrieval).
+    pub fn uses_own_data(&self) -> bool {
+        self.is_developed() || self.customisation == Customisation::Rag
+    }
+}
+
+/// The organisation being assessed. Shapes applicability, the effort estimate and the roadmap.
+///
+/// The AI systems in scope are given as `systems`, or, as in version 1 of the wire format,
+/// as `ai_systems` + `role` (+ `high_risk`), which the engine maps to an equivalent
+/// inventory (`docs/METHOD.md`). Giving both forms is an error.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// Head-count band.
     pub size: Size,
-    /// Number of AI systems in the AIMS scope (0 while the first is still planned).
-    pub ai_systems: u32,
-    /// Develops, uses, or both.
-    pub role: Role,
+    /// Head count, which refines `size` (it must fall inside the band).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employees: Option<u32>,
     /// Sector ID from the bank's sector list (default `"other"`).
     #[serde(default = "default_sector")]
     pub sector: String,
-    /// Whether any system in scope is high-risk (for example under the EU AI Act).
-    #[serde(default)]
-    pub high_risk: bool,
     /// Frameworks already in place.
     #[serde(default)]
     pub frameworks: Vec<Framework>,
@@ -90,6 +183,48 @@ pub struct Profile {
     /// When the programme starts; the roadmap has dates only when this is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Date>,
+    /// The AI systems in scope, at most 200 (an empty list while the first is planned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub systems: Option<Vec<AiSystem>>,
+    /// Version 1: number of AI systems in scope (instead of `systems`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai_systems: Option<u32>,
+    /// Version 1: develops, uses, or both (instead of `systems`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// Version 1: whether any system in scope is high-risk (instead of `systems`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_risk: Option<bool>,
+}
+
+impl Profile {
+    /// The AI systems in scope: `systems`, or the inventory a version 1 profile maps to
+    /// ([`crate::v1_inventory`]).
+    pub fn inventory(&self) -> std::borrow::Cow<'_, [AiSystem]> {
+        match (&self.systems, self.ai_systems, self.role) {
+            (Some(systems), ..) => systems.as_slice().into(),
+            (None, Some(count), Some(role)) => {
+                crate::v1_inventory(count, role, self.high_risk.unwrap_or(false)).into()
+            }
+            _ => Vec::new().into(),
+        }
+    }
+
+    /// A profile with an inventory and nothing else optional.
+    pub fn new(size: Size, capacity_fte: f64, systems: Vec<AiSystem>) -> Profile {
+        Profile {
+            size,
+            employees: None,
+            sector: default_sector(),
+            frameworks: Vec::new(),
+            capacity_fte,
+            start_date: None,
+            systems: Some(systems),
+            ai_systems: None,
+            role: None,
+            high_risk: None,
+        }
+    }
 }
 
 /// A maturity level 0–4, built only valid.

@@ -74,27 +74,31 @@ mod text;
 mod validate;
 
 pub use bank::{
-    Applicability, Bands, Bank, BankData, Credit, DEFAULT_BANK_JSON, FrameworkData, Group,
-    GroupKind, Model, Owner, PhaseAdvice, PhaseModel, PilotFirst, Question, Requirement, Sector,
-    SizeFactors, Spread, Uncertainty,
+    AfterCertification, Applicability, AppliesWhen, Bands, Bank, BankData, Credit,
+    DEFAULT_BANK_JSON, FrameworkData, Group, GroupKind, Model, Owner, PerCustomisation, PerRisk,
+    PerSize, PhaseAdvice, PhaseModel, PilotFirst, ProhibitedModel, Question, Requirement,
+    RoleModel, Sector, SizeModel, Source, Spread, SystemModel, Uncertainty,
 };
 pub use date::Date;
 #[cfg(feature = "pointers")]
 pub use error::from_json_str;
 pub use error::{Error, Problem, ProblemKind, from_json_value};
 pub use evaluate::{
-    Action, Advice, Band, Estimate, Evaluation, Explanation, Gap, GapBasis, GroupScore,
-    PhaseEstimate, Range, Readiness, RequirementScore, Roadmap, RoadmapPhase, Severity, Task,
+    Action, Advice, Band, Estimate, Evaluation, Explanation, FirstScope, Gap, GapBasis, GroupScore,
+    PhaseEstimate, Range, Readiness, RequirementScore, Roadmap, RoadmapPhase, Severity, Task, Year,
 };
 pub use input::{
-    Answer, AnswerInput, AssessmentInput, Framework, Level, Mode, Profile, RawLevel, Role, Size,
-    Status,
+    AiSystem, Answer, AnswerInput, AssessmentInput, Customisation, Framework, Level, Mode, Origin,
+    Profile, RawLevel, RiskTier, Role, Size, Status,
 };
 pub use lead::{Lead, LeadProblem, MAX_NAME_CHARS, valid_email};
 pub use names::{Named, UnknownName};
 pub use num::Figure;
 pub use text::{Text, TextList, forbidden_char};
-pub use validate::{Assessment, MAX_AI_SYSTEMS, MAX_JUSTIFICATION_CHARS};
+pub use validate::{
+    Assessment, MAX_AI_SYSTEMS, MAX_JUSTIFICATION_CHARS, MAX_SYSTEM_NAME_CHARS,
+    MAX_SYSTEM_PURPOSE_CHARS, MAX_V1_AI_SYSTEMS, v1_inventory,
+};
 
 /// Validates and evaluates JSON with the embedded bank, returning the evaluation as JSON.
 ///

@@ -1,12 +1,41 @@
 //! The six-phase roadmap: tasks from the gaps, owners, deliverables, dates and reuse advice.
 
 use crate::Bank;
-use crate::evaluate::{Action, Advice, Gap, ItemFacts, PhaseWeeks, Roadmap, RoadmapPhase, Task};
+use crate::evaluate::{
+    Action, Advice, Gap, ItemFacts, PhaseWeeks, Roadmap, RoadmapPhase, Task, Year,
+};
 use crate::input::Status;
 use crate::num::round_to;
 use crate::validate::Assessment;
 
 impl Bank {
+    /// Moves each gap task after the tasks of the same list it depends on (the bank's
+    /// `after`), keeping the order otherwise.
+    fn order_by_dependencies(&self, tasks: &mut Vec<Task>) {
+        let deps = |t: &Task| -> &[String] {
+            t.question
+                .as_ref()
+                .and_then(|q| self.question(q))
+                .map_or(&[], |q| q.after.as_slice())
+        };
+        // Few tasks per phase and short chains: a pass per move is plenty.
+        for _ in 0..tasks.len() {
+            let misplaced = tasks.iter().enumerate().find_map(|(i, t)| {
+                let last_dep = tasks.iter().rposition(|o| {
+                    o.question
+                        .as_ref()
+                        .is_some_and(|q| deps(t).iter().any(|d| d == q.as_str()))
+                })?;
+                (last_dep > i).then_some((i, last_dep))
+            });
+            let Some((from, to)) = misplaced else {
+                return;
+            };
+            let task = tasks.remove(from);
+            tasks.insert(to, task);
+        }
+    }
+
     pub(crate) fn roadmap(
         &self,
         a: &Assessment,
@@ -14,14 +43,16 @@ impl Bank {
         gaps: &[Gap],
         gap_items: &[u16],
         weeks: &PhaseWeeks,
+        running_fte: f64,
     ) -> Roadmap {
         let m = &self.data.model;
         let p = &a.profile;
         let start = p.start_date;
         let mut phases = Vec::with_capacity(6);
-        let mut offset = 0u32;
+        // Gaps about prohibited practices come first and have no item.
+        let prohibited = gaps.len() - gap_items.len();
         for (i, ph) in m.phases.iter().enumerate() {
-            let w = weeks[i][1];
+            let (offset, w) = (weeks[i].start[1], weeks[i].weeks[1]);
             let unknowns = if ph.number == 2 {
                 facts.iter().filter(|f| f.status == Status::Unknown).count()
             } else {
@@ -33,7 +64,7 @@ impl Bank {
                     + self.text.phase_tasks[i].len(),
             );
             let mut advice = Vec::with_capacity(4);
-            if ph.number == 1 && p.ai_systems >= m.pilot_first.min_systems {
+            if ph.number == 1 && a.systems.len() as u64 >= u64::from(m.pilot_first.min_systems) {
                 tasks.push(Task {
                     title: self.text.pilot_task.clone(),
                     owner: ph.owner,
@@ -45,12 +76,26 @@ impl Bank {
                     effort_days: 0.0,
                 });
                 advice.push(Advice {
-                    source: format!("{} AI systems in scope", p.ai_systems).into(),
+                    source: format!("{} AI systems in scope", a.systems.len()).into(),
                     text: self.text.pilot_advice.clone(),
                 });
             }
+            if ph.number == 1 {
+                for g in &gaps[..prohibited] {
+                    tasks.push(Task {
+                        title: g.title.clone(),
+                        owner: g.owner,
+                        action: g.action,
+                        severity: Some(g.severity),
+                        refs: Some(g.refs.clone()),
+                        question: None,
+                        deliverable: None,
+                        effort_days: g.effort_days.likely,
+                    });
+                }
+            }
             // Gaps are already sorted blockers first, then larger first.
-            for (g, &item) in gaps.iter().zip(gap_items) {
+            for (g, &item) in gaps[prohibited..].iter().zip(gap_items) {
                 if g.phase != ph.number {
                     continue;
                 }
@@ -66,6 +111,7 @@ impl Bank {
                     effort_days: g.effort_days.likely,
                 });
             }
+            self.order_by_dependencies(&mut tasks);
             if ph.number == 2 {
                 for (item, f) in self.items.iter().zip(facts) {
                     if f.status != Status::Unknown {
@@ -127,13 +173,31 @@ impl Bank {
                 deliverables: self.text.phase_deliverables[i].clone(),
                 advice,
             });
-            offset += w;
         }
+        let certified = weeks[5].start[1] + weeks[5].weeks[1];
+        let years = self
+            .text
+            .years
+            .iter()
+            .enumerate()
+            .map(|(y, events)| {
+                let first = certified + 52 * y as u32;
+                let day = |week: u32| start.map(|s| s.add_days(7 * i64::from(week)));
+                Year {
+                    number: y as u8 + 1,
+                    start: day(first),
+                    end: day(first + 52).map(|d| d.add_days(-1)),
+                    events: events.clone(),
+                    fte: running_fte,
+                }
+            })
+            .collect();
         Roadmap {
             start,
             ready_by: phases[4].end,
             certified_by: phases[5].end,
             phases,
+            years,
         }
     }
 }

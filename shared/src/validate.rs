@@ -2,12 +2,21 @@
 
 use crate::Bank;
 use crate::error::{Error, Problem, ProblemKind};
-use crate::input::{Answer, AssessmentInput, Framework, Level, Mode, Profile, RawLevel};
+use crate::input::{
+    AiSystem, Answer, AssessmentInput, Customisation, Framework, Level, Mode, Origin, Profile,
+    RawLevel, RiskTier, Role, Size,
+};
 
 /// Longest justification accepted, in characters.
 pub const MAX_JUSTIFICATION_CHARS: u32 = 2000;
-/// Most AI systems accepted in one scope.
-pub const MAX_AI_SYSTEMS: u32 = 10_000;
+/// Most AI systems accepted in one inventory (`systems`).
+pub const MAX_AI_SYSTEMS: u32 = 200;
+/// Most AI systems a version 1 profile may count (`ai_systems`), as version 1 accepted.
+pub const MAX_V1_AI_SYSTEMS: u32 = 10_000;
+/// Longest system name, in characters.
+pub const MAX_SYSTEM_NAME_CHARS: u32 = 120;
+/// Longest system purpose, in characters.
+pub const MAX_SYSTEM_PURPOSE_CHARS: u32 = 500;
 
 /// An assessment that passed validation against one bank.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +26,10 @@ pub struct Assessment {
     /// One slot per bank question (bank order); `None` when unanswered.
     pub(crate) answers: Vec<Option<Answer>>,
     pub(crate) sector_factor: f64,
+    /// The inventory: `systems`, or the one a version 1 profile maps to.
+    pub(crate) systems: Vec<AiSystem>,
+    /// Head count: `employees`, or the band's assumed head count.
+    pub(crate) employees: f64,
 }
 
 impl Assessment {
@@ -28,6 +41,59 @@ impl Assessment {
     /// The organisation profile (frameworks sorted and de-duplicated).
     pub fn profile(&self) -> &Profile {
         &self.profile
+    }
+
+    /// The AI systems in scope (for a version 1 profile, the inventory it maps to).
+    pub fn systems(&self) -> &[AiSystem] {
+        &self.systems
+    }
+}
+
+/// The inventory a version 1 profile stands for (`docs/METHOD.md`, section 2): `uses`
+/// gives third-party systems used with prompting, internally; `develops` gives in-house
+/// systems offered to customers; `both` gives half of each (the in-house half rounded up).
+/// `high_risk` makes every system high-risk, otherwise they are minimal-risk.
+pub fn v1_inventory(count: u32, role: Role, high_risk: bool) -> Vec<AiSystem> {
+    let in_house = match role {
+        Role::Develops => count,
+        Role::Uses => 0,
+        Role::Both => count.div_ceil(2),
+    };
+    let risk = if high_risk {
+        RiskTier::High
+    } else {
+        RiskTier::Minimal
+    };
+    (0..count)
+        .map(|i| {
+            let built = i < in_house;
+            AiSystem {
+                name: format!("AI system {}", i + 1),
+                origin: if built {
+                    Origin::InHouse
+                } else {
+                    Origin::ThirdParty
+                },
+                customisation: if built {
+                    Customisation::None
+                } else {
+                    Customisation::Prompting
+                },
+                offered_to_customers: built,
+                risk,
+                owner: None,
+                purpose: None,
+            }
+        })
+        .collect()
+}
+
+fn band_range(size: Size) -> (u32, u32) {
+    match size {
+        Size::UpTo50 => (1, 50),
+        Size::UpTo250 => (51, 250),
+        Size::UpTo1000 => (251, 1000),
+        Size::Over1000 => (1001, 10_000_000),
     }
 }
 
@@ -58,7 +124,7 @@ impl Bank {
         let mut problems = Collector(Vec::new());
 
         if let Some(found) = &input.bank_version
-            && found != &self.data.version
+            && !self.accepts_version(found)
         {
             problems.push(
                 ProblemKind::BankVersionMismatch {
@@ -71,13 +137,20 @@ impl Bank {
 
         let p = &input.profile;
         let mut sector_factor = 1.0;
-        if p.ai_systems > MAX_AI_SYSTEMS {
+        let systems = inventory(p, &mut problems);
+        let (min, max) = band_range(p.size);
+        if let Some(n) = p.employees
+            && !(min..=max).contains(&n)
+        {
             problems.push(
                 ProblemKind::InvalidProfile {
-                    field: "ai_systems",
-                    reason: format!("must be at most {MAX_AI_SYSTEMS}"),
+                    field: "employees",
+                    reason: format!(
+                        "must fall inside the size band {} ({min}-{max})",
+                        p.size.as_str()
+                    ),
                 },
-                "/profile/ai_systems".to_string(),
+                "/profile/employees".to_string(),
             );
         }
         if !(p.capacity_fte.is_finite() && (0.1..=500.0).contains(&p.capacity_fte)) {
@@ -131,11 +204,17 @@ impl Bank {
         let mut profile = input.profile.clone();
         profile.frameworks.sort();
         profile.frameworks.dedup();
+        let m = &self.data.model.size;
+        let employees = p
+            .employees
+            .map_or_else(|| m.band_employees.get(p.size), f64::from);
         Ok(Assessment {
             mode: input.mode,
             profile,
             answers,
             sector_factor,
+            systems,
+            employees,
         })
     }
 
@@ -218,12 +297,17 @@ impl Bank {
             RawLevel::Text(t) if t == "unknown" => Answer::Unknown,
             RawLevel::Text(t) if t == "not_applicable" => {
                 if !self.na_allowed[q] {
-                    problems.push(
-                        ProblemKind::NotApplicableOnMandatory {
+                    let kind = match self.restated[q] {
+                        Some((control, clause)) => ProblemKind::NotExcludable {
+                            question: question(),
+                            control: self.data.requirements[control as usize].id.clone(),
+                            clause: self.data.requirements[clause as usize].id.clone(),
+                        },
+                        None => ProblemKind::NotApplicableOnMandatory {
                             question: question(),
                         },
-                        format!("/answers/{i}/level"),
-                    );
+                    };
+                    problems.push(kind, format!("/answers/{i}/level"));
                     return;
                 }
                 match a.justification.as_deref().map(str::trim) {
@@ -257,4 +341,125 @@ impl Bank {
 /// Whether a framework is in the profile.
 pub(crate) fn has(profile: &Profile, f: Framework) -> bool {
     profile.frameworks.contains(&f)
+}
+
+/// The inventory of a profile, in either form; problems go to `problems`.
+fn inventory(p: &Profile, problems: &mut Collector) -> Vec<AiSystem> {
+    let v1: [(&'static str, bool); 3] = [
+        ("ai_systems", p.ai_systems.is_some()),
+        ("role", p.role.is_some()),
+        ("high_risk", p.high_risk.is_some()),
+    ];
+    let invalid = |field: &'static str, reason: String| {
+        (
+            ProblemKind::InvalidProfile { field, reason },
+            format!("/profile/{field}"),
+        )
+    };
+    let mut push = |(kind, pointer): (ProblemKind, String)| problems.push(kind, pointer);
+    match (&p.systems, p.ai_systems, p.role) {
+        (Some(systems), ..) => {
+            if let Some((field, _)) = v1.iter().find(|(_, given)| *given) {
+                push(invalid(
+                    field,
+                    "is version 1 of the profile and cannot be given together with `systems`: send one form".into(),
+                ));
+            }
+            if systems.len() > MAX_AI_SYSTEMS as usize {
+                push(invalid(
+                    "systems",
+                    format!(
+                        "holds at most {MAX_AI_SYSTEMS} AI systems; scope a first group of them"
+                    ),
+                ));
+                return Vec::new();
+            }
+            for (i, s) in systems.iter().enumerate() {
+                let at = |field: &str| format!("/profile/systems/{i}/{field}");
+                let name = s.name.trim();
+                if name.is_empty() || name.chars().count() > MAX_SYSTEM_NAME_CHARS as usize {
+                    push((
+                        ProblemKind::InvalidProfile {
+                            field: "systems",
+                            reason: format!(
+                                "needs a name of 1-{MAX_SYSTEM_NAME_CHARS} characters for every system"
+                            ),
+                        },
+                        at("name"),
+                    ));
+                }
+                if systems[..i].iter().any(|o| o.name.trim() == name) {
+                    push((
+                        ProblemKind::InvalidProfile {
+                            field: "systems",
+                            reason: format!(
+                                "names `{}` twice; give each system its own name",
+                                name.chars().take(40).collect::<String>()
+                            ),
+                        },
+                        at("name"),
+                    ));
+                }
+                if let Some(purpose) = &s.purpose
+                    && purpose.chars().count() > MAX_SYSTEM_PURPOSE_CHARS as usize
+                {
+                    push((
+                        ProblemKind::TextTooLong {
+                            max: MAX_SYSTEM_PURPOSE_CHARS,
+                        },
+                        at("purpose"),
+                    ));
+                }
+                for (field, text) in [("name", Some(&s.name)), ("purpose", s.purpose.as_ref())] {
+                    if let Some(c) =
+                        text.and_then(|t| t.chars().find(|&c| crate::forbidden_char(c, false)))
+                    {
+                        push((
+                            ProblemKind::ForbiddenCharacter {
+                                code_point: u32::from(c),
+                            },
+                            at(field),
+                        ));
+                    }
+                }
+            }
+            systems
+                .iter()
+                .map(|s| AiSystem {
+                    name: s.name.trim().to_string(),
+                    ..s.clone()
+                })
+                .collect()
+        }
+        (None, Some(count), Some(_)) => {
+            if count > MAX_V1_AI_SYSTEMS {
+                push(invalid(
+                    "ai_systems",
+                    format!("must be at most {MAX_V1_AI_SYSTEMS}"),
+                ));
+                return Vec::new();
+            }
+            p.inventory().into_owned()
+        }
+        (None, Some(_), None) => {
+            push(invalid(
+                "role",
+                "is needed with `ai_systems` (or send `systems` instead)".into(),
+            ));
+            Vec::new()
+        }
+        (None, None, Some(_)) => {
+            push(invalid(
+                "ai_systems",
+                "is needed with `role` (or send `systems` instead)".into(),
+            ));
+            Vec::new()
+        }
+        (None, None, None) => {
+            if p.high_risk.is_some() {
+                push(invalid("high_risk", "belongs to version 1 of the profile, with `ai_systems` and `role`; send `systems` instead".into()));
+            }
+            Vec::new()
+        }
+    }
 }

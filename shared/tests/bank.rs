@@ -1,7 +1,10 @@
 //! The embedded question bank: complete, consistent, and refused when broken.
 #![forbid(unsafe_code)]
 
-use aims_engine::{Bank, BankData, DEFAULT_BANK_JSON, GroupKind, Mode, ProblemKind, Role};
+use aims_engine::{
+    AiSystem, Bank, BankData, Customisation, DEFAULT_BANK_JSON, GroupKind, Mode, Origin,
+    ProblemKind, RiskTier,
+};
 
 /// Every requirement ISO/IEC 42001 certification looks at (PRODUCT.md §3).
 const CLAUSES: [&str; 27] = [
@@ -34,7 +37,45 @@ fn refused(data: BankData) -> String {
 fn embedded_bank_is_valid_and_versioned() {
     let bank = Bank::from_json(DEFAULT_BANK_JSON).expect("embedded bank is valid");
     assert_eq!(bank.data().id, "iso42001-readiness");
-    assert_eq!(bank.version(), "1.0.0");
+    assert_eq!(bank.version(), "2.0.0");
+    // Version 1 assessments (stored ones, saved progress) are still evaluated.
+    assert!(bank.accepts_version("1.0.0"));
+    assert!(!bank.accepts_version("0.9.0"));
+}
+
+#[test]
+fn annex_a_is_shown_in_its_ten_objectives() {
+    let bank = Bank::embedded();
+    let objectives: Vec<&str> = bank
+        .data()
+        .groups
+        .iter()
+        .filter(|g| g.kind == GroupKind::AnnexA)
+        .map(|g| g.id.as_str())
+        .collect();
+    assert_eq!(
+        objectives,
+        [
+            "A.2", "A.3", "A.4", "A.5", "A.6.1", "A.6.2", "A.7", "A.8", "A.9", "A.10"
+        ]
+    );
+}
+
+#[test]
+fn every_credit_and_assumption_cites_a_published_source() {
+    let d = data();
+    let ids: Vec<&str> = d.sources.iter().map(|s| s.id.as_str()).collect();
+    for f in &d.frameworks {
+        for c in &f.credits {
+            assert!(ids.contains(&c.source.as_str()), "{}: {}", f.name, c.source);
+        }
+    }
+    let mut broken = data();
+    broken.frameworks[0].credits[0].source = "hearsay".into();
+    assert!(refused(broken).contains("hearsay"));
+    let mut broken = data();
+    broken.model.days_per_fte_week_source = "hearsay".into();
+    assert!(refused(broken).contains("hearsay"));
 }
 
 #[test]
@@ -105,26 +146,201 @@ fn every_full_question_carries_its_estimator_data() {
     }
 }
 
-#[test]
-fn development_controls_are_proposed_not_applicable_for_organisations_that_only_use_ai() {
+fn system(name: &str, origin: Origin, customisation: Customisation, offered: bool) -> AiSystem {
+    AiSystem {
+        customisation,
+        offered_to_customers: offered,
+        ..AiSystem::new(name, origin, RiskTier::Minimal)
+    }
+}
+
+/// The controls the inventory proposes as not applicable in the full assessment, with
+/// their justifications.
+fn proposed(systems: &[AiSystem]) -> Vec<(String, String)> {
     let bank = Bank::embedded();
-    let proposed = bank.proposed_not_applicable(Role::Uses, Mode::Full);
-    let ids: Vec<&str> = proposed.iter().map(|(q, _)| q.refs[0].as_str()).collect();
+    bank.proposed_not_applicable(systems, Mode::Full)
+        .into_iter()
+        .map(|(i, why)| (bank.data().questions[i].refs[0].clone(), why))
+        .collect()
+}
+
+#[test]
+fn an_organisation_that_only_deploys_is_offered_the_development_and_data_exclusions_naming_its_systems()
+ {
+    let tools = [
+        system(
+            "Copilot",
+            Origin::ThirdParty,
+            Customisation::Prompting,
+            false,
+        ),
+        system("Translator", Origin::ThirdParty, Customisation::None, false),
+    ];
+    let proposals = proposed(&tools);
+    let ids: Vec<&str> = proposals.iter().map(|(r, _)| r.as_str()).collect();
+    for control in [
+        "A.6.1.2", "A.6.1.3", "A.6.2.2", "A.6.2.3", "A.6.2.7", "A.7.2", "A.7.3", "A.7.4", "A.7.5",
+        "A.7.6", "A.8.2", "A.8.3", "A.8.5", "A.10.4",
+    ] {
+        assert!(ids.contains(&control), "{control} not proposed: {ids:?}");
+    }
+    // A deployer still tests what it deploys, monitors it and uses it responsibly.
+    for control in ["A.6.2.4", "A.6.2.6", "A.9.2", "A.9.4", "A.8.4", "A.10.3"] {
+        assert!(!ids.contains(&control), "{control} proposed");
+    }
+    for (control, why) in &proposals {
+        assert!(
+            why.contains("Copilot, Translator") && !why.contains("{systems}"),
+            "{control}: {why}"
+        );
+    }
+}
+
+#[test]
+fn what_each_system_is_decides_what_applies() {
+    let rag = system("Answers", Origin::ThirdParty, Customisation::Rag, false);
+    let ids = |systems: &[AiSystem]| -> Vec<String> {
+        proposed(systems).into_iter().map(|(r, _)| r).collect()
+    };
+    // Retrieval on our own documents brings the data controls, not the development ones.
+    let with_rag = ids(std::slice::from_ref(&rag));
     assert!(
-        ids.contains(&"A.6.2.4") && ids.contains(&"A.7.2"),
-        "{ids:?}"
+        !with_rag.iter().any(|r| r.starts_with("A.7.")),
+        "{with_rag:?}"
     );
-    assert!(proposed.iter().all(|(_, why)| why.len() > 20));
+    assert!(with_rag.contains(&"A.6.2.2".to_string()));
+    // Fine-tuning is development.
+    let tuned = system(
+        "Tuned",
+        Origin::ThirdParty,
+        Customisation::FineTuning,
+        false,
+    );
+    let with_tuned = ids(&[tuned]);
     assert!(
-        bank.proposed_not_applicable(Role::Develops, Mode::Full)
-            .is_empty()
+        !with_tuned
+            .iter()
+            .any(|r| r.starts_with("A.6.") || r.starts_with("A.7."))
     );
-    assert_eq!(
-        bank.proposed_not_applicable(Role::Uses, Mode::Quick).len(),
-        1
+    // Offering a system to customers brings A.10.4 and the information controls.
+    let offered = system("Portal", Origin::ThirdParty, Customisation::Prompting, true);
+    let with_offered = ids(&[offered]);
+    for control in ["A.10.4", "A.8.2", "A.8.3", "A.8.5"] {
+        assert!(!with_offered.iter().any(|r| r == control), "{control}");
+    }
+    // A high-risk system affects people outside even when used internally.
+    let high = AiSystem {
+        risk: RiskTier::High,
+        ..system("Screening", Origin::ThirdParty, Customisation::None, false)
+    };
+    assert!(!ids(&[high]).iter().any(|r| r == "A.8.3"));
+    // Building one system in-house is enough for every development and data control.
+    let built = system("Model", Origin::InHouse, Customisation::None, false);
+    let with_built = ids(&[built, rag]);
+    assert!(
+        !with_built
+            .iter()
+            .any(|r| r.starts_with("A.6.") || r.starts_with("A.7."))
     );
+    // While no system is in the inventory, nothing needs these controls yet.
+    let none = ids(&[]);
+    assert!(
+        proposed(&[])
+            .iter()
+            .all(|(_, why)| why.contains("none is in the inventory yet"))
+    );
+    assert!(none.contains(&"A.10.4".to_string()) && none.contains(&"A.6.1.2".to_string()));
+}
+
+#[test]
+fn the_quick_quiz_and_the_full_assessment_agree_on_what_is_excluded() {
+    let bank = Bank::embedded();
+    let tools = [system(
+        "Chat",
+        Origin::ThirdParty,
+        Customisation::Prompting,
+        false,
+    )];
+    let full: Vec<String> = proposed(&tools).into_iter().map(|(r, _)| r).collect();
+    // The quick quiz applies the inventory's exclusions itself: the same controls.
+    let mut profile = aims_engine::Profile::new(aims_engine::Size::UpTo50, 0.5, tools.to_vec());
+    profile.sector = "other".into();
+    let input = aims_engine::AssessmentInput {
+        mode: Mode::Quick,
+        bank_version: None,
+        profile,
+        answers: Vec::new(),
+    };
+    let result = bank.evaluate_input(&input).unwrap().result;
+    let excluded: Vec<String> = result
+        .requirements
+        .iter()
+        .filter(|r| r.status == aims_engine::Status::NotApplicable)
+        .map(|r| r.id.to_string())
+        .collect();
+    let mut expected: Vec<String> = full
+        .iter()
+        .flat_map(|r| {
+            let q = bank
+                .questions(Mode::Full)
+                .find(|q| &q.refs[0] == r)
+                .unwrap();
+            q.refs.clone()
+        })
+        .collect();
+    expected.sort();
+    let mut excluded_sorted = excluded.clone();
+    excluded_sorted.sort();
+    assert_eq!(excluded_sorted, expected);
+    assert!(
+        result
+            .requirements
+            .iter()
+            .filter(|r| r.status == aims_engine::Status::NotApplicable)
+            .all(|r| r
+                .justification
+                .as_deref()
+                .is_some_and(|j| j.contains("Chat")))
+    );
+    // The quick questions whose controls are all excluded are proposed as a whole.
+    let quick: Vec<&str> = bank
+        .proposed_not_applicable(&tools, Mode::Quick)
+        .into_iter()
+        .map(|(i, _)| bank.data().questions[i].id.as_str())
+        .collect();
+    assert_eq!(quick, ["q-quick-development", "q-quick-data"]);
     assert!(bank.allows_not_applicable("q-a-6-2-4"));
     assert!(!bank.allows_not_applicable("q-9-2"));
+}
+
+#[test]
+fn controls_that_restate_a_mandatory_clause_cannot_be_excluded() {
+    let bank = Bank::embedded();
+    for (question, clause) in [
+        ("q-a-2-2", "5.2"),
+        ("q-a-3-2", "5.3"),
+        ("q-a-5-2", "6.1.4"),
+        ("q-a-5-3", "8.4"),
+        ("q-a-5-4", "6.1.4"),
+    ] {
+        assert!(!bank.allows_not_applicable(question), "{question}");
+        let mut input = aims_engine::AssessmentInput::from_json(
+            r#"{"mode":"full","profile":{"size":"1-50","capacity_fte":1,"systems":[]}}"#,
+        )
+        .unwrap();
+        input.answers.push(aims_engine::AnswerInput::not_applicable(
+            question,
+            "We think not.",
+        ));
+        let e = bank.validate(&input).unwrap_err();
+        assert_eq!(e.pointer(), "/answers/0/level");
+        match e.kind() {
+            ProblemKind::NotExcludable { clause: c, .. } => assert_eq!(c, clause),
+            other => panic!("{question}: {other:?}"),
+        }
+        assert!(e.to_string().contains(clause), "{e}");
+    }
+    assert!(bank.allows_not_applicable("q-a-5-5"));
 }
 
 #[test]

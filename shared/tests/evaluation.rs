@@ -67,9 +67,9 @@ fn everything_implemented_is_audit_ready_with_only_improvements_left() {
     );
     // Even when everything operates, the audits and lead times remain: about three months.
     assert!(
-        (10..=16).contains(&e.estimate.weeks_to_ready.likely),
+        (10..=16).contains(&e.estimate.weeks_to_certification.likely),
         "{:?}",
-        e.estimate.weeks_to_ready
+        e.estimate.weeks_to_certification
     );
 }
 
@@ -159,10 +159,10 @@ fn bigger_organisations_with_more_and_riskier_systems_need_more_work() {
     bigger.profile.size = aims_engine::Size::Over1000;
     let bigger = evaluate(&bigger).estimate.effort_days.likely;
     let mut more = all_at(Mode::Full, 0, "");
-    more.profile.ai_systems = 10;
+    more.profile.ai_systems = Some(10);
     let more = evaluate(&more).estimate.effort_days.likely;
     let mut risky = all_at(Mode::Full, 0, "");
-    risky.profile.high_risk = true;
+    risky.profile.high_risk = Some(true);
     let risky = evaluate(&risky).estimate.effort_days.likely;
     assert!(
         bigger > base && more > base && risky > base,
@@ -233,15 +233,23 @@ fn roadmap_has_six_dated_phases_with_blockers_first() {
     assert_eq!(phases[0].name, "Planning & Scoping");
     assert_eq!(phases[5].name, "Certification & Continuous Improvement");
     assert_eq!(phases[0].start.unwrap().to_string(), "2027-01-04");
-    for w in phases.windows(2) {
-        assert_eq!(w[0].end.unwrap().add_days(1), w[1].start.unwrap());
-        assert_eq!(w[0].start_week + w[0].weeks, w[1].start_week);
+    let end = |i: usize| phases[i].start_week + phases[i].weeks;
+    // Phases 1, 2, 5 and 6 follow each other; phase 4, the technical workstream, starts
+    // inside phase 3 (once the AI policy is approved) and both end before phase 5.
+    for (before, after) in [(0, 1), (1, 2), (4, 5)] {
+        assert_eq!(end(before), phases[after].start_week);
+        assert_eq!(
+            phases[before].end.unwrap().add_days(1),
+            phases[after].start.unwrap()
+        );
     }
+    assert!(phases[3].start_week >= phases[2].start_week && phases[3].start_week < end(2));
+    assert_eq!(end(2).max(end(3)), phases[4].start_week);
     assert_eq!(e.roadmap.ready_by, phases[4].end);
-    let phase4 = &phases[3];
-    assert_eq!(phase4.tasks[0].severity, Some(Severity::Blocker));
-    assert_eq!(phase4.tasks[0].question.as_deref(), Some("q-a-5-2"));
-    assert!(phase4.tasks.iter().any(|t| t.owner == Owner::Data));
+    let phase2 = &phases[1];
+    assert_eq!(phase2.tasks[0].severity, Some(Severity::Blocker));
+    assert_eq!(phase2.tasks[0].question.as_deref(), Some("q-a-5-2"));
+    assert!(phases[3].tasks.iter().any(|t| t.owner == Owner::Data));
     assert!(phases.iter().all(|p| !p.deliverables.is_empty()));
     assert!(
         phases[1]
@@ -255,24 +263,142 @@ fn roadmap_has_six_dated_phases_with_blockers_first() {
             .iter()
             .any(|d| d.contains("AI Control Register"))
     );
-    let weeks: u32 = phases[..5].iter().map(|p| p.weeks).sum();
-    assert_eq!(weeks, e.estimate.weeks_to_ready.likely);
+    assert_eq!(end(4), e.estimate.weeks_to_ready.likely);
+    assert_eq!(end(5), e.estimate.weeks_to_certification.likely);
+}
+
+/// Where a question's task sits in the roadmap: (phase, position in the phase).
+fn task_position(e: &Evaluation, question: &str) -> (u8, usize) {
+    e.roadmap
+        .phases
+        .iter()
+        .find_map(|p| {
+            let i = p
+                .tasks
+                .iter()
+                .position(|t| t.question.as_deref() == Some(question))?;
+            Some((p.number, i))
+        })
+        .unwrap_or_else(|| panic!("no task for {question}"))
+}
+
+#[test]
+fn the_roadmap_follows_the_dependencies_between_the_work() {
+    // Whatever the answers, when both pieces of work are open:
+    for (first, then, why) in [
+        (
+            "q-5-2",
+            "q-6-2",
+            "AI objectives are set within the AI policy",
+        ),
+        (
+            "q-6-1-4",
+            "q-6-1-2",
+            "the risk assessment uses the impact assessment",
+        ),
+        (
+            "q-a-5-2",
+            "q-6-1-4",
+            "the impact assessment follows its process",
+        ),
+        ("q-6-1-2", "q-6-1-3", "risks are treated once assessed"),
+    ] {
+        for level in [0, 1, 2] {
+            let mut input = all_at(Mode::Full, level, "");
+            // A larger gap on the later work must not pull it ahead.
+            set(&mut input, then, AnswerInput::level(then, 0));
+            let e = evaluate(&input);
+            assert!(
+                task_position(&e, first) < task_position(&e, then),
+                "{first} before {then}: {why}"
+            );
+        }
+    }
+    // The Statement of Applicability is completed after risk treatment.
+    let e = evaluate(&all_at(Mode::Full, 1, ""));
+    let (treatment, _) = task_position(&e, "q-6-1-3");
+    let soa = e
+        .roadmap
+        .phases
+        .iter()
+        .find(|p| {
+            p.tasks.iter().any(|t| {
+                t.action == Action::Standard && t.title.contains("Statement of Applicability")
+            })
+        })
+        .unwrap();
+    assert!(soa.number > treatment);
 }
 
 #[test]
 fn many_systems_get_pilot_first_advice() {
     let mut input = all_at(Mode::Quick, 1, "");
-    input.profile.ai_systems = 8;
+    input.profile.ai_systems = Some(8);
     let e = evaluate(&input);
     assert_eq!(e.roadmap.phases[0].tasks[0].action, Action::Pilot);
     assert!(!e.roadmap.phases[0].advice.is_empty());
-    input.profile.ai_systems = 1;
+    // With a first scope of one system, certification comes sooner and costs less.
+    let first = e.estimate.first_scope.as_ref().unwrap();
+    assert!(first.effort_days.likely < e.estimate.effort_days.likely);
+    assert!(first.weeks_to_certification.likely <= e.estimate.weeks_to_certification.likely);
     assert!(
-        evaluate(&input).roadmap.phases[0]
+        e.estimate
+            .explain
+            .iter()
+            .any(|x| x.figure.as_str() == "first_scope")
+    );
+    input.profile.ai_systems = Some(1);
+    let e = evaluate(&input);
+    assert!(
+        e.roadmap.phases[0]
             .tasks
             .iter()
             .all(|t| t.action != Action::Pilot)
     );
+    assert!(e.estimate.first_scope.is_none());
+}
+
+#[test]
+fn the_roadmap_continues_through_the_three_years_of_the_certificate() {
+    let e = evaluate(&all_at(Mode::Full, 1, ""));
+    let years = &e.roadmap.years;
+    assert_eq!(
+        years.iter().map(|y| y.number).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    assert_eq!(
+        years[0].start.unwrap(),
+        e.roadmap.certified_by.unwrap().add_days(1)
+    );
+    for (y, audit) in years
+        .iter()
+        .zip(["surveillance", "surveillance", "recertification"])
+    {
+        assert!(
+            y.events.iter().any(|t| t.contains("internal audit")),
+            "{y:?}"
+        );
+        assert!(
+            y.events.iter().any(|t| t.contains("Management review")),
+            "{y:?}"
+        );
+        assert!(
+            y.events.iter().any(|t| t.to_lowercase().contains(audit)),
+            "{y:?}"
+        );
+        assert!(y.fte > 0.0 && y.fte == e.estimate.running_fte);
+    }
+    assert_eq!(
+        years[2].end.unwrap(),
+        years[0].start.unwrap().add_days(3 * 52 * 7 - 1)
+    );
+    // Running the AIMS costs more with more systems and for a larger organisation.
+    let mut input = all_at(Mode::Full, 1, "");
+    input.profile.ai_systems = Some(6);
+    let more = evaluate(&input).estimate.running_fte;
+    input.profile.size = aims_engine::Size::Over1000;
+    let larger = evaluate(&input).estimate.running_fte;
+    assert!(e.estimate.running_fte < more && more < larger);
 }
 
 #[test]
@@ -329,6 +455,6 @@ fn every_figure_is_explained() {
         e.result
             .gaps
             .iter()
-            .all(|g| g.basis.weight_days > 0.0 && g.basis.high_risk >= 1.0)
+            .all(|g| g.basis.weight_days > 0.0 && g.basis.systems >= 0.0)
     );
 }

@@ -4,13 +4,36 @@
 #![forbid(unsafe_code)]
 
 use aims_engine::{
-    AnswerInput, AssessmentInput, Band, Bank, Evaluation, Framework, Mode, Profile, Role, Size,
+    AiSystem, AnswerInput, AssessmentInput, Band, Bank, Customisation, Evaluation, Framework, Mode,
+    Origin, Profile, RiskTier, Role, Size,
 };
 use proptest::prelude::*;
 
 /// One answer choice: None = unanswered, Some(-1) = unknown, Some(0..=4) = level,
 /// Some(5) = not applicable (where allowed).
 type Choice = Option<i8>;
+
+fn system() -> impl Strategy<Value = AiSystem> {
+    (
+        prop::sample::select(Origin::ALL.to_vec()),
+        prop::sample::select(Customisation::ALL.to_vec()),
+        any::<bool>(),
+        prop::sample::select(RiskTier::ALL.to_vec()),
+    )
+        .prop_map(|(origin, customisation, offered, risk)| AiSystem {
+            customisation,
+            offered_to_customers: offered,
+            ..AiSystem::new("System", origin, risk)
+        })
+}
+
+/// Names the systems one by one, as the engine wants them distinct.
+fn named(mut systems: Vec<AiSystem>) -> Vec<AiSystem> {
+    for (i, s) in systems.iter_mut().enumerate() {
+        s.name = format!("System {}", i + 1);
+    }
+    systems
+}
 
 fn profile() -> impl Strategy<Value = Profile> {
     let sectors: Vec<String> = Bank::embedded()
@@ -19,37 +42,58 @@ fn profile() -> impl Strategy<Value = Profile> {
         .iter()
         .map(|s| s.id.clone())
         .collect();
+    let frameworks = prop::sample::subsequence(
+        vec![
+            Framework::Iso27001,
+            Framework::NistAiRmf,
+            Framework::Gdpr,
+            Framework::Iso9001,
+            Framework::Soc2,
+            Framework::EuAiAct,
+        ],
+        0..=6,
+    );
     (
         prop::sample::select(Size::ALL.to_vec()),
-        0u32..40,
-        prop::sample::select(vec![Role::Develops, Role::Uses, Role::Both]),
+        prop::option::of(0.0f64..1.0),
+        prop::collection::vec(system(), 0..12),
         prop::sample::select(sectors),
-        any::<bool>(),
-        prop::sample::subsequence(
-            vec![
-                Framework::Iso27001,
-                Framework::NistAiRmf,
-                Framework::Gdpr,
-                Framework::Iso9001,
-                Framework::Soc2,
-                Framework::EuAiAct,
-            ],
-            0..=6,
-        ),
+        frameworks,
         1u32..200,
         prop::option::of(0i64..3000),
+        // One profile in eight in the version 1 form: a count, a role, a high-risk flag.
+        prop::option::weighted(
+            0.125,
+            (
+                0u32..40,
+                prop::sample::select(vec![Role::Develops, Role::Uses, Role::Both]),
+                any::<bool>(),
+            ),
+        ),
     )
         .prop_map(
-            |(size, ai_systems, role, sector, high_risk, frameworks, tenths, start)| Profile {
-                size,
-                ai_systems,
-                role,
-                sector,
-                high_risk,
-                frameworks,
-                capacity_fte: f64::from(tenths) / 10.0,
-                start_date: start
-                    .map(|d| aims_engine::Date::parse("2026-01-01").unwrap().add_days(d)),
+            |(size, within, systems, sector, frameworks, tenths, start, v1)| {
+                let (low, high) = match size {
+                    Size::UpTo50 => (1.0, 50.0),
+                    Size::UpTo250 => (51.0, 250.0),
+                    Size::UpTo1000 => (251.0, 1000.0),
+                    Size::Over1000 => (1001.0, 20_000.0),
+                };
+                let mut p = Profile {
+                    employees: within.map(|x| (low + x * (high - low)) as u32),
+                    sector,
+                    frameworks,
+                    start_date: start
+                        .map(|d| aims_engine::Date::parse("2026-01-01").unwrap().add_days(d)),
+                    ..Profile::new(size, f64::from(tenths) / 10.0, named(systems))
+                };
+                if let Some((count, role, high_risk)) = v1 {
+                    p.systems = None;
+                    p.ai_systems = Some(count);
+                    p.role = Some(role);
+                    p.high_risk = Some(high_risk);
+                }
+                p
             },
         )
 }
@@ -81,7 +125,7 @@ fn build(mode: Mode, profile: &Profile, choices: &[Choice]) -> AssessmentInput {
     }
     AssessmentInput {
         mode,
-        bank_version: Some("1.0.0".into()),
+        bank_version: Some(bank.version().into()),
         profile: profile.clone(),
         answers,
     }
@@ -172,5 +216,67 @@ proptest! {
         let json = serde_json::to_string(&evaluation).unwrap();
         let back: Evaluation = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back, evaluation);
+    }
+
+    #[test]
+    fn adding_a_system_or_raising_its_risk_tier_never_lowers_the_effort(
+        (mode, profile, choices) in assessment(),
+        extra in system(),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let mut profile = profile;
+        if profile.systems.is_none() {
+            profile.systems = Some(profile.inventory().into_owned());
+            (profile.ai_systems, profile.role, profile.high_risk) = (None, None, None);
+        }
+        let before = evaluate(&build(mode, &profile, &choices)).estimate.effort_days.likely;
+        let mut more = profile.clone();
+        let systems = more.systems.as_mut().unwrap();
+        systems.push(extra);
+        *systems = named(std::mem::take(systems));
+        let after = evaluate(&build(mode, &more, &choices)).estimate.effort_days.likely;
+        prop_assert!(after >= before, "adding a system: {before} -> {after}");
+
+        let mut riskier = profile.clone();
+        if let Some(s) = riskier.systems.as_mut().filter(|s| !s.is_empty()) {
+            let at = pick.index(s.len());
+            let s = &mut s[at];
+            s.risk = match s.risk {
+                RiskTier::Minimal => RiskTier::Limited,
+                RiskTier::Limited => RiskTier::High,
+                _ => RiskTier::Prohibited,
+            };
+            let after = evaluate(&build(mode, &riskier, &choices)).estimate.effort_days.likely;
+            prop_assert!(after >= before, "raising a risk tier: {before} -> {after}");
+        }
+    }
+
+    #[test]
+    fn adding_a_framework_never_raises_the_effort(
+        (mode, profile, choices) in assessment(),
+        framework in prop::sample::select(Framework::ALL.to_vec()),
+    ) {
+        let before = evaluate(&build(mode, &profile, &choices)).estimate.effort_days.likely;
+        let mut more = profile.clone();
+        more.frameworks.push(framework);
+        let after = evaluate(&build(mode, &more, &choices)).estimate.effort_days.likely;
+        prop_assert!(after <= before, "{framework}: {before} -> {after}");
+    }
+
+    #[test]
+    fn version_1_profiles_and_bank_versions_still_give_a_result(
+        (mode, _, choices) in assessment(),
+        count in 0u32..60,
+        role in prop::sample::select(vec![Role::Develops, Role::Uses, Role::Both]),
+        high_risk in any::<bool>(),
+    ) {
+        let mut profile = Profile::new(Size::UpTo250, 1.0, Vec::new());
+        (profile.systems, profile.ai_systems, profile.role, profile.high_risk) =
+            (None, Some(count), Some(role), Some(high_risk));
+        let mut input = build(mode, &profile, &choices);
+        input.bank_version = Some("1.0.0".into());
+        let e = evaluate(&input);
+        prop_assert_eq!(e.result.bank_version.as_str(), Bank::embedded().version());
+        prop_assert!(e.estimate.effort_days.likely > 0);
     }
 }

@@ -133,7 +133,7 @@ fn another_bank_version_is_refused() {
     assert_eq!(
         kind,
         ProblemKind::BankVersionMismatch {
-            expected: "1.0.0".into(),
+            expected: "2.0.0".into(),
             found: "0.9.0".into()
         }
     );
@@ -151,7 +151,7 @@ fn profile_values_out_of_range_name_the_field() {
     assert_eq!(pointer, "/profile/sector");
     assert!(message.contains("finance"), "{message}");
     let mut i = input("quick");
-    i.profile.ai_systems = 1_000_000;
+    i.profile.ai_systems = Some(1_000_000);
     assert_eq!(problem(&i).1, "/profile/ai_systems");
 }
 
@@ -275,4 +275,73 @@ fn lead_names_refuse_control_and_direction_override_characters() {
         assert_eq!(fields, ["name", "company"], "{bad:?}");
     }
     assert!(!aims_engine::valid_email("ada\u{202E}@example.org"));
+}
+
+#[test]
+fn an_inventory_and_a_version_1_count_cannot_be_given_together() {
+    let both = AssessmentInput::from_json(
+        r#"{"mode":"quick","profile":{"size":"1-50","capacity_fte":1,"ai_systems":2,
+            "systems":[{"name":"Chat","origin":"third_party","risk":"minimal"}]}}"#,
+    )
+    .unwrap();
+    let (_, pointer, message) = problem(&both);
+    assert_eq!(pointer, "/profile/ai_systems");
+    assert!(message.contains("systems"), "{message}");
+}
+
+#[test]
+fn every_system_needs_its_own_name_and_the_inventory_has_a_limit() {
+    let read = |systems: &str| {
+        AssessmentInput::from_json(&format!(
+            r#"{{"mode":"full","profile":{{"size":"1-50","capacity_fte":1,"systems":{systems}}}}}"#
+        ))
+        .unwrap()
+    };
+    let unnamed = read(r#"[{"name":" ","origin":"in_house","risk":"high"}]"#);
+    assert_eq!(problem(&unnamed).1, "/profile/systems/0/name");
+    let twice = read(
+        r#"[{"name":"A","origin":"in_house","risk":"high"},{"name":"A","origin":"third_party","risk":"minimal"}]"#,
+    );
+    assert_eq!(problem(&twice).1, "/profile/systems/1/name");
+    let many: Vec<String> = (0..=aims_engine::MAX_AI_SYSTEMS)
+        .map(|i| format!(r#"{{"name":"S{i}","origin":"third_party","risk":"minimal"}}"#))
+        .collect();
+    let too_many = read(&format!("[{}]", many.join(",")));
+    assert_eq!(problem(&too_many).1, "/profile/systems");
+    let bad_tier = AssessmentInput::from_json(
+        r#"{"mode":"full","profile":{"size":"1-50","capacity_fte":1,"systems":[{"name":"A","origin":"in_house","risk":"extreme"}]}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(bad_tier.pointer(), "/profile/systems/0/risk");
+}
+
+#[test]
+fn a_head_count_must_fall_inside_its_size_band() {
+    let i = AssessmentInput::from_json(
+        r#"{"mode":"quick","profile":{"size":"1-50","employees":80,"capacity_fte":1,"systems":[]}}"#,
+    )
+    .unwrap();
+    let (_, pointer, message) = problem(&i);
+    assert_eq!(pointer, "/profile/employees");
+    assert!(message.contains("1-50"), "{message}");
+}
+
+#[test]
+fn a_prohibited_practice_is_a_blocker_of_its_own() {
+    let i = AssessmentInput::from_json(
+        r#"{"mode":"quick","profile":{"size":"1-50","capacity_fte":1,"systems":[
+            {"name":"Emotion scanner","origin":"third_party","risk":"prohibited"}]}}"#,
+    )
+    .unwrap();
+    let e = aims_engine::Bank::embedded().evaluate_input(&i).unwrap();
+    let gap = &e.result.gaps[0];
+    assert_eq!(gap.severity, aims_engine::Severity::Blocker);
+    assert_eq!(gap.system.as_deref(), Some("Emotion scanner"));
+    assert!(gap.title.contains("Emotion scanner") && gap.explanation.is_some());
+    assert!(
+        e.roadmap.phases[0]
+            .tasks
+            .iter()
+            .any(|t| t.title.contains("Emotion scanner"))
+    );
 }

@@ -76,6 +76,11 @@ fn object_mut<'a>(v: &'a mut Value, path: &[&str]) -> Option<&'a mut Map<String,
 /// What JSON Schema cannot say (one answer per question) stays a documented 422.
 fn tighten(doc: &mut Value, bank: &aims_engine::Bank) {
     let version = bank.version();
+    let mut accepted_versions: Vec<Value> = std::iter::once(version)
+        .chain(bank.data().accepts_versions.iter().map(String::as_str))
+        .map(|v| json!(v))
+        .collect();
+    accepted_versions.push(Value::Null);
     let sectors: Vec<&str> = bank.data().sectors.iter().map(|s| s.id.as_str()).collect();
     let ids = |mode: Mode| -> Vec<&str> { bank.questions(mode).map(|q| q.id.as_str()).collect() };
     let na_ids = |mode: Mode| -> Vec<&str> {
@@ -138,8 +143,8 @@ fn tighten(doc: &mut Value, bank: &aims_engine::Bank) {
             let mut properties = json!({
                 "mode": {"type": "string", "enum": [mode.as_str()]},
                 "bank_version": {
-                    "type": ["string", "null"], "enum": [version, null],
-                    "description": "The bank version the answers were given against: the active bank's only"
+                    "type": ["string", "null"], "enum": accepted_versions.clone(),
+                    "description": "The bank version the answers were given against: the active bank's, or an earlier one it still accepts"
                 },
                 "profile": {"$ref": "#/components/schemas/Profile"},
                 "answers": {
@@ -193,7 +198,7 @@ fn tighten(doc: &mut Value, bank: &aims_engine::Bank) {
                 }
                 if let Some(p) = props.get_mut("ai_systems") {
                     p["minimum"] = json!(0);
-                    p["maximum"] = json!(aims_engine::MAX_AI_SYSTEMS);
+                    p["maximum"] = json!(aims_engine::MAX_V1_AI_SYSTEMS);
                 }
                 if let Some(p) = props.get_mut("capacity_fte") {
                     p["minimum"] = json!(0.1);

@@ -1,7 +1,9 @@
 //! Pieces the screens are made of: one question, and the form helpers every field uses.
 
+mod inventory;
 mod question;
 
+pub use inventory::InventoryEditor;
 pub use question::QuestionCard;
 
 use yew::prelude::*;

@@ -2,25 +2,11 @@
 
 use super::{checked, field_error, use_heading_focus, value_of};
 use crate::app::use_store;
-use crate::drafts::ProfileField;
+use crate::components::InventoryEditor;
+use crate::drafts::{CountField, ProfileField};
 use crate::state::Action;
-use aims_engine::{Named, Role, Size};
+use aims_engine::{Mode, Named, Size};
 use yew::prelude::*;
-
-/// How the form asks about each role: the choice's wording and its hint.
-fn role_copy(role: Role) -> (&'static str, &'static str) {
-    match role {
-        Role::Develops => (
-            "We develop AI systems",
-            "We build or train models or AI products, for ourselves or for customers.",
-        ),
-        Role::Uses => (
-            "We use AI systems built by others",
-            "We buy or subscribe to AI products and services and use them in our work.",
-        ),
-        Role::Both => ("Both", "We develop some AI systems and use others."),
-    }
-}
 
 /// The profile screen.
 #[function_component(ProfileForm)]
@@ -60,11 +46,55 @@ pub fn profile_form() -> Html {
             state.dispatch(Action::SubmitProfile);
         })
     };
+    let count = |make: fn(String) -> CountField| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            let e: Event = e.into();
+            state.dispatch(Action::Profile(ProfileField::Count(make(value_of(&e)))))
+        })
+    };
     let high_risk = {
         let state = state.clone();
         Callback::from(move |e: Event| {
-            state.dispatch(Action::Profile(ProfileField::HighRisk(checked(&e))))
+            state.dispatch(Action::Profile(ProfileField::Count(CountField::HighRisk(
+                checked(&e),
+            ))))
         })
+    };
+    let c = &p.counts;
+    let number = |id: &'static str,
+                  label: &'static str,
+                  value: &String,
+                  oninput: Callback<InputEvent>| {
+        html! {
+            <div class="field">
+                <label for={id}>{ label }</label>
+                <input {id} type="number" inputmode="numeric" min="0" step="1" value={value.clone()} {oninput}
+                    aria-invalid={invalid(&errors.counts)}
+                    aria-describedby={described(&errors.counts, "counts", None)} />
+            </div>
+        }
+    };
+    let systems = match state.mode {
+        Mode::Quick => html! {
+            <fieldset class="field">
+                <legend>{ "Your AI systems *" }</legend>
+                { number("aims-count-total", "How many AI systems will the management system cover?", &c.total, count(CountField::Total)) }
+                { number("aims-count-built", "How many of them do you build, train or fine-tune yourselves?", &c.built, count(CountField::Built)) }
+                { number("aims-count-offered", "How many do customers use, or get results from?", &c.offered, count(CountField::Offered)) }
+                <div class="field check">
+                    <input type="checkbox" id="aims-high-risk" checked={c.high_risk} onchange={high_risk}
+                        aria-describedby="aims-high-risk-help" />
+                    <label for="aims-high-risk">{ "At least one of them is high-risk" }</label>
+                    <p class="hint" id="aims-high-risk-help">{ "High-risk under the EU AI Act: for example credit scoring, hiring, medical or safety uses." }</p>
+                </div>
+                { field_error("aims-err-counts", &errors.counts) }
+            </fieldset>
+        },
+        Mode::Full => html! {
+            <InventoryEditor systems={p.systems.clone()} errors={errors.system_names.clone()}
+                error={errors.systems.clone()} dispatch={state.dispatcher()} />
+        },
     };
     let frameworks = state.bank.data().frameworks.iter().map(|f| {
         let (framework, is_on) = (f.id, p.frameworks.contains(&f.id));
@@ -85,24 +115,6 @@ pub fn profile_form() -> Html {
             </div>
         }
     });
-    let roles = Role::ALL.iter().map(|&role| {
-        let (value, (label, help)) = (role.as_str(), role_copy(role));
-        let id = format!("aims-role-{value}");
-        let help_id = format!("{id}-help");
-        let onchange = {
-            let state = state.clone();
-            Callback::from(move |_: Event| {
-                state.dispatch(Action::Profile(ProfileField::Role(role)))
-            })
-        };
-        html! {
-            <div class="choice">
-                <input type="radio" name="aims-role" id={id.clone()} value={value}
-                    checked={p.role == Some(role)} aria-describedby={help_id.clone()} {onchange} />
-                <label for={id}>{ label }<span class="hint" id={help_id}>{ help }</span></label>
-            </div>
-        }
-    });
     html! {
         <section class="screen profile" aria-labelledby="aims-profile-title">
             <h2 id="aims-profile-title" tabindex="-1" ref={heading}>{ "About your organisation" }</h2>
@@ -117,20 +129,16 @@ pub fn profile_form() -> Html {
                     </select>
                     { field_error("aims-err-size", &errors.size) }
                 </div>
-                <fieldset class="field" aria-describedby={described(&errors.role, "role", None)}>
-                    <legend>{ "How does your organisation work with AI? *" }</legend>
-                    { for roles }
-                    { field_error("aims-err-role", &errors.role) }
-                </fieldset>
                 <div class="field">
-                    <label for="aims-ai-systems">{ "AI systems in scope *" }</label>
-                    <input id="aims-ai-systems" type="number" inputmode="numeric" min="0" step="1"
-                        value={p.ai_systems.clone()} oninput={send_input(ProfileField::AiSystems)}
-                        aria-invalid={invalid(&errors.ai_systems)}
-                        aria-describedby={described(&errors.ai_systems, "ai_systems", Some("aims-ai-systems-help"))} />
-                    <p class="hint" id="aims-ai-systems-help">{ "Models, products or services with AI that the management system will cover." }</p>
-                    { field_error("aims-err-ai_systems", &errors.ai_systems) }
+                    <label for="aims-employees">{ "Number of people" }</label>
+                    <input id="aims-employees" type="number" inputmode="numeric" min="1" step="1"
+                        value={p.employees.clone()} oninput={send_input(ProfileField::Employees)}
+                        aria-invalid={invalid(&errors.employees)}
+                        aria-describedby={described(&errors.employees, "employees", Some("aims-employees-help"))} />
+                    <p class="hint" id="aims-employees-help">{ "Optional: a head count inside the size band makes the estimate finer." }</p>
+                    { field_error("aims-err-employees", &errors.employees) }
                 </div>
+                { systems }
                 <div class="field">
                     <label for="aims-sector">{ "Sector" }</label>
                     <select id="aims-sector" onchange={send(ProfileField::Sector)}
@@ -140,12 +148,6 @@ pub fn profile_form() -> Html {
                         }) }
                     </select>
                     { field_error("aims-err-sector", &errors.sector) }
-                </div>
-                <div class="field check">
-                    <input type="checkbox" id="aims-high-risk" checked={p.high_risk} onchange={high_risk}
-                        aria-describedby="aims-high-risk-help" />
-                    <label for="aims-high-risk">{ "At least one system is high-risk" }</label>
-                    <p class="hint" id="aims-high-risk-help">{ "For example a high-risk system under the EU AI Act: credit scoring, hiring, medical or safety uses." }</p>
                 </div>
                 <fieldset class="field">
                     <legend>{ "Frameworks already in place" }</legend>

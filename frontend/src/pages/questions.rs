@@ -94,16 +94,15 @@ pub fn questions() -> Html {
 
 /// Offers to mark the controls the bank proposes as not applicable for this role.
 fn suggestions_banner(state: &crate::app::Store) -> Html {
-    let Ok(profile) = state.profile.to_profile(&state.bank) else {
+    let Ok(profile) = state.profile.to_profile(&state.bank, state.mode) else {
         return html! {};
     };
-    let proposals = state.bank.proposed_not_applicable(profile.role, state.mode);
+    let proposals = state
+        .bank
+        .proposed_not_applicable(&profile.inventory(), state.mode);
     let open = proposals
         .iter()
-        .filter(|(q, _)| {
-            let i = state.bank.question_index(&q.id);
-            i.is_some_and(|i| state.answers[i].is_none())
-        })
+        .filter(|(i, _)| state.answers[*i].is_none())
         .count();
     if open == 0 {
         return html! {};
@@ -114,7 +113,7 @@ fn suggestions_banner(state: &crate::app::Store) -> Html {
     };
     html! {
         <div class="suggestion">
-            <p>{ format!("{open} Annex A control(s) usually do not apply to organisations with your role. You can mark them not applicable with a suggested justification, and change any of them later.") }</p>
+            <p>{ format!("Your AI systems make {open} Annex A control(s) not applicable: none of the systems needs them. You can mark them not applicable with a justification that names the systems, and change any of them later.") }</p>
             <button type="button" onclick={accept}>{ "Mark them not applicable" }</button>
         </div>
     }

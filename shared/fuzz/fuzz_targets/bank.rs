@@ -18,19 +18,17 @@ fuzz_target!(|data: &[u8]| {
             mode,
             bank_version: None,
             profile: Profile {
-                size: Size::UpTo250,
-                ai_systems: 2,
-                role: Role::Both,
                 sector: bank
                     .data()
                     .sectors
                     .first()
                     .map(|s| s.id.clone())
                     .unwrap_or_default(),
-                high_risk: false,
-                frameworks: Vec::new(),
-                capacity_fte: 1.0,
-                start_date: None,
+                ..Profile::new(
+                    Size::UpTo250,
+                    1.0,
+                    aims_engine::v1_inventory(2, Role::Both, false),
+                )
             },
             answers: Vec::new(),
         };

@@ -309,14 +309,17 @@ fn profile<'a>(ctx: &ReportContext<'a>) -> Section<'a> {
         n(frameworks.join(", "))
     };
     let start = p.start_date.map_or(b("Not set"), n);
+    let systems = p.inventory();
     let mut table = Table::new(&["", ""], TEXT);
     table.row_headers = true;
+    let size = match p.employees {
+        Some(people) => n(format_args!("{people} people")),
+        None => b(p.size.label()),
+    };
     for (label, value) in [
-        ("Size", b(p.size.label())),
-        ("AI systems in scope", n(p.ai_systems)),
-        ("Role", b(p.role.label())),
+        ("Size", size),
+        ("AI systems in scope", n(systems.len())),
         ("Sector", b(sector)),
-        ("High-risk systems", b(yes_no(p.high_risk))),
         ("Frameworks in place", frameworks),
         (
             "Capacity",
@@ -326,7 +329,30 @@ fn profile<'a>(ctx: &ReportContext<'a>) -> Section<'a> {
     ] {
         table.row(vec![b(label), value]);
     }
-    section("Organisation profile", vec![Block::Table(table)])
+    let mut blocks = vec![Block::Table(table)];
+    if !systems.is_empty() {
+        let mut list = Table::new(
+            &[
+                "AI system",
+                "Built",
+                "Customisation",
+                "Offered to customers",
+                "Risk tier",
+            ],
+            TEXT,
+        );
+        for s in systems.iter() {
+            list.row(vec![
+                n(&s.name),
+                b(s.origin.label()),
+                b(s.customisation.label()),
+                b(yes_no(s.offered_to_customers)),
+                b(s.risk.label()),
+            ]);
+        }
+        blocks.push(Block::Table(list));
+    }
+    section("Organisation profile", blocks)
 }
 
 fn yes_no(yes: bool) -> &'static str {

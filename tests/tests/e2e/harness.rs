@@ -639,7 +639,6 @@ impl Ctx {
             .select_by_value("51-250")
             .await
             .expect("choose a size");
-        self.click("#aims-role-uses").await;
         self.click_button("Continue to the questions").await;
         self.wait_screen("questions").await;
     }

@@ -52,8 +52,8 @@ async fn quick_quiz_with_the_keyboard_only_then_the_lead_reaches_the_admin_api()
     // The new screen's heading takes the focus (so screen readers announce it).
     ctx.wait_focus("aims-profile-title").await;
 
-    // Profile: size with the arrow keys, role with Space, AI systems with ArrowUp,
-    // high-risk with Space, submit with Enter.
+    // Profile: size with the arrow keys, the counts of AI systems with ArrowUp, high-risk
+    // with Space, submit with Enter.
     ctx.tab_to("the size field", 5, |f| f.id == "aims-size")
         .await;
     ctx.keys(&[Key::Down, Key::Down]).await;
@@ -61,32 +61,18 @@ async fn quick_quiz_with_the_keyboard_only_then_the_lead_reaches_the_admin_api()
         .in_widget("return root.querySelector('#aims-size').value;")
         .await;
     assert_eq!(size, "51-250", "two presses of ArrowDown on the size list");
-    ctx.tab_to("the role radios", 3, |f| f.name == "aims-role")
-        .await;
-    let f = ctx.focus().await;
-    assert_eq!(
-        f.id, "aims-role-develops",
-        "Tab enters the radio group at its first radio"
-    );
-    ctx.keys(&[Key::Down]).await;
-    let f = ctx.focus().await;
-    assert!(
-        f.id == "aims-role-uses" && f.checked,
-        "ArrowDown moves to and picks the next role, got {f}"
-    );
-    ctx.keys(&[Key::Down]).await;
-    let f = ctx.focus().await;
-    assert!(
-        f.id == "aims-role-both" && f.checked,
-        "then 'both', got {f}"
-    );
-    ctx.tab_to("the AI systems field", 3, |f| f.id == "aims-ai-systems")
+    ctx.tab_to("the AI systems count", 4, |f| f.id == "aims-count-total")
         .await;
     ctx.keys(&[Key::Up, Key::Up]).await;
     let systems = ctx
-        .in_widget("return root.querySelector('#aims-ai-systems').value;")
+        .in_widget("return root.querySelector('#aims-count-total').value;")
         .await;
     assert_eq!(systems, "3", "two presses of ArrowUp from the default 1");
+    ctx.tab_to("the built-in-house count", 2, |f| {
+        f.id == "aims-count-built"
+    })
+    .await;
+    ctx.keys(&[Key::Up]).await;
     ctx.tab_to("the high-risk box", 5, |f| f.id == "aims-high-risk")
         .await;
     ctx.keys(&[Key::Space]).await;
