@@ -219,7 +219,7 @@ async fn a_returning_visitor_resumes_where_they_left() {
         .get_item("aims-readiness/v1/quick/resume-test")
         .unwrap()
         .expect("progress is saved");
-    assert!(saved.contains("\"bank_version\":\"1.0.0\""));
+    assert!(saved.contains("\"bank_version\":\"2.0.0\""));
 
     let again = Widget::mount("resume-test", "quick", None).await;
     assert_eq!(again.text("#aims-section-title"), section);
@@ -319,8 +319,10 @@ fn the_widget_reads_banks_exactly_as_the_engine_does() {
                 }
             }
             1 => {
-                q.insert("per_system".into(), json!(true));
+                q.insert("per_system_days".into(), json!(0.5));
                 q.insert("risk_sensitive".into(), json!(true));
+                q.insert("records".into(), json!(true));
+                q.insert("after".into(), json!(["q-4-1"]));
                 q.insert("owner".into(), json!("third_party"));
             }
             2 => {
@@ -330,12 +332,15 @@ fn the_widget_reads_banks_exactly_as_the_engine_does() {
             _ => {
                 q.insert(
                     "applicability".into(),
-                    json!({ "not_applicable_for_roles": ["uses", "both"], "justification": "Not ours." }),
+                    json!({ "applies_when": "prepares_data", "justification": "Not ours: {systems}." }),
                 );
             }
         }
     }
-    bank["version"] = json!("2.0.0");
+    bank["version"] = json!("2.1.0");
+    bank["accepts_versions"] = json!(["1.0.0", "2.0.0"]);
+    bank["requirements"][0]["restates"] = Value::Null;
+    bank["sources"][0]["url"] = Value::Null;
     bank["model"]["severity_by_level"] = json!(["blocker", null, "major", "minor", null]);
     let served = serde_json::to_string(&by_serde(&bank.to_string())).unwrap();
     assert_eq!(read(&served).unwrap(), by_serde(&served));

@@ -319,12 +319,7 @@ impl Bank {
         });
         let pilot = std::slice::from_ref(heaviest);
         let scope = self.scope(a, pilot);
-        let facts: Vec<ItemFacts> = self
-            .items
-            .iter()
-            .enumerate()
-            .map(|(ii, item)| self.item_facts(a, ii, item, &scope))
-            .collect();
+        let facts = self.facts(a, &scope);
         let plan = self.plan(a, &scope, &facts);
         let end = |k: usize| plan.spans[5].start[k] + plan.spans[5].weeks[k];
         Some(FirstScope {

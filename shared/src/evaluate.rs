@@ -457,12 +457,7 @@ impl Bank {
     /// same result, natively and in Wasm.
     pub fn evaluate(&self, a: &Assessment) -> Evaluation {
         let scope = self.scope(a, &a.systems);
-        let facts: Vec<ItemFacts> = self
-            .items
-            .iter()
-            .enumerate()
-            .map(|(ii, item)| self.item_facts(a, ii, item, &scope))
-            .collect();
+        let facts = self.facts(a, &scope);
         let (result, gap_items) = self.readiness(a, &facts);
         let (estimate, phase_weeks) = self.estimate(a, &scope, &facts);
         let roadmap = self.roadmap(
@@ -488,13 +483,16 @@ impl Bank {
         (a.answers[q as usize].as_ref(), q)
     }
 
-    pub(crate) fn item_facts(
-        &self,
-        a: &Assessment,
-        index: usize,
-        item: &Item,
-        scope: &Scope,
-    ) -> ItemFacts {
+    /// Every item's facts for one scope.
+    pub(crate) fn facts(&self, a: &Assessment, scope: &Scope) -> Vec<ItemFacts> {
+        self.items
+            .iter()
+            .enumerate()
+            .map(|(ii, item)| self.item_facts(a, ii, item, scope))
+            .collect()
+    }
+
+    fn item_facts(&self, a: &Assessment, index: usize, item: &Item, scope: &Scope) -> ItemFacts {
         let m = &self.data.model;
         let (answer, _) = self.answer_for(a, item);
         let excluded = scope.excluded.get(index).cloned().flatten();

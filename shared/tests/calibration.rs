@@ -310,7 +310,10 @@ fn archetypes() -> Vec<Archetype> {
 }
 
 fn evaluate(a: &Archetype) -> Evaluation {
-    let bank = Bank::embedded();
+    evaluate_with(Bank::embedded(), a)
+}
+
+fn evaluate_with(bank: &Bank, a: &Archetype) -> Evaluation {
     let profile = Profile {
         employees: Some(a.employees),
         sector: a.sector.to_string(),
@@ -432,5 +435,71 @@ fn head_count_moves_the_effort_without_steps() {
             );
         }
         last = Some(days);
+    }
+}
+
+/// The sensitivity table of `docs/METHOD.md`: how far weeks to certification (likely)
+/// move when one assumption is 20 % higher. Run with
+/// `cargo test -p aims-engine --test calibration sensitivity -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints the table for the method document"]
+fn sensitivity() {
+    type Change = fn(&mut aims_engine::BankData);
+    let changes: [(&str, Change); 7] = [
+        ("productive days per FTE week", |d| {
+            d.model.days_per_fte_week *= 1.2
+        }),
+        ("organisation-wide weights", |d| {
+            for q in &mut d.questions {
+                if let Some(e) = &mut q.effort_days {
+                    *e *= 1.2;
+                }
+            }
+        }),
+        ("per-system weights", |d| {
+            for q in &mut d.questions {
+                q.per_system_days *= 1.2;
+            }
+        }),
+        ("share of each further system", |d| {
+            d.model.systems.additional_share *= 1.2
+        }),
+        ("deployer role factor", |d| d.model.roles.deployer *= 1.2),
+        ("operating period", |d| {
+            let o = &mut d.model.operating_period_weeks;
+            (o.low, o.likely, o.high) = (o.low * 1.2, o.likely * 1.2, o.high * 1.2);
+        }),
+        ("phase lead times", |d| {
+            for p in &mut d.model.phases {
+                let w = &mut p.min_weeks;
+                (w.low, w.likely, w.high) = (w.low * 1.2, w.likely * 1.2, w.high * 1.2);
+            }
+        }),
+    ];
+    let weeks = |bank: &Bank, a: &Archetype| {
+        f64::from(
+            evaluate_with(bank, a)
+                .estimate
+                .weeks_to_certification
+                .likely,
+        )
+    };
+    let base = Bank::embedded();
+    print!("| archetype |");
+    for (name, _) in &changes {
+        print!(" {name} +20 % |");
+    }
+    println!("\n|---|{}", "---|".repeat(changes.len()));
+    for a in archetypes() {
+        let before = weeks(base, &a);
+        print!("| {} ({before} weeks) |", a.name);
+        for (_, change) in &changes {
+            let mut data = base.data().clone();
+            change(&mut data);
+            let bank = Bank::new(data).unwrap();
+            let after = weeks(&bank, &a);
+            print!(" {:+.0} % |", (after / before - 1.0) * 100.0);
+        }
+        println!();
     }
 }

@@ -182,6 +182,7 @@ pub fn results() -> Html {
                             { severity_badge(g.severity) }
                             { " " }<strong>{ g.reference.to_string() }</strong>{ format!(" {}", g.title) }
                             <span class="meta">{ format!(" — {} · {} · about {} person-days", g.action.label(), g.owner.label(), decimal(g.effort_days.likely)) }</span>
+                            if let Some(why) = &g.explanation { <p class="hint">{ why.to_string() }</p> }
                         </li>
                     }) }
                 </ol>
@@ -195,6 +196,11 @@ pub fn results() -> Html {
                 <dt>{ "Effort to readiness" }</dt><dd>{ range(e.effort_days, "person-days") }</dd>
                 <dt>{ "Ready for the Stage 1 audit" }</dt><dd>{ format!("{}{ready_by}", range(e.weeks_to_ready, "weeks")) }</dd>
                 <dt>{ "Certified (Stage 2 done)" }</dt><dd>{ range(e.weeks_to_certification, "weeks") }</dd>
+                if let Some(first) = &e.first_scope {
+                    <dt>{ format!("First scope: {} alone", first.system) }</dt>
+                    <dd>{ format!("{}, {}", range(first.weeks_to_certification, "weeks"), range(first.effort_days, "person-days")) }</dd>
+                }
+                <dt>{ "Running the AIMS once certified" }</dt><dd>{ format!("about {} FTE a year", aims_engine::num::decimal(e.running_fte)) }</dd>
             </dl>
             <details class="explain">
                 <summary>{ "How is this computed?" }</summary>
@@ -204,6 +210,16 @@ pub fn results() -> Html {
             <h3>{ "Roadmap" }</h3>
             { gantt(&roadmap.phases) }
             <ol class="phases">{ for roadmap.phases.iter().map(phase_view) }</ol>
+            <h3>{ "Years 1–3 after certification" }</h3>
+            <ol class="years">{ for roadmap.years.iter().map(|y| html! {
+                <li>
+                    <strong>{ match (y.start, y.end) {
+                        (Some(s), Some(e)) => format!("Year {}: {s} – {e}", y.number),
+                        _ => format!("Year {}", y.number),
+                    } }</strong>
+                    <ul>{ for y.events.iter().map(|t| html! { <li>{ t.to_string() }</li> }) }</ul>
+                </li>
+            }) }</ol>
 
             <h3>{ "Save and share" }</h3>
             <div class="actions downloads">

@@ -262,6 +262,7 @@ pub fn gap_report<'a>(ctx: &ReportContext<'a>) -> Document<'a> {
         blocks: Vec::new(),
         parts: phases.map(|p| phase(ctx, p)).collect(),
     });
+    sections.push(years(ctx));
     Document {
         title: TITLE,
         organisation,
@@ -487,6 +488,30 @@ fn estimate<'a>(ctx: &ReportContext<'a>) -> Section<'a> {
             card: false,
             blocks: vec![Block::Steps(steps.collect())],
         }],
+    }
+}
+
+/// The three years of the certificate after the Stage 2 audit, and what running the
+/// AIMS costs.
+fn years<'a>(ctx: &ReportContext<'a>) -> Section<'a> {
+    let mut table = Table::new(&["Year", "When", "What happens", "FTE"], 3);
+    for y in &ctx.evaluation.roadmap.years {
+        let when = match (y.start, y.end) {
+            (Some(start), Some(end)) => n(format_args!("{start} – {end}")),
+            _ => n(format_args!("year {} after certification", y.number)),
+        };
+        let events: Vec<&str> = y.events.iter().map(|e| &**e).collect();
+        table.row(vec![
+            n(y.number),
+            when,
+            n(events.join("; ")),
+            n(decimal(y.fte)),
+        ]);
+    }
+    Section {
+        heading: "Years 1–3 after certification",
+        blocks: vec![Block::Table(table)],
+        parts: Vec::new(),
     }
 }
 
