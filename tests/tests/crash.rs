@@ -258,6 +258,11 @@ fn submission(seq: u64, rng: &mut Rng) -> (Value, Option<(String, String, String
         }
     }
     let p = &mut input["profile"];
+    // The version 1 form of the profile: a count and a role instead of an inventory.
+    if let Some(profile) = p.as_object_mut() {
+        profile.remove("systems");
+        profile.remove("employees");
+    }
     p["ai_systems"] = json!(seq % 10_001);
     p["capacity_fte"] = json!(1.0 + 0.5 * (seq / 10_001) as f64);
     p["size"] = json!(["1-50", "51-250", "251-1000", "1001+"][rng.below(4) as usize]);
