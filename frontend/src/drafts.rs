@@ -196,6 +196,19 @@ impl Default for Counts {
 }
 
 impl Counts {
+    /// The counts of an inventory.
+    fn of(systems: &[AiSystem]) -> Counts {
+        let count = |f: fn(&AiSystem) -> bool| systems.iter().filter(|s| f(s)).count().to_string();
+        Counts {
+            total: systems.len().to_string(),
+            built: count(AiSystem::is_developed),
+            offered: count(|s| s.offered_to_customers),
+            high_risk: systems
+                .iter()
+                .any(|s| matches!(s.risk, RiskTier::High | RiskTier::Prohibited)),
+        }
+    }
+
     /// The inventory the counts stand for: the systems built in-house first, the ones
     /// offered to customers first among all, the first one high-risk when any is.
     fn to_systems(&self) -> Result<Vec<AiSystem>, String> {
@@ -573,18 +586,10 @@ impl ProfileDraft {
     /// inventory from the systems it stands for.
     pub(crate) fn from_profile(p: &Profile) -> ProfileDraft {
         let systems = p.inventory();
-        let count = |f: fn(&AiSystem) -> bool| systems.iter().filter(|s| f(s)).count().to_string();
         ProfileDraft {
             size: Some(p.size),
             employees: p.employees.map(|n| n.to_string()).unwrap_or_default(),
-            counts: Counts {
-                total: systems.len().to_string(),
-                built: count(AiSystem::is_developed),
-                offered: count(|s| s.offered_to_customers),
-                high_risk: systems
-                    .iter()
-                    .any(|s| matches!(s.risk, RiskTier::High | RiskTier::Prohibited)),
-            },
+            counts: Counts::of(&systems),
             systems: systems.iter().map(SystemDraft::from_system).collect(),
             sector: p.sector.clone(),
             frameworks: p.frameworks.clone(),
@@ -600,8 +605,8 @@ impl ProfileDraft {
         high_risk: bool,
     ) -> (Counts, Vec<SystemDraft>) {
         let systems = aims_engine::v1_inventory(count, role.unwrap_or(Role::Uses), high_risk);
-        let draft = ProfileDraft::from_profile(&Profile::new(Size::UpTo50, 1.0, systems));
-        (draft.counts, draft.systems)
+        let drafts = systems.iter().map(SystemDraft::from_system).collect();
+        (Counts::of(&systems), drafts)
     }
 }
 

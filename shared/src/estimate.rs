@@ -145,10 +145,9 @@ pub(crate) struct Plan {
     /// Per phase: the lead time that applied (likely), and whether the phase has open gaps.
     pub lead: [f64; 6],
     pub open: [bool; 6],
-    /// Whether open work needs records, so that the operating period applies.
-    pub needs_records: bool,
-    /// The first phase (index) with open work that needs records.
-    pub records_from: usize,
+    /// The first phase (index) with open work that needs records, so that the operating
+    /// period applies.
+    pub records_from: Option<usize>,
     /// Person-days of the fixed programme work (all phases, likely).
     pub fixed: f64,
     /// Person-days to find out the unknown answers (likely).
@@ -167,7 +166,7 @@ impl Bank {
         let u = &m.uncertainty;
         let mut effort = [[0.0f64; 3]; 6];
         let mut open = [false; 6];
-        let mut records_from = 6usize;
+        let mut records_from: Option<usize> = None;
         let mut unknown_items = 0u32;
         for (item, f) in self.items.iter().zip(facts) {
             let ph = (item.phase - 1) as usize;
@@ -177,7 +176,7 @@ impl Bank {
             if f.effort[1] > 0.0 {
                 open[ph] = true;
                 if item.records && item.phase <= 4 {
-                    records_from = records_from.min(ph);
+                    records_from = Some(records_from.map_or(ph, |r| r.min(ph)));
                 }
             }
             if f.status == Status::Unknown {
@@ -191,7 +190,6 @@ impl Bank {
             .filter(|s| s.risk == RiskTier::Prohibited)
             .count() as u32;
         let prohibited = f64::from(prohibited_count) * m.prohibited.effort_days;
-        let needs_records = records_from < 6;
         let mut add = |phase: usize, days: f64| {
             effort[phase][0] += days * u.answered_low;
             effort[phase][1] += days;
@@ -263,11 +261,7 @@ impl Bank {
             // Controls must operate, producing records, from the start of the first phase
             // that puts one in place until the internal audit and management review at
             // the end of phase 5.
-            let records = if needs_records {
-                starts[records_from] + op[k] - d5 - starts[3]
-            } else {
-                0.0
-            };
+            let records = records_from.map_or(0.0, |r| starts[r] + op[k] - d5 - starts[3]);
             let lead4 = f64::max(lead_of(3), records);
             let end3 = t + d3;
             let end4 = f64::max(
@@ -296,7 +290,6 @@ impl Bank {
             spans,
             lead,
             open,
-            needs_records,
             records_from,
             fixed,
             followup,
@@ -544,9 +537,10 @@ impl Bank {
                 .t(" weeks of work; ");
             line = if plan.lead[i] > 0.0 {
                 let line = line.t("at least ").n1(plan.lead[i]).t(" weeks because ");
-                if i == 3 && plan.needs_records && plan.lead[i] > ph.min_weeks.likely {
+                let records = plan.records_from.filter(|_| i == 3);
+                if let Some(r) = records.filter(|_| plan.lead[i] > ph.min_weeks.likely) {
                     line.t("controls put in place from phase ")
-                        .int(plan.records_from as i64 + 1)
+                        .int(r as i64 + 1)
                         .t(" on must operate and produce records for ")
                         .n1(m.operating_period_weeks.likely)
                         .t(" weeks, until the internal audit and management review at the end of phase 5")

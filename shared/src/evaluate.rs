@@ -753,6 +753,14 @@ impl Bank {
     /// certified around one.
     fn prohibited_gaps(&self, a: &Assessment, gaps: &mut Vec<Gap>) {
         let pm = &self.data.model.prohibited;
+        let mut prohibited = a
+            .systems
+            .iter()
+            .filter(|s| s.risk == crate::RiskTier::Prohibited)
+            .peekable();
+        if prohibited.peek().is_none() {
+            return;
+        }
         // The scope question (4.3): withdrawing a system changes the scope.
         let Some(item) = self.items.iter().find(|i| {
             self.data.questions[i.question as usize]
@@ -763,11 +771,7 @@ impl Bank {
             return;
         };
         let qi = item.question as usize;
-        for s in a
-            .systems
-            .iter()
-            .filter(|s| s.risk == crate::RiskTier::Prohibited)
-        {
+        for s in prohibited {
             let effort = round_to(pm.effort_days, 1);
             gaps.push(Gap {
                 reference: self.text.question_refs[qi][0].clone(),
