@@ -166,23 +166,28 @@ impl Bank {
         let u = &m.uncertainty;
         let mut effort = [[0.0f64; 3]; 6];
         let mut open = [false; 6];
-        let mut records_from: Option<usize> = None;
+        // The operating period runs from the start of the first phase with a control
+        // that keeps records (those already operating keep producing them), as long as
+        // any such control is still open. Closing one never moves the start later.
+        let (mut records_first, mut records_open) = (usize::MAX, false);
         let mut unknown_items = 0u32;
         for (item, f) in self.items.iter().zip(facts) {
             let ph = (item.phase - 1) as usize;
             for k in 0..3 {
                 effort[ph][k] += f.effort[k];
             }
+            if item.records && item.phase <= 4 && f.status != Status::NotApplicable {
+                records_first = records_first.min(ph);
+                records_open |= f.effort[1] > 0.0;
+            }
             if f.effort[1] > 0.0 {
                 open[ph] = true;
-                if item.records && item.phase <= 4 {
-                    records_from = Some(records_from.map_or(ph, |r| r.min(ph)));
-                }
             }
             if f.status == Status::Unknown {
                 unknown_items += 1;
             }
         }
+        let records_from = records_open.then_some(records_first);
         let followup = f64::from(unknown_items) * m.unknown_followup_days;
         let prohibited_count = a
             .systems

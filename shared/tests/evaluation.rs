@@ -458,3 +458,47 @@ fn every_figure_is_explained() {
             .all(|g| g.basis.weight_days > 0.0 && g.basis.systems >= 0.0)
     );
 }
+
+/// Found by the property test: once the risk assessment (an early control that keeps
+/// records) was implemented, the operating period started only with phase 4 and the
+/// calendar grew by a week. It now starts with the first such control, done or not.
+#[test]
+fn implementing_an_early_record_keeping_control_does_not_lengthen_the_calendar() {
+    let quiz = |risk: u8| {
+        let levels = [
+            None,
+            None,
+            None,
+            Some(risk),
+            Some(3),
+            None,
+            None,
+            Some(1),
+            Some(3),
+            Some(3),
+            Some(1),
+            None,
+            None,
+            Some(1),
+            Some(3),
+            Some(0),
+            Some(0),
+            Some(0),
+            None,
+        ];
+        let mut input = AssessmentInput::from_json(
+            r#"{"mode":"quick","profile":{"size":"1-50","sector":"finance","capacity_fte":0.4,"systems":[]}}"#,
+        )
+        .unwrap();
+        for (q, level) in Bank::embedded().questions(Mode::Quick).zip(levels) {
+            if let Some(l) = level {
+                input.answers.push(AnswerInput::level(&q.id, l));
+            }
+        }
+        assert_eq!(input.answers[0].question, "q-quick-risk");
+        evaluate(&input).estimate.weeks_to_ready
+    };
+    let (open, done) = (quiz(2), quiz(3));
+    assert!(done.likely <= open.likely, "{open:?} -> {done:?}");
+    assert!(done.high <= open.high, "{open:?} -> {done:?}");
+}
