@@ -9,9 +9,10 @@
 
 use crate::json::{self, Node, Read};
 use aims_engine::{
-    AfterCertification, Applicability, Bands, Bank, BankData, Credit, FrameworkData, Group, Model,
-    PerCustomisation, PerRisk, PerSize, PhaseAdvice, PhaseModel, PilotFirst, ProhibitedModel,
-    Question, Requirement, RoleModel, Sector, SizeModel, Source, Spread, SystemModel, Uncertainty,
+    AfterCertification, Applicability, AppliesBecause, Bands, Bank, BankData, Credit,
+    FrameworkData, Group, Model, PerCustomisation, PerRisk, PerSize, PhaseAdvice, PhaseModel,
+    PilotFirst, ProhibitedModel, Question, Requirement, RoleModel, Sector, SizeModel, SoaModel,
+    Source, Spread, SystemModel, Uncertainty,
 };
 
 /// The bank shipped with the engine, read once by this module.
@@ -37,6 +38,7 @@ fn group(n: Node) -> Group {
         id: n.field("id").string(),
         title: n.field("title").string(),
         kind: n.field("kind").named(),
+        soa_reason: n.field("soa_reason").optional(Node::string),
     }
 }
 
@@ -125,6 +127,8 @@ fn model(n: Node) -> Model {
     let after = n.field("after_certification");
     let uncertainty = n.field("uncertainty");
     let pilot = n.field("pilot_first");
+    let soa = n.field("soa");
+    let because = soa.field("applies_because");
     Model {
         level_points: n.field("level_points").five(Node::number),
         severity_by_level: n
@@ -200,6 +204,19 @@ fn model(n: Node) -> Model {
             base_fte: after.field("base_fte").number(),
             per_system_fte: after.field("per_system_fte").number(),
             source: after.field("source").string(),
+        },
+        soa: SoaModel {
+            draft_version: soa.field("draft_version").string(),
+            restated: soa.field("restated").string(),
+            chosen: soa.field("chosen").string(),
+            high_risk: soa.field("high_risk").string(),
+            applies_because: AppliesBecause {
+                develops: because.field("develops").string(),
+                prepares_data: because.field("prepares_data").string(),
+                offers: because.field("offers").string(),
+                informs_users: because.field("informs_users").string(),
+                affects_others: because.field("affects_others").string(),
+            },
         },
     }
 }

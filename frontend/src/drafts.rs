@@ -533,6 +533,7 @@ impl ProfileDraft {
             bank_version: None,
             profile,
             answers: Vec::new(),
+            soa: None,
         };
         let Err(e) = bank.validate(&probe) else {
             return Ok(probe.profile);

@@ -14,6 +14,7 @@
 
 use aims_engine::{
     AiSystem, AnswerInput, AssessmentInput, Customisation, Date, Named, Profile, RawLevel,
+    SoaFields,
 };
 use js_sys::{Array, JSON, Reflect};
 use std::cell::RefCell;
@@ -205,6 +206,16 @@ pub fn assessment_input(n: Node) -> AssessmentInput {
         bank_version: n.field("bank_version").optional(Node::string),
         profile: profile(n.field("profile")),
         answers: n.field("answers").or(Vec::new(), |a| a.list(answer)),
+        soa: n.field("soa").optional(soa_fields),
+    }
+}
+
+fn soa_fields(n: Node) -> SoaFields {
+    n.object();
+    SoaFields {
+        version: n.field("version").optional(Node::string),
+        date: n.field("date").optional(date).flatten(),
+        approved_by: n.field("approved_by").optional(Node::string),
     }
 }
 
@@ -434,6 +445,15 @@ pub fn write_assessment_input(o: &mut Object, input: &AssessmentInput) {
         }
     });
     o.objects("answers", &input.answers, write_answer);
+    if let Some(soa) = &input.soa {
+        o.object("soa", |o| {
+            o.optional_string("version", soa.version.as_deref());
+            if let Some(d) = soa.date {
+                o.string("date", &d.to_string());
+            }
+            o.optional_string("approved_by", soa.approved_by.as_deref());
+        });
+    }
 }
 
 /// Writes one answer in the wire format.

@@ -262,6 +262,7 @@ impl State {
             bank_version: Some(self.bank.version().to_string()),
             profile,
             answers: self.answer_inputs(false),
+            soa: None,
         })
     }
 

@@ -61,6 +61,10 @@ pub struct Group {
     pub title: String,
     /// Clause or Annex A objective.
     pub kind: GroupKind,
+    /// Why the objective's controls apply to any AIMS (Annex A objectives only): the
+    /// Statement of Applicability's justification for a control no condition limits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soa_reason: Option<String>,
 }
 
 /// One requirement of the standard: a clause subclause or an Annex A control.
@@ -531,6 +535,56 @@ pub struct AfterCertification {
     pub source: String,
 }
 
+/// The Statement of Applicability's wording, with placeholders: `{clause}`, `{systems}`
+/// and `{duty}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoaModel {
+    /// The document version until the organisation sets one.
+    pub draft_version: String,
+    /// Why a control that restates a clause is included (`{clause}`).
+    pub restated: String,
+    /// Why a control is included when the inventory does not need it but it was answered.
+    pub chosen: String,
+    /// Added when high-risk systems make the control an EU AI Act duty (`{systems}`,
+    /// `{duty}`: the EU AI Act credit's basis).
+    pub high_risk: String,
+    /// Why a conditional control is included, per condition (`{systems}`: the systems
+    /// that meet it).
+    pub applies_because: AppliesBecause,
+}
+
+/// The inclusion justification for each [`AppliesWhen`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppliesBecause {
+    /// For [`AppliesWhen::Develops`].
+    pub develops: String,
+    /// For [`AppliesWhen::PreparesData`].
+    pub prepares_data: String,
+    /// For [`AppliesWhen::Offers`].
+    pub offers: String,
+    /// For [`AppliesWhen::InformsUsers`].
+    pub informs_users: String,
+    /// For [`AppliesWhen::AffectsOthers`].
+    pub affects_others: String,
+}
+
+impl AppliesBecause {
+    /// The justification for one condition.
+    pub fn text(&self, when: AppliesWhen) -> &str {
+        match when {
+            AppliesWhen::Develops => &self.develops,
+            AppliesWhen::PreparesData => &self.prepares_data,
+            AppliesWhen::Offers => &self.offers,
+            AppliesWhen::InformsUsers => &self.informs_users,
+            AppliesWhen::AffectsOthers => &self.affects_others,
+        }
+    }
+}
+
 /// Advice when many AI systems are in scope.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -583,6 +637,8 @@ pub struct Model {
     pub phases: Vec<PhaseModel>,
     /// The years after certification.
     pub after_certification: AfterCertification,
+    /// The Statement of Applicability's wording.
+    pub soa: SoaModel,
 }
 
 /// The bank file's content: questions, requirements, frameworks, sectors and the model.
@@ -686,6 +742,10 @@ pub(crate) struct Texts {
     pub pilot_advice: Text,
     pub pilot_refs: TextList,
     pub years: Vec<TextList>,
+    /// Per question: the evidence its help names (the help after "Evidence: ").
+    pub question_evidence: Vec<Text>,
+    /// Per requirement: the EU AI Act duty behind it (the credit's basis), if any.
+    pub requirement_duty: Vec<Option<Text>>,
 }
 
 impl Texts {
@@ -755,6 +815,25 @@ impl Texts {
                 .iter()
                 .map(|y| list(y.iter().map(t).collect()))
                 .collect(),
+            question_evidence: d
+                .questions
+                .iter()
+                .map(|q| {
+                    let evidence = q.help.split_once(EVIDENCE).map_or(&*q.help, |(_, e)| e);
+                    let mut chars = evidence.chars();
+                    let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+                    t(&(first.unwrap_or_default() + chars.as_str()))
+                })
+                .collect(),
+            requirement_duty: d
+                .requirements
+                .iter()
+                .map(|r| {
+                    let ai_act = d.frameworks.iter().find(|f| f.id == Framework::EuAiAct)?;
+                    let credit = ai_act.credits.iter().find(|c| c.refs.contains(&r.id))?;
+                    Some(t(&credit.basis))
+                })
+                .collect(),
         }
     }
 }
@@ -809,6 +888,15 @@ impl Bank {
                 data.groups[..i].iter().any(|o| o.id == g.id),
                 at("groups", i, "id"),
                 "group `{}` appears twice",
+                g.id
+            );
+            fail_if!(
+                g.soa_reason
+                    .as_deref()
+                    .is_some_and(|r| !r.trim().is_empty())
+                    != (g.kind == GroupKind::AnnexA),
+                at("groups", i, "soa_reason"),
+                "Annex A objective `{}` needs a soa_reason, and a clause has none",
                 g.id
             );
         }
@@ -933,6 +1021,12 @@ impl Bank {
                 !(0.0..=50.0).contains(&q.per_system_days),
                 at("questions", i, "per_system_days"),
                 "per_system_days is 0-50"
+            );
+            fail_if!(
+                !q.quick && all_annex && !q.help.contains(EVIDENCE),
+                at("questions", i, "help"),
+                "Annex A question `{}` needs `{EVIDENCE}` in its help: the Statement of Applicability lists it",
+                q.id
             );
             if !q.quick {
                 let ok = q.phase.is_some_and(|p| (1..=6).contains(&p))
@@ -1232,6 +1326,9 @@ impl Bank {
             .collect()
     }
 }
+
+/// Where a question's help starts naming the evidence to collect.
+const EVIDENCE: &str = "Evidence: ";
 
 fn is_version(v: &str) -> bool {
     let parts: Vec<&str> = v.split('.').collect();

@@ -105,6 +105,14 @@ pub enum ProblemKind {
         /// Why it was refused.
         reason: String,
     },
+    /// A document field of the Statement of Applicability (`soa`) is not valid.
+    #[error("statement of applicability field `{field}` {reason}")]
+    InvalidSoa {
+        /// The field (`"version"`).
+        field: &'static str,
+        /// Why it was refused.
+        reason: String,
+    },
     /// A text field is longer than allowed.
     #[error("text is longer than {max} characters")]
     TextTooLong {

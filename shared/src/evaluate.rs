@@ -101,6 +101,8 @@ pub struct Readiness {
     pub requirements: Vec<RequirementScore>,
     /// Gaps, blockers first, then by effort (largest first).
     pub gaps: Vec<Gap>,
+    /// The Statement of Applicability.
+    pub soa: crate::StatementOfApplicability,
 }
 
 /// Readiness of a clause or Annex A objective.
@@ -475,7 +477,11 @@ impl Bank {
         }
     }
 
-    fn answer_for<'a>(&self, a: &'a Assessment, item: &Item) -> (Option<&'a Answer>, u16) {
+    pub(crate) fn answer_for<'a>(
+        &self,
+        a: &'a Assessment,
+        item: &Item,
+    ) -> (Option<&'a Answer>, u16) {
         let q = match a.mode {
             Mode::Full => item.question,
             Mode::Quick => item.quick_parent,
@@ -742,6 +748,7 @@ impl Bank {
                 objectives,
                 requirements,
                 gaps,
+                soa: self.statement(a, facts),
             },
             gap_items,
         )

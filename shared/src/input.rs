@@ -375,6 +375,27 @@ pub struct AssessmentInput {
     /// The answers; unanswered questions count as `unknown`.
     #[serde(default)]
     pub answers: Vec<AnswerInput>,
+    /// The Statement of Applicability's document fields, when the organisation sets them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soa: Option<SoaFields>,
+}
+
+/// The Statement of Applicability's document fields. Until they are set, the statement is
+/// a draft with no date and no approval.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoaFields {
+    /// The document's version (`"1.0"`), 1–32 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The date of this version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub date: Option<Date>,
+    /// Who approved it (a name or a role), 1–120 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
 }
 
 impl AssessmentInput {

@@ -70,14 +70,15 @@ pub mod num;
 #[cfg(feature = "openapi")]
 mod openapi;
 mod roadmap;
+mod soa;
 mod text;
 mod validate;
 
 pub use bank::{
-    AfterCertification, Applicability, AppliesWhen, Bands, Bank, BankData, Credit,
+    AfterCertification, Applicability, AppliesBecause, AppliesWhen, Bands, Bank, BankData, Credit,
     DEFAULT_BANK_JSON, FrameworkData, Group, GroupKind, Model, Owner, PerCustomisation, PerRisk,
     PerSize, PhaseAdvice, PhaseModel, PilotFirst, ProhibitedModel, Question, Requirement,
-    RoleModel, Sector, SizeModel, Source, Spread, SystemModel, Uncertainty,
+    RoleModel, Sector, SizeModel, SoaModel, Source, Spread, SystemModel, Uncertainty,
 };
 pub use date::Date;
 #[cfg(feature = "pointers")]
@@ -89,15 +90,17 @@ pub use evaluate::{
 };
 pub use input::{
     AiSystem, Answer, AnswerInput, AssessmentInput, Customisation, Framework, Level, Mode, Origin,
-    Profile, RawLevel, RiskTier, Role, Size, Status,
+    Profile, RawLevel, RiskTier, Role, Size, SoaFields, Status,
 };
 pub use lead::{Lead, LeadProblem, MAX_NAME_CHARS, valid_email};
 pub use names::{Named, UnknownName};
 pub use num::Figure;
+pub use soa::{SoaControl, StatementOfApplicability};
 pub use text::{Text, TextList, forbidden_char};
 pub use validate::{
-    Assessment, MAX_AI_SYSTEMS, MAX_JUSTIFICATION_CHARS, MAX_SYSTEM_NAME_CHARS,
-    MAX_SYSTEM_PURPOSE_CHARS, MAX_V1_AI_SYSTEMS, v1_inventory,
+    Assessment, MAX_AI_SYSTEMS, MAX_JUSTIFICATION_CHARS, MAX_SOA_APPROVER_CHARS,
+    MAX_SOA_VERSION_CHARS, MAX_SYSTEM_NAME_CHARS, MAX_SYSTEM_PURPOSE_CHARS, MAX_V1_AI_SYSTEMS,
+    v1_inventory,
 };
 
 /// Validates and evaluates JSON with the embedded bank, returning the evaluation as JSON.

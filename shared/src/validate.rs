@@ -17,6 +17,10 @@ pub const MAX_V1_AI_SYSTEMS: u32 = 10_000;
 pub const MAX_SYSTEM_NAME_CHARS: u32 = 120;
 /// Longest system purpose, in characters.
 pub const MAX_SYSTEM_PURPOSE_CHARS: u32 = 500;
+/// Longest Statement of Applicability version (`soa.version`), in characters.
+pub const MAX_SOA_VERSION_CHARS: u32 = 32;
+/// Longest Statement of Applicability approver (`soa.approved_by`), in characters.
+pub const MAX_SOA_APPROVER_CHARS: u32 = 120;
 
 /// An assessment that passed validation against one bank.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +34,8 @@ pub struct Assessment {
     pub(crate) systems: Vec<AiSystem>,
     /// Head count: `employees`, or the band's assumed head count.
     pub(crate) employees: f64,
+    /// The Statement of Applicability's document fields (empty when not set).
+    pub(crate) soa: crate::SoaFields,
 }
 
 impl Assessment {
@@ -198,6 +204,26 @@ impl Bank {
             }
         }
 
+        let soa = input.soa.clone().unwrap_or_default();
+        for (field, text, max) in [
+            ("version", &soa.version, MAX_SOA_VERSION_CHARS),
+            ("approved_by", &soa.approved_by, MAX_SOA_APPROVER_CHARS),
+        ] {
+            let Some(text) = text else { continue };
+            let bad = text.trim().is_empty()
+                || text.chars().count() > max as usize
+                || text.chars().any(|c| crate::forbidden_char(c, false));
+            if bad {
+                problems.push(
+                    ProblemKind::InvalidSoa {
+                        field,
+                        reason: format!("must be 1-{max} characters of text on one line"),
+                    },
+                    format!("/soa/{field}"),
+                );
+            }
+        }
+
         if let Some(error) = Error::from_problems(problems.0) {
             return Err(error);
         }
@@ -215,6 +241,7 @@ impl Bank {
             sector_factor,
             systems,
             employees,
+            soa,
         })
     }
 

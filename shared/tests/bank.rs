@@ -270,6 +270,7 @@ fn the_quick_quiz_and_the_full_assessment_agree_on_what_is_excluded() {
         bank_version: None,
         profile,
         answers: Vec::new(),
+        soa: None,
     };
     let result = bank.evaluate_input(&input).unwrap().result;
     let excluded: Vec<String> = result

@@ -337,6 +337,7 @@ fn evaluate_with(bank: &Bank, a: &Archetype) -> Evaluation {
         bank_version: None,
         profile,
         answers,
+        soa: None,
     };
     bank.evaluate_input(&input).unwrap()
 }

@@ -502,3 +502,58 @@ fn implementing_an_early_record_keeping_control_does_not_lengthen_the_calendar()
     assert!(done.likely <= open.likely, "{open:?} -> {done:?}");
     assert!(done.high <= open.high, "{open:?} -> {done:?}");
 }
+
+#[test]
+fn the_statement_of_applicability_justifies_every_control_either_way() {
+    let mut input = AssessmentInput::from_json(
+        r#"{"mode":"full","profile":{"size":"51-250","capacity_fte":1,"systems":[
+            {"name":"Office assistant","origin":"third_party","customisation":"prompting","offered_to_customers":false,"risk":"minimal"}]}}"#,
+    )
+    .unwrap();
+    input.answers.push(AnswerInput::not_applicable(
+        "q-a-7-2",
+        "We prepare no data for AI systems.",
+    ));
+    input.answers.push(AnswerInput::level("q-a-6-1-2", 2));
+    let e = evaluate(&input);
+    let soa = &e.result.soa;
+    let annex = Bank::embedded()
+        .data()
+        .requirements
+        .iter()
+        .filter(|r| r.id.starts_with("A."))
+        .count();
+    assert_eq!(soa.controls.len(), annex);
+    assert_eq!((soa.included + soa.excluded) as usize, annex);
+    assert_eq!(soa.excluded, 1);
+    assert_eq!(&*soa.version, "draft");
+    assert!(soa.date.is_none() && soa.approved_by.is_none());
+    let control = |id: &str| soa.controls.iter().find(|c| &*c.control == id).unwrap();
+    for c in &soa.controls {
+        assert!(!c.justification.trim().is_empty(), "{}", c.control);
+        assert!(!c.evidence.is_empty(), "{}", c.control);
+    }
+    let a72 = control("A.7.2");
+    assert!(!a72.included);
+    assert_eq!(a72.justification, "We prepare no data for AI systems.");
+    assert!(a72.systems.is_empty() && a72.gap.is_none());
+    // Answered although nothing in the inventory needs it: included by choice.
+    let a612 = control("A.6.1.2");
+    assert!(a612.included && a612.justification.contains("by choice"));
+    assert_eq!(a612.gap, Some(Severity::Major));
+    // A restated clause, an organisation-wide control, a per-system one.
+    assert!(control("A.5.2").justification.contains("6.1.4"));
+    let a94 = control("A.9.4");
+    assert_eq!(
+        a94.systems.iter().map(|s| &**s).collect::<Vec<_>>(),
+        ["Office assistant"]
+    );
+    assert_eq!(a94.owner, Owner::Technical);
+    assert!(control("A.2.3").systems.is_empty());
+    // No high-risk system: no EU AI Act duty is claimed.
+    assert!(
+        soa.controls
+            .iter()
+            .all(|c| !c.justification.contains("EU AI Act"))
+    );
+}

@@ -128,6 +128,7 @@ fn build(mode: Mode, profile: &Profile, choices: &[Choice]) -> AssessmentInput {
         bank_version: Some(bank.version().into()),
         profile: profile.clone(),
         answers,
+        soa: None,
     }
 }
 

@@ -345,3 +345,36 @@ fn a_prohibited_practice_is_a_blocker_of_its_own() {
             .any(|t| t.title.contains("Emotion scanner"))
     );
 }
+
+#[test]
+fn statement_document_fields_must_be_short_single_lines() {
+    for (field, value) in [
+        ("version", "\"\""),
+        ("version", "\"   \""),
+        ("version", "\"v1\\nsigned\""),
+        ("approved_by", &format!("\"{}\"", "x".repeat(121))),
+        ("approved_by", "\"Board\\u0007\""),
+    ] {
+        let json = format!(
+            r#"{{"mode":"quick","profile":{{"size":"1-50","capacity_fte":1,"systems":[]}},"soa":{{"{field}":{value}}}}}"#
+        );
+        let i = AssessmentInput::from_json(&json).unwrap();
+        let (kind, pointer, message) = problem(&i);
+        assert!(
+            matches!(kind, ProblemKind::InvalidSoa { field: f, .. } if f == field),
+            "{value}: {kind:?}"
+        );
+        assert_eq!(pointer, format!("/soa/{field}"));
+        assert!(message.contains(field), "{message}");
+    }
+    let err = AssessmentInput::from_json(
+        r#"{"mode":"quick","profile":{"size":"1-50","capacity_fte":1},"soa":{"date":"2027-02-30"}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.pointer(), "/soa/date");
+    let err = AssessmentInput::from_json(
+        r#"{"mode":"quick","profile":{"size":"1-50","capacity_fte":1},"soa":{"signed":true}}"#,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("signed"), "{err}");
+}

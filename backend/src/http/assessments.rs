@@ -277,6 +277,8 @@ pub(super) struct Submission {
     #[serde(default)]
     answers: Vec<aims_engine::AnswerInput>,
     #[serde(default)]
+    soa: Option<aims_engine::SoaFields>,
+    #[serde(default)]
     lead: Option<aims_engine::Lead>,
 }
 
@@ -288,6 +290,7 @@ fn read_submission(text: &str) -> Result<(AssessmentInput, Option<aims_engine::L
         bank_version: s.bank_version,
         profile: s.profile,
         answers: s.answers,
+        soa: s.soa,
     };
     Ok((input, s.lead))
 }

@@ -254,7 +254,7 @@ pub fn gap_report<'a>(ctx: &ReportContext<'a>) -> Document<'a> {
         _ => "Your organisation",
     };
     let mut sections = vec![profile(ctx), readiness(ctx), top_gaps(ctx)];
-    sections.extend(excluded(ctx));
+    sections.push(applicability(ctx));
     sections.push(estimate(ctx));
     let phases = ctx.evaluation.roadmap.phases.iter();
     sections.push(Section {
@@ -436,21 +436,47 @@ fn top_gaps<'a>(ctx: &ReportContext<'a>) -> Section<'a> {
     section("Top gaps", vec![Block::Table(table)])
 }
 
-/// Annex A controls answered "not applicable", with their justifications.
-fn excluded<'a>(ctx: &ReportContext<'a>) -> Option<Section<'a>> {
-    let mut table = Table::new(&["Control", "Title", "Justification"], TEXT);
-    for r in &ctx.evaluation.result.requirements {
-        if r.status == Status::NotApplicable {
-            let justification = r.justification.as_deref().unwrap_or("");
-            table.row(vec![b(&r.id), b(&r.title), b(justification)]);
-        }
+/// The Statement of Applicability: its document fields, then every Annex A control.
+fn applicability<'a>(ctx: &ReportContext<'a>) -> Section<'a> {
+    let soa = &ctx.evaluation.result.soa;
+    let mut table = Table::new(
+        &["Control", "Title", "Included", "Justification", "Status"],
+        TEXT,
+    );
+    for c in &soa.controls {
+        table.row(vec![
+            b(&c.control),
+            b(&c.title),
+            b(if c.included { "Yes" } else { "No" }),
+            b(&c.justification),
+            c.status.label(),
+        ]);
     }
-    (!table.rows.is_empty()).then(|| {
-        section(
-            "Controls excluded as not applicable",
-            vec![Block::Table(table)],
-        )
-    })
+    let facts = vec![
+        fact("Version", b(&soa.version)),
+        fact("Date", soa_date(ctx)),
+        fact(
+            "Approved by",
+            b(soa.approved_by.as_deref().unwrap_or(NOT_APPROVED)),
+        ),
+        fact("Controls included", n(soa.included)),
+        fact("Controls excluded", n(soa.excluded)),
+    ];
+    section(
+        "Statement of Applicability",
+        vec![Block::Facts(facts), Block::Table(table)],
+    )
+}
+
+/// What the approver fields show until someone has approved the statement.
+const NOT_APPROVED: &str = "Not yet approved";
+
+/// The statement's date as set, otherwise the day of the report.
+fn soa_date<'a>(ctx: &ReportContext<'a>) -> Str<'a> {
+    match ctx.evaluation.result.soa.date {
+        Some(date) => n(date),
+        None => report_date(ctx.created_at),
+    }
 }
 
 fn estimate<'a>(ctx: &ReportContext<'a>) -> Section<'a> {
@@ -566,52 +592,60 @@ fn phase<'a>(ctx: &ReportContext<'a>, phase: &'a RoadmapPhase) -> Part<'a> {
     }
 }
 
-/// The Statement of Applicability: one row per Annex A control, in bank order.
+/// The Statement of Applicability: one row per Annex A control, in bank order, with the
+/// document's fields on every row.
 ///
-/// Columns: `control,title,objective,applicable,justification,status,score,gap_severity`.
+/// Columns: `control,title,objective,included,justification,status,score,gap_severity,
+/// systems,owner,evidence,question,version,date,approved_by`. `systems` is a `; `-separated
+/// list (empty: organisation-wide); `approved_by` is empty until someone approved it.
 pub fn statement_of_applicability<'a>(ctx: &ReportContext<'a>) -> Table<'a> {
     let result = &ctx.evaluation.result;
-    let groups = &ctx.bank.data().groups;
+    let soa = &result.soa;
     let mut table = Table::new(
         &[
             "control",
             "title",
             "objective",
-            "applicable",
+            "included",
             "justification",
             "status",
             "score",
             "gap_severity",
+            "systems",
+            "owner",
+            "evidence",
+            "question",
+            "version",
+            "date",
+            "approved_by",
         ],
         TEXT,
     );
-    for r in result
-        .requirements
-        .iter()
-        .filter(|r| r.id.starts_with("A."))
-    {
+    let groups = &ctx.bank.data().groups;
+    let date = soa_date(ctx);
+    for c in &soa.controls {
         let objective = groups
             .iter()
-            .find(|g| g.id == r.group.as_str())
-            .map_or(b(&r.group), |g| n(format_args!("{} {}", g.id, g.title)));
-        let gap = result
-            .gaps
-            .iter()
-            .find(|g| g.refs.iter().any(|x| *x == *r.id));
-        let applicable = if r.status == Status::NotApplicable {
-            "no"
-        } else {
-            "yes"
-        };
+            .find(|g| g.id == c.objective.as_str())
+            .map_or(b(&c.objective), |g| n(format_args!("{} {}", g.id, g.title)));
+        let score = result.requirements.iter().find(|r| r.id == c.control);
+        let systems: Vec<&str> = c.systems.iter().map(|s| s.as_str()).collect();
         table.row(vec![
-            b(&r.id),
-            b(&r.title),
+            b(&c.control),
+            b(&c.title),
             objective,
-            b(applicable),
-            b(r.justification.as_deref().unwrap_or("")),
-            r.status.code(),
-            r.score.map_or(b(""), d),
-            b(gap.map_or("", |g| g.severity.as_str())),
+            b(if c.included { "yes" } else { "no" }),
+            b(&c.justification),
+            c.status.code(),
+            score.and_then(|r| r.score).map_or(b(""), d),
+            b(c.gap.map_or("", |g| g.as_str())),
+            n(systems.join("; ")),
+            b(c.owner.label()),
+            b(&c.evidence),
+            b(&c.question),
+            b(&soa.version),
+            date.clone(),
+            b(soa.approved_by.as_deref().unwrap_or("")),
         ]);
     }
     table

@@ -148,7 +148,7 @@ fn the_report_has_every_section_phase_and_step() {
             "Organisation profile",
             "Readiness",
             "Top gaps",
-            "Controls excluded as not applicable",
+            "Statement of Applicability",
             "Estimate",
             "Roadmap",
             "Years 1–3 after certification"
@@ -223,11 +223,18 @@ fn statement_of_applicability_lists_every_annex_a_control() {
             "control",
             "title",
             "objective",
-            "applicable",
+            "included",
             "justification",
             "status",
             "score",
-            "gap_severity"
+            "gap_severity",
+            "systems",
+            "owner",
+            "evidence",
+            "question",
+            "version",
+            "date",
+            "approved_by"
         ]
     );
     assert_eq!(rows.len(), 38);
@@ -251,7 +258,11 @@ fn statement_of_applicability_lists_every_annex_a_control() {
         let refs = &Bank::embedded().question(question).expect("question").refs;
         for control in refs {
             let row = rows.iter().find(|r| &r[0] == control).expect("row");
-            assert_eq!(&row[3..], ["no", justification, "not_applicable", "", ""]);
+            assert_eq!(
+                &row[3..9],
+                ["no", justification, "not_applicable", "", "", ""]
+            );
+            assert_eq!(row[11], question);
         }
     }
     let a22 = rows.iter().find(|r| r[0] == "A.2.2").expect("A.2.2");
@@ -262,7 +273,53 @@ fn statement_of_applicability_lists_every_annex_a_control() {
         .iter()
         .find(|r| r.id == "A.2.2");
     let score = score.and_then(|r| r.score).expect("A.2.2 is scored");
-    assert_eq!(&a22[3..], ["yes", "", "1", &score.to_string(), "blocker"]);
+    assert_eq!(&a22[3], "yes");
+    assert!(a22[4].contains("clause 5.2"), "{}", a22[4]);
+    assert_eq!(&a22[5..8], ["1", &score.to_string(), "blocker"]);
+    assert_eq!(a22[9], "Leadership");
+    assert!(
+        !a22[10].is_empty() && !a22[10].starts_with("Evidence"),
+        "{}",
+        a22[10]
+    );
+    // An unsigned draft, dated the day of the export.
+    for row in &rows {
+        assert_eq!(&row[12..], ["draft", "2027-01-04", ""]);
+    }
+}
+
+#[test]
+fn the_statement_carries_the_systems_and_the_document_fields_it_is_given() {
+    let mut input = AssessmentInput::from_json(
+        r#"{"mode":"full","profile":{"size":"51-250","capacity_fte":1,"systems":[
+            {"name":"Claims triage","origin":"third_party","customisation":"rag","offered_to_customers":false,"risk":"high"},
+            {"name":"Quote bot","origin":"in_house","offered_to_customers":true,"risk":"limited"}]},
+           "soa":{"version":"1.2","date":"2027-03-01","approved_by":"Chief Executive"}}"#,
+    )
+    .expect("valid input");
+    input.answers.push(AnswerInput::level("q-a-10-4", 4));
+    let evaluation = evaluate(&input);
+    let ctx = context(None, &input, &evaluation);
+    let (_, rows) = parse_csv(&csv::render(&statement_of_applicability(&ctx)));
+    let row = |control: &str| rows.iter().find(|r| r[0] == control).expect("row").clone();
+    for r in &rows {
+        assert_eq!(&r[12..], ["1.2", "2027-03-01", "Chief Executive"]);
+    }
+    // Development controls name only the system built in-house.
+    let a612 = row("A.6.1.2");
+    assert_eq!(a612[8], "Quote bot");
+    assert!(a612[4].contains("Quote bot") && !a612[4].contains("Claims triage"));
+    // Data controls: the retrieval system and the in-house one.
+    assert_eq!(row("A.7.4")[8], "Claims triage; Quote bot");
+    // A high-risk system adds the EU AI Act duty behind the control.
+    assert!(row("A.6.2.6")[4].contains("Claims triage") && row("A.6.2.6")[4].contains("Art. 72"));
+    // Measured and improving: no gap.
+    assert_eq!(&row("A.10.4")[5], "4");
+    assert_eq!(&row("A.10.4")[7], "");
+
+    let md = markdown::render(&gap_report(&ctx));
+    assert!(md.contains("## Statement of Applicability"));
+    assert!(md.contains("Chief Executive"));
 }
 
 #[test]
