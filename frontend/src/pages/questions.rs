@@ -75,8 +75,9 @@ pub fn questions() -> Html {
                 <summary>{ "Jump to a section" }</summary>
                 <nav aria-label="Sections"><ol>{ for nav }</ol></nav>
             </details>
-            { suggestion }
             <h2 id="aims-section-title" tabindex="-1" ref={heading}>{ section.title.clone() }</h2>
+            // Below the heading, which takes the focus: the next Tab reaches it.
+            { suggestion }
             { for section.questions.iter().map(|&i| html! {
                 <QuestionCard bank={BankRef(state.bank.clone())} index={i}
                     answer={state.answers[i].clone()} missing={state.missing_justifications.contains(&i)}

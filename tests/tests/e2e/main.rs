@@ -18,5 +18,6 @@ mod console;
 mod events;
 mod full;
 mod hostile;
+mod inventory;
 mod keyboard;
 mod timing;
