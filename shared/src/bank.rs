@@ -713,6 +713,8 @@ pub struct Bank {
     pub(crate) requirement_item: Vec<u16>,
     /// For each item and framework (in `Framework` order of `data.frameworks`): credit share.
     pub(crate) item_credits: Vec<Vec<f64>>,
+    /// For each question: the questions its work comes after (`after`), as indices.
+    pub(crate) after: Vec<Vec<u16>>,
     /// The bank's text, shared into results without copying.
     pub(crate) text: Texts,
 }
@@ -746,6 +748,14 @@ pub(crate) struct Texts {
     pub question_evidence: Vec<Text>,
     /// Per requirement: the EU AI Act duty behind it (the credit's basis), if any.
     pub requirement_duty: Vec<Option<Text>>,
+    /// Per requirement: for an Annex A control, its objective's reason to apply.
+    pub soa_reason: Vec<Option<Text>>,
+    /// Per requirement: for a control that restates a clause, why it is mandatory.
+    pub soa_restated: Vec<Option<Text>>,
+    /// The justification of a control included by choice.
+    pub soa_chosen: Text,
+    /// The Statement of Applicability's version until one is set.
+    pub soa_draft: Text,
 }
 
 impl Texts {
@@ -834,6 +844,24 @@ impl Texts {
                     Some(t(&credit.basis))
                 })
                 .collect(),
+            soa_reason: d
+                .requirements
+                .iter()
+                .map(|r| {
+                    let group = d.groups.iter().find(|g| g.id == r.group)?;
+                    group.soa_reason.as_ref().map(t)
+                })
+                .collect(),
+            soa_restated: d
+                .requirements
+                .iter()
+                .map(|r| {
+                    let clause = r.restates.as_ref()?;
+                    Some(t(&d.model.soa.restated.replace("{clause}", clause)))
+                })
+                .collect(),
+            soa_chosen: t(&d.model.soa.chosen),
+            soa_draft: t(&d.model.soa.draft_version),
         }
     }
 }
@@ -1174,9 +1202,13 @@ impl Bank {
         }
 
         // Dependencies: earlier or in the same phase, between full questions.
+        let mut after = Vec::with_capacity(data.questions.len());
         for (i, q) in data.questions.iter().enumerate() {
+            let mut deps = Vec::with_capacity(q.after.len());
             for dep in &q.after {
-                let before = data.questions.iter().find(|o| &o.id == dep);
+                let position = data.questions.iter().position(|o| &o.id == dep);
+                deps.extend(position.map(|p| p as u16));
+                let before = position.map(|p| &data.questions[p]);
                 fail_if!(
                     q.quick || !before.is_some_and(|b| !b.quick && b.phase <= q.phase),
                     at("questions", i, "after"),
@@ -1184,6 +1216,7 @@ impl Bank {
                     q.id
                 );
             }
+            after.push(deps);
         }
 
         // Sectors.
@@ -1226,6 +1259,7 @@ impl Bank {
             requirement_weight,
             requirement_item,
             item_credits,
+            after,
         })
     }
 

@@ -10,22 +10,20 @@ use crate::validate::Assessment;
 
 impl Bank {
     /// Moves each gap task after the tasks of the same list it depends on (the bank's
-    /// `after`), keeping the order otherwise.
-    fn order_by_dependencies(&self, tasks: &mut Vec<Task>) {
-        let deps = |t: &Task| -> &[String] {
-            t.question
-                .as_ref()
-                .and_then(|q| self.question(q))
-                .map_or(&[], |q| q.after.as_slice())
-        };
+    /// `after`), keeping the order otherwise. `questions` holds each task's question index
+    /// and moves with it.
+    fn order_by_dependencies(&self, tasks: &mut Vec<Task>, questions: &mut Vec<Option<u16>>) {
+        let deps = |q: Option<u16>| q.map_or(&[][..], |q| self.after[q as usize].as_slice());
         // Few tasks per phase and short chains: a pass per move is plenty.
         for _ in 0..tasks.len() {
-            let misplaced = tasks.iter().enumerate().find_map(|(i, t)| {
-                let last_dep = tasks.iter().rposition(|o| {
-                    o.question
-                        .as_ref()
-                        .is_some_and(|q| deps(t).iter().any(|d| d == q.as_str()))
-                })?;
+            let misplaced = questions.iter().enumerate().find_map(|(i, &q)| {
+                let needs = deps(q);
+                if needs.is_empty() {
+                    return None;
+                }
+                let last_dep = questions
+                    .iter()
+                    .rposition(|o| o.is_some_and(|o| needs.contains(&o)))?;
                 (last_dep > i).then_some((i, last_dep))
             });
             let Some((from, to)) = misplaced else {
@@ -33,6 +31,8 @@ impl Bank {
             };
             let task = tasks.remove(from);
             tasks.insert(to, task);
+            let question = questions.remove(from);
+            questions.insert(to, question);
         }
     }
 
@@ -63,8 +63,11 @@ impl Bank {
                     + unknowns
                     + self.text.phase_tasks[i].len(),
             );
+            // Each task's question, while the gap tasks are put in order.
+            let mut questions = Vec::with_capacity(tasks.capacity());
             let mut advice = Vec::with_capacity(4);
             if ph.number == 1 && a.systems.len() as u64 >= u64::from(m.pilot_first.min_systems) {
+                questions.push(None);
                 tasks.push(Task {
                     title: self.text.pilot_task.clone(),
                     owner: ph.owner,
@@ -82,6 +85,7 @@ impl Bank {
             }
             if ph.number == 1 {
                 for g in &gaps[..prohibited] {
+                    questions.push(None);
                     tasks.push(Task {
                         title: g.title.clone(),
                         owner: g.owner,
@@ -100,6 +104,7 @@ impl Bank {
                     continue;
                 }
                 let qi = self.items[item as usize].question as usize;
+                questions.push(Some(qi as u16));
                 tasks.push(Task {
                     title: self.text.question_task[qi].clone(),
                     owner: g.owner,
@@ -111,7 +116,7 @@ impl Bank {
                     effort_days: g.effort_days.likely,
                 });
             }
-            self.order_by_dependencies(&mut tasks);
+            self.order_by_dependencies(&mut tasks, &mut questions);
             if ph.number == 2 {
                 for (item, f) in self.items.iter().zip(facts) {
                     if f.status != Status::Unknown {

@@ -1,10 +1,10 @@
 //! The Statement of Applicability: every Annex A control, included or excluded, with the
 //! reason, its status, the systems and gap it links to, its owner and the evidence to keep.
 
-use crate::bank::{GroupKind, Owner};
+use crate::bank::{AppliesWhen, Owner};
 use crate::evaluate::{ItemFacts, Severity};
-use crate::input::{Answer, RiskTier, Status};
-use crate::text::Text;
+use crate::input::{AiSystem, Answer, RiskTier, Status};
+use crate::text::{Text, TextList};
 use crate::validate::Assessment;
 use crate::{Bank, Date};
 use serde::{Deserialize, Serialize};
@@ -44,11 +44,11 @@ pub struct SoaControl {
     /// Whether the AIMS uses it.
     pub included: bool,
     /// Why it is included (the clause, systems or duty that need it) or excluded.
-    pub justification: String,
+    pub justification: Text,
     /// Implementation status: the answer that covers it.
     pub status: Status,
     /// The AI systems it is about (empty: organisation-wide).
-    pub systems: Vec<Text>,
+    pub systems: TextList,
     /// The question that assesses it.
     pub question: Text,
     /// The severity of its gap, when it has one.
@@ -62,7 +62,8 @@ pub struct SoaControl {
 
 impl Bank {
     /// The Statement of Applicability for one evaluated assessment. `facts` are the items'
-    /// facts for the whole inventory.
+    /// facts for the whole inventory. The systems' list and the justification of each
+    /// condition are built once and shared by the controls that have it.
     pub(crate) fn statement(
         &self,
         a: &Assessment,
@@ -74,64 +75,74 @@ impl Bank {
             .iter()
             .map(|s| Text::from(s.name.as_str()))
             .collect();
-        let join = |pick: &mut dyn FnMut(usize) -> bool| -> (Vec<Text>, String) {
-            let linked: Vec<Text> = (0..names.len())
-                .filter(|&i| pick(i))
-                .map(|i| names[i].clone())
-                .collect();
-            let joined = linked
-                .iter()
-                .map(|t| t.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            (linked, joined)
+        let linked = |pick: &dyn Fn(&AiSystem) -> bool| {
+            let picked = a.systems.iter().zip(&names).filter(|(s, _)| pick(s));
+            TextList::new(picked.map(|(_, n)| n.clone()).collect(), false)
         };
-        let (_, high_risk) = join(&mut |i| a.systems[i].risk == RiskTier::High);
-        let mut controls = Vec::with_capacity(38);
-        for (ri, r) in self.data.requirements.iter().enumerate() {
-            let group = &self.data.groups[self.requirement_group[ri] as usize];
-            if group.kind != GroupKind::AnnexA {
-                continue;
-            }
+        let joined = |list: &TextList| list.iter().map(Text::as_str).collect::<Vec<_>>().join(", ");
+        let none = TextList::new(Vec::new(), false);
+        let every = linked(&|_| true);
+        // The EU AI Act duty's wording around `{duty}`, with the high-risk systems named.
+        let high_risk = joined(&linked(&|s| s.risk == RiskTier::High));
+        let duty_words = (!high_risk.is_empty()).then(|| {
+            let text = words.high_risk.replace("{systems}", &high_risk);
+            let (before, after) = text.split_once("{duty}").unwrap_or((&text, ""));
+            (before.to_string(), after.to_string())
+        });
+        let mut by_condition: Vec<Option<(TextList, Text)>> = vec![None; AppliesWhen::ALL.len()];
+        let mut controls = Vec::with_capacity(self.text.soa_reason.len());
+        for (ri, reason) in self.text.soa_reason.iter().enumerate() {
+            let Some(reason) = reason else { continue };
             let ii = self.requirement_item[ri] as usize;
             let (item, fact) = (&self.items[ii], &facts[ii]);
-            let question = &self.data.questions[item.question as usize];
-            let condition = question.applicability.as_ref().map(|c| c.applies_when);
+            let qi = item.question as usize;
             let included = fact.status != Status::NotApplicable;
-            let (systems, joined) = match condition {
-                _ if !included => (Vec::new(), String::new()),
-                Some(when) => join(&mut |i| when.holds_for(&a.systems[i])),
-                None if item.per_system_days > 0.0 => join(&mut |_| true),
-                None => (Vec::new(), String::new()),
+            let condition = self.data.questions[qi]
+                .applicability
+                .as_ref()
+                .map(|c| c.applies_when);
+            let (systems, justification) = match condition {
+                _ if !included => {
+                    let (answer, _) = self.answer_for(a, item);
+                    let why = match (answer, &fact.excluded) {
+                        (_, Some(j)) | (Some(Answer::NotApplicable(j)), None) => j.as_str(),
+                        _ => "",
+                    };
+                    (none.clone(), Text::from(why))
+                }
+                Some(when) => {
+                    let slot = &mut by_condition[when as usize];
+                    let (list, because) = slot.get_or_insert_with(|| {
+                        let list = linked(&|s| when.holds_for(s));
+                        let because = if list.is_empty() {
+                            self.text.soa_chosen.clone()
+                        } else {
+                            Text::from(
+                                words
+                                    .applies_because
+                                    .text(when)
+                                    .replace("{systems}", &joined(&list)),
+                            )
+                        };
+                        (list, because)
+                    });
+                    (list.clone(), because.clone())
+                }
+                None => {
+                    let list = if item.per_system_days > 0.0 {
+                        &every
+                    } else {
+                        &none
+                    };
+                    let why = self.text.soa_restated[ri].as_ref().unwrap_or(reason);
+                    (list.clone(), why.clone())
+                }
             };
-            let justification = if !included {
-                let (answer, _) = self.answer_for(a, item);
-                match (answer, &fact.excluded) {
-                    (_, Some(j)) | (Some(Answer::NotApplicable(j)), None) => j.clone(),
-                    _ => String::new(),
+            let justification = match (&self.text.requirement_duty[ri], &duty_words) {
+                (Some(duty), Some((before, after))) if included => {
+                    Text::from([&*justification, " ", before, duty, after].concat())
                 }
-            } else {
-                let mut why = match (&r.restates, condition) {
-                    (Some(clause), _) => words.restated.replace("{clause}", clause),
-                    (None, Some(_)) if systems.is_empty() => words.chosen.clone(),
-                    (None, Some(when)) => words
-                        .applies_because
-                        .text(when)
-                        .replace("{systems}", &joined),
-                    (None, None) => group.soa_reason.clone().unwrap_or_default(),
-                };
-                if let Some(duty) = &self.text.requirement_duty[ri]
-                    && !high_risk.is_empty()
-                {
-                    why.push(' ');
-                    why.push_str(
-                        &words
-                            .high_risk
-                            .replace("{systems}", &high_risk)
-                            .replace("{duty}", duty),
-                    );
-                }
-                why
+                _ => justification,
             };
             controls.push(SoaControl {
                 control: self.text.requirement_id[ri].clone(),
@@ -141,18 +152,19 @@ impl Bank {
                 justification,
                 status: fact.status,
                 systems,
-                question: self.text.question_id[item.question as usize].clone(),
+                question: self.text.question_id[qi].clone(),
                 gap: fact.severity,
                 owner: item.owner,
-                evidence: self.text.question_evidence[item.question as usize].clone(),
+                evidence: self.text.question_evidence[qi].clone(),
             });
         }
         let included = controls.iter().filter(|c| c.included).count() as u32;
         StatementOfApplicability {
-            version: a.soa.version.as_deref().map_or_else(
-                || Text::from(words.draft_version.as_str()),
-                |v| Text::from(v.trim()),
-            ),
+            version: a
+                .soa
+                .version
+                .as_deref()
+                .map_or_else(|| self.text.soa_draft.clone(), |v| Text::from(v.trim())),
             date: a.soa.date,
             approved_by: a.soa.approved_by.as_deref().map(|v| Text::from(v.trim())),
             included,
