@@ -703,27 +703,36 @@ impl Ctx {
                 self.answer(&q, choose(n, &q)).await;
                 n += 1;
             }
-            let title = self.section_title().await;
-            let next = self
-                .wait_in_widget(
-                    "return root.querySelector('section.questions .actions button.primary');",
-                    "the next button",
-                )
-                .await;
-            let next = self.element(&next);
-            if next.text().await.unwrap() == "See my results" {
+            if !self.next_section().await {
                 return n;
             }
-            self.click_element(&next, "the next button").await;
-            self.wait_in_widget(
-                &format!(
-                    "return (root.querySelector('#aims-section-title')?.textContent || '') !== {};",
-                    json!(title)
-                ),
-                "the next section",
+        }
+    }
+
+    /// Clicks "Next section" and waits for the next section; on the last section, clicks
+    /// nothing and returns false.
+    pub async fn next_section(&self) -> bool {
+        let title = self.section_title().await;
+        let next = self
+            .wait_in_widget(
+                "return root.querySelector('section.questions .actions button.primary');",
+                "the next button",
             )
             .await;
+        let next = self.element(&next);
+        if next.text().await.unwrap() == "See my results" {
+            return false;
         }
+        self.click_element(&next, "the next button").await;
+        self.wait_in_widget(
+            &format!(
+                "return (root.querySelector('#aims-section-title')?.textContent || '') !== {};",
+                json!(title)
+            ),
+            "the next section",
+        )
+        .await;
+        true
     }
 
     /// The exact overall score and band the results screen shows.

@@ -140,27 +140,10 @@ async fn the_inventory_is_built_with_the_keyboard_and_names_its_systems_in_propo
                 pair[1].as_str().unwrap().to_string(),
             ));
         }
-        let title = ctx.section_title().await;
-        let next = ctx
-            .wait_in_widget(
-                "return root.querySelector('section.questions .actions button.primary');",
-                "the next button",
-            )
-            .await;
-        let next = ctx.element(&next);
-        if next.text().await.unwrap() == "See my results" {
-            ctx.click_element(&next, "See my results").await;
+        if !ctx.next_section().await {
+            ctx.click_button("See my results").await;
             break;
         }
-        ctx.click_element(&next, "the next button").await;
-        ctx.wait_in_widget(
-            &format!(
-                "return (root.querySelector('#aims-section-title')?.textContent || '') !== {};",
-                json!(title)
-            ),
-            "the next section",
-        )
-        .await;
     }
     let ids: Vec<&str> = excluded.iter().map(|(q, _)| q.as_str()).collect();
     for development in [
