@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
                 )
             },
             answers: Vec::new(),
+            soa: None,
         };
         if let Ok(e) = bank.evaluate_input(&input) {
             assert_eq!(e.roadmap.phases.len(), 6);
