@@ -92,8 +92,12 @@ pub fn app(props: &AppProps) -> Html {
                 wasm_bindgen_futures::spawn_local(async move {
                     // Without the API's bank the embedded one is used: same engine, and the
                     // server checks the version when the visitor submits.
-                    if let Ok(bank) = service::fetch_bank(&api).await {
+                    if let Ok((bank, origin_allowed)) = service::fetch_bank(&api).await {
                         state.dispatch(Action::BankLoaded(BankRef(Rc::new(bank))));
+                        if !origin_allowed {
+                            let origin = web_sys::window().and_then(|w| w.location().origin().ok());
+                            state.dispatch(Action::OriginRefused(origin.unwrap_or_default()));
+                        }
                     }
                 });
             }

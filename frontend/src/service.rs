@@ -93,16 +93,18 @@ async fn send(request: gloo_net::http::Request) -> Result<String, ApiError> {
         .map_err(|_| ApiError::Network)
 }
 
-/// The API's question bank, validated by the engine.
-pub async fn fetch_bank(api: &str) -> Result<Bank, ApiError> {
-    let text = send(
-        Request::get(&url(api, "/api/v1/bank"))
-            .build()
-            .map_err(|e| ApiError::Unexpected(e.to_string()))?,
-    )
-    .await?;
+/// The API's question bank, validated by the engine, and whether the API accepts results
+/// from this page's origin (its `aims-origin-allowed` header; the bank itself is public).
+pub async fn fetch_bank(api: &str) -> Result<(Bank, bool), ApiError> {
+    let request = Request::get(&url(api, "/api/v1/bank"))
+        .build()
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let response = check(request.send().await.map_err(|_| ApiError::Network)?).await?;
+    let allowed = response.headers().get("aims-origin-allowed").as_deref() != Some("no");
+    let text = response.text().await.map_err(|_| ApiError::Network)?;
     let data = crate::bank::read(&text).map_err(ApiError::Unexpected)?;
-    Bank::new(data).map_err(|e| ApiError::Unexpected(e.to_string()))
+    let bank = Bank::new(data).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    Ok((bank, allowed))
 }
 
 /// Stores the answers and the lead; returns the assessment's ID. The same

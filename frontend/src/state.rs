@@ -105,6 +105,8 @@ pub struct State {
     pub lead_errors: LeadErrors,
     /// The lead submission.
     pub submission: Submission,
+    /// The page's origin, when the API said it does not accept results from it.
+    pub origin_refused: Option<String>,
     /// Grows with every change worth saving.
     pub revision: u32,
     /// Grows with every action (what makes two states different for rendering).
@@ -148,6 +150,8 @@ pub enum Action {
     Import(String),
     /// The API's bank arrived.
     BankLoaded(crate::app::BankRef),
+    /// The API does not accept results from this page's origin (given).
+    OriginRefused(String),
     /// A lead field changed.
     Lead(LeadField),
     /// Check the lead and send it.
@@ -190,6 +194,7 @@ impl State {
             lead: LeadDraft::default(),
             lead_errors: LeadErrors::default(),
             submission: Submission::Idle,
+            origin_refused: None,
             revision: 0,
             generation: 0,
         }
@@ -447,9 +452,11 @@ impl State {
             Action::StartOver => {
                 let fresh = State::new(self.bank.clone(), self.mode, self.api.take());
                 let (revision, generation) = (self.revision, self.generation);
+                let origin_refused = self.origin_refused.take();
                 *self = fresh;
                 self.revision = revision;
                 self.generation = generation;
+                self.origin_refused = origin_refused;
             }
             Action::Import(text) => self.import(&text),
             Action::BankLoaded(crate::app::BankRef(bank)) => {
@@ -463,6 +470,7 @@ impl State {
                 self.section = self.section.min(self.sections.len().saturating_sub(1));
                 self.recompute();
             }
+            Action::OriginRefused(origin) => self.origin_refused = Some(origin),
             Action::Lead(field) => self.lead.update(field, &mut self.lead_errors),
             Action::SubmitLead => {
                 if matches!(

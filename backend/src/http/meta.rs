@@ -5,7 +5,7 @@ use super::Problem;
 use crate::AppState;
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -49,6 +49,16 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     };
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    // The widget's files are public, as on a CDN: any site may embed them. Writes to the
+    // API stay limited to `--allowed-origins` (the CORS layer sets those origins instead).
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("cross-origin"),
+    );
     // The same name is served as brotli, gzip or plain by the request's Accept-Encoding.
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     response
@@ -113,13 +123,38 @@ async fn metrics(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
+/// Response header of `GET /api/v1/bank`: `yes` when the requesting page's origin may
+/// send results (same origin, or in `--allowed-origins`), `no` otherwise, so the widget
+/// can say so before a visitor fills in the lead form.
+pub(super) const ORIGIN_ALLOWED: &str = "aims-origin-allowed";
+
 /// The active question bank: requirements, questions (quick and full), frameworks, sectors
-/// and every assumption of the estimator.
+/// and every assumption of the estimator. Public, like the widget, to every origin.
 #[utoipa::path(get, path = "/api/v1/bank", tag = "assessments",
-    responses((status = 200, description = "The question bank", body = aims_engine::BankData)))]
-async fn bank(State(state): State<AppState>) -> Response {
+    responses((status = 200, description = "The question bank", body = aims_engine::BankData,
+        headers(("aims-origin-allowed" = String,
+            description = "`yes` when the requesting page's origin may send results (same origin or in `--allowed-origins`), otherwise `no`")))))]
+async fn bank(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let allowed = headers.get(header::ORIGIN).is_none_or(|origin| {
+        let origin = origin.to_str().unwrap_or_default();
+        let same = host.is_some_and(|h| origin.split_once("://").is_some_and(|(_, o)| o == h));
+        same || state
+            .config
+            .allowed_origins
+            .iter()
+            .any(|o| o.trim() == origin)
+    });
     (
-        [(header::CONTENT_TYPE, "application/json")],
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            (header::ACCESS_CONTROL_EXPOSE_HEADERS, ORIGIN_ALLOWED),
+            (
+                HeaderName::from_static(ORIGIN_ALLOWED),
+                if allowed { "yes" } else { "no" },
+            ),
+        ],
         state.bank_json.clone(),
     )
         .into_response()

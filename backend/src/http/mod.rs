@@ -39,7 +39,10 @@ pub fn router(state: AppState) -> Router {
             header::CONTENT_TYPE,
             "idempotency-key".parse().expect("valid header name"),
         ])
-        .expose_headers([header::LOCATION]);
+        .expose_headers([
+            header::LOCATION,
+            meta::ORIGIN_ALLOWED.parse().expect("valid header name"),
+        ]);
     Router::new()
         .merge(meta::router(&state.config.widget_dir))
         .merge(embed::router())

@@ -24,6 +24,15 @@ pub fn lead_form() -> Html {
             }
         });
     }
+    if let Some(origin) = &state.origin_refused {
+        let api = state.api.as_deref().unwrap_or_default();
+        return html! {
+            <section class="lead refused" aria-labelledby="aims-lead-title">
+                <h3 id="aims-lead-title">{ "Results cannot be sent from this page" }</h3>
+                <p role="status">{ format!("The server at {api} does not accept results from {origin}. Use the downloads above to keep your report. The site's owner can add {origin} to the server's allowed origins (--allowed-origins).") }</p>
+            </section>
+        };
+    }
     if let Submission::Done { id, report } = &state.submission {
         return html! {
             <section class="lead done" aria-labelledby="aims-lead-title">

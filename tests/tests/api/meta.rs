@@ -156,43 +156,90 @@ async fn posts_beyond_the_rate_limit_get_429_with_retry_after() {
 }
 
 #[tokio::test]
-async fn cors_allows_configured_origins_only() {
-    let app = TestApp::spawn(Engine::Sqlite).await;
-    let allowed = app
-        .client
-        .get(app.url("/api/v1/bank"))
-        .header("origin", "https://consultancy.example")
-        .send()
-        .await
-        .unwrap();
+async fn the_widget_and_the_bank_are_public_and_writes_are_for_configured_origins_only() {
+    let dir = std::env::temp_dir().join(format!("aims-widget-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("aims-readiness.js"), "export {};").unwrap();
+    let url = crate::helpers::fresh_database(Engine::Sqlite).await;
+    let mut config = crate::helpers::config(&url);
+    config.widget_dir = dir;
+    let app = TestApp::with_config(config).await;
+    let get = |path: &'static str, origin: &'static str| {
+        let request = app.client.get(app.url(path)).header("origin", origin);
+        async move { request.send().await.unwrap() }
+    };
+    let header = |r: &reqwest::Response, name: &str| {
+        let values: Vec<String> = r
+            .headers()
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        values.join(" | ")
+    };
+
+    // A listed origin gets itself back, once, and may read whether it may send results.
+    let allowed = get("/api/v1/bank", "https://consultancy.example").await;
     assert_eq!(
-        allowed.headers()["access-control-allow-origin"],
+        header(&allowed, "access-control-allow-origin"),
         "https://consultancy.example"
     );
-    let other = app
+    assert_eq!(header(&allowed, "aims-origin-allowed"), "yes");
+    assert!(header(&allowed, "access-control-expose-headers").contains("aims-origin-allowed"));
+    // Any other site may read the bank and load the widget, and learns that it may not
+    // send results.
+    let other = get("/api/v1/bank", "https://site-builder.example").await;
+    assert_eq!(other.status(), 200);
+    assert_eq!(header(&other, "access-control-allow-origin"), "*");
+    assert_eq!(header(&other, "aims-origin-allowed"), "no");
+    assert!(header(&other, "access-control-expose-headers").contains("aims-origin-allowed"));
+    let widget = get("/widget/aims-readiness.js", "https://site-builder.example").await;
+    assert_eq!(widget.status(), 200);
+    assert_eq!(header(&widget, "access-control-allow-origin"), "*");
+    assert_eq!(
+        header(&widget, "cross-origin-resource-policy"),
+        "cross-origin"
+    );
+    let widget = get("/widget/aims-readiness.js", "https://consultancy.example").await;
+    assert_eq!(
+        header(&widget, "access-control-allow-origin"),
+        "https://consultancy.example"
+    );
+    // The page on the server's own origin is allowed without being listed.
+    let own = app
         .client
         .get(app.url("/api/v1/bank"))
-        .header("origin", "https://evil.example")
+        .header("origin", app.base.clone())
         .send()
         .await
         .unwrap();
-    assert!(other.headers().get("access-control-allow-origin").is_none());
-    let preflight = app
-        .client
-        .request(reqwest::Method::OPTIONS, app.url("/api/v1/assessments"))
-        .header("origin", "https://consultancy.example")
-        .header("access-control-request-method", "POST")
-        .header(
-            "access-control-request-headers",
-            "content-type,idempotency-key",
-        )
-        .send()
-        .await
-        .unwrap();
-    assert!(preflight.status().is_success());
+    assert_eq!(header(&own, "aims-origin-allowed"), "yes");
+
+    // Writes: only the listed origin passes the preflight.
+    let preflight = |origin: &'static str| {
+        let request = app
+            .client
+            .request(reqwest::Method::OPTIONS, app.url("/api/v1/assessments"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "content-type,idempotency-key",
+            );
+        async move { request.send().await.unwrap() }
+    };
+    let listed = preflight("https://consultancy.example").await;
+    assert!(listed.status().is_success());
     assert_eq!(
-        preflight.headers()["access-control-allow-origin"],
+        header(&listed, "access-control-allow-origin"),
         "https://consultancy.example"
+    );
+    let unlisted = preflight("https://site-builder.example").await;
+    assert!(
+        unlisted
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
     );
     app.stop().await;
 }

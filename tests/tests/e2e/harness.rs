@@ -95,6 +95,7 @@ fn widget_dir(scratch: &Path) -> PathBuf {
         ("hostile.html", include_str!("pages/hostile.html")),
         ("frame.html", include_str!("pages/frame.html")),
         ("root-font.html", include_str!("pages/root-font.html")),
+        ("cross-origin.html", include_str!("pages/cross-origin.html")),
     ] {
         std::fs::write(dir.join(name), text).expect("write test page");
     }
@@ -298,6 +299,11 @@ pub struct Ctx {
 impl Ctx {
     /// Starts the server and a browser (waiting for the previous test's to end).
     pub async fn start() -> Ctx {
+        Ctx::start_with(|_| {}).await
+    }
+
+    /// The same, with the server's configuration changed first.
+    pub async fn start_with(configure: impl FnOnce(&mut aims_backend::Config)) -> Ctx {
         let turn = ONE_BROWSER_AT_A_TIME.lock().await;
         let scratch = Scratch(
             std::env::temp_dir().join(format!("aims-e2e-{}", uuid::Uuid::new_v4().simple())),
@@ -307,6 +313,7 @@ impl Ctx {
         let database = format!("sqlite://{}/db/aims.db", scratch.0.display());
         let mut config = helpers::config(&database);
         config.widget_dir = widget;
+        configure(&mut config);
         let app = TestApp::with_config(config).await;
         let driver = Driver::start(&scratch.0.join("chromedriver.log")).await;
         let mut caps = Capabilities::new();

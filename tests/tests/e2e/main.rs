@@ -15,6 +15,7 @@ mod harness;
 
 mod a11y;
 mod console;
+mod cross_origin;
 mod events;
 mod full;
 mod hostile;
