@@ -96,6 +96,8 @@ fn widget_dir(scratch: &Path) -> PathBuf {
         ("frame.html", include_str!("pages/frame.html")),
         ("root-font.html", include_str!("pages/root-font.html")),
         ("cross-origin.html", include_str!("pages/cross-origin.html")),
+        ("csp-strict.html", include_str!("pages/csp-strict.html")),
+        ("csp-wasm.html", include_str!("pages/csp-wasm.html")),
     ] {
         std::fs::write(dir.join(name), text).expect("write test page");
     }

@@ -177,3 +177,42 @@ async fn without_data_api_the_widget_makes_no_network_request() {
     ctx.assert_no_console_errors("/widget/root-font.html").await;
     ctx.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_a_strict_content_security_policy_the_widget_runs_or_says_what_to_allow() {
+    let ctx = Ctx::start().await;
+    // script-src 'self' only: WebAssembly may not be compiled. The element tells the site's
+    // owner what to add instead of staying empty.
+    ctx.client
+        .goto(&ctx.url("/widget/csp-strict.html"))
+        .await
+        .expect("navigate");
+    let message = ctx
+        .wait_for(
+            "const h = document.querySelector('[data-aims-readiness]'); \
+             return h.getAttribute('data-aims-error') && [h.getAttribute('data-aims-error'), h.textContent];",
+            "the loader's message",
+        )
+        .await;
+    assert_eq!(message[0], "csp", "{message}");
+    assert!(
+        message[1].as_str().unwrap().contains("'wasm-unsafe-eval'"),
+        "{message}"
+    );
+    let refused = ctx.browser_log().await;
+    assert!(
+        refused.iter().any(|e| e["level"] == "SEVERE"),
+        "the browser reports the refusal to the site's owner too"
+    );
+
+    // With 'wasm-unsafe-eval' (and still style-src 'self', connect-src 'self'), the quiz
+    // runs to its results.
+    ctx.open("/widget/csp-wasm.html").await;
+    ctx.start_and_fill_profile().await;
+    ctx.answer_all(|i, _| Answer::Level((i % 5) as u8)).await;
+    let (overall, _, band) = ctx.shown_result().await;
+    assert!((0.0..=100.0).contains(&overall), "{overall} {band}");
+    ctx.assert_no_console_errors("the page with 'wasm-unsafe-eval'")
+        .await;
+    ctx.finish().await;
+}
