@@ -208,6 +208,10 @@ async fn under_a_strict_content_security_policy_the_widget_runs_or_says_what_to_
     // With 'wasm-unsafe-eval' (and still style-src 'self', connect-src 'self'), the quiz
     // runs to its results.
     ctx.open("/widget/csp-wasm.html").await;
+    let accent = ctx
+        .in_widget("return getComputedStyle(root.querySelector('button.primary')).backgroundColor;")
+        .await;
+    assert_eq!(accent, "rgb(29, 78, 216)", "the widget's own styles apply");
     ctx.start_and_fill_profile().await;
     ctx.answer_all(|i, _| Answer::Level((i % 5) as u8)).await;
     let (overall, _, band) = ctx.shown_result().await;
