@@ -98,6 +98,7 @@ fn widget_dir(scratch: &Path) -> PathBuf {
         ("cross-origin.html", include_str!("pages/cross-origin.html")),
         ("csp-strict.html", include_str!("pages/csp-strict.html")),
         ("csp-wasm.html", include_str!("pages/csp-wasm.html")),
+        ("below-fold.html", include_str!("pages/below-fold.html")),
     ] {
         std::fs::write(dir.join(name), text).expect("write test page");
     }

@@ -220,3 +220,61 @@ async fn under_a_strict_content_security_policy_the_widget_runs_or_says_what_to_
         .await;
     ctx.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_widget_below_the_fold_waits_until_it_is_near_and_keeps_its_room() {
+    let ctx = Ctx::start().await;
+    ctx.client
+        .goto(&ctx.url("/widget/below-fold.html"))
+        .await
+        .expect("navigate");
+    ctx.wait_for(
+        "return document.readyState === 'complete';",
+        "the page loaded",
+    )
+    .await;
+    // Long enough for the idle-time prefetch; the widget must still not have started.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let before = ctx
+        .js(
+            "const h = document.getElementById('quiz'); \
+             return [h.hasAttribute('data-aims-mounted'), h.offsetHeight, \
+                     document.getElementById('below').getBoundingClientRect().top + scrollY];",
+            vec![],
+        )
+        .await;
+    assert_eq!(before[0], false, "started before it came near: {before}");
+    assert!(
+        before[1].as_f64().unwrap() >= 400.0,
+        "the element keeps the widget's room: {before}"
+    );
+    // Scrolled near, it starts.
+    ctx.js("document.getElementById('quiz').scrollIntoView();", vec![])
+        .await;
+    ctx.wait_ready().await;
+    ctx.click_button("Start").await;
+    ctx.wait_screen("profile").await;
+    ctx.assert_no_console_errors("the long page").await;
+
+    // data-load="eager" starts at once, without scrolling.
+    ctx.client
+        .goto("about:blank")
+        .await
+        .expect("leave the page");
+    ctx.client
+        .goto(&ctx.url("/widget/below-fold.html#eager"))
+        .await
+        .expect("navigate");
+    ctx.wait_ready().await;
+    let far = ctx
+        .js(
+            "return document.getElementById('quiz').getBoundingClientRect().top - innerHeight;",
+            vec![],
+        )
+        .await;
+    assert!(
+        far.as_f64().unwrap() > 600.0,
+        "started while still {far} px below the viewport"
+    );
+    ctx.finish().await;
+}
