@@ -9,7 +9,34 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/embed", get(embed))
+    Router::new()
+        .route("/embed", get(embed))
+        .route(
+            "/embed/height.js",
+            get(|| script(include_str!("embed-height.js"))),
+        )
+        .route(
+            "/embed/frame.js",
+            get(|| script(include_str!("embed-frame.js"))),
+        )
+}
+
+/// One of the two small scripts that size an iframe to the widget: `height.js` runs in
+/// the embed page, `frame.js` on the page that frames it (any site: it is public).
+async fn script(text: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            (
+                header::HeaderName::from_static("cross-origin-resource-policy"),
+                "cross-origin",
+            ),
+        ],
+        text,
+    )
+        .into_response()
 }
 
 /// Checks a `frame-ancestors` source list: `*`, `'self'`, `'none'` or scheme/host sources
@@ -47,7 +74,8 @@ async fn embed(State(state): State<AppState>, RawQuery(query): RawQuery) -> Resp
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>ISO/IEC 42001 readiness</title>\n<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n<main>\n\
          <div data-aims-readiness data-api=\"\" data-mode=\"{mode}\"></div>\n</main>\n\
-         <script type=\"module\" src=\"/widget/aims-readiness.js\"></script>\n</body>\n</html>\n"
+         <script type=\"module\" src=\"/widget/aims-readiness.js\"></script>\n\
+         <script src=\"/embed/height.js\" defer></script>\n</body>\n</html>\n"
     );
     let csp = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \

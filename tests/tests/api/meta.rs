@@ -205,6 +205,12 @@ async fn the_widget_and_the_bank_are_public_and_writes_are_for_configured_origin
         header(&widget, "access-control-allow-origin"),
         "https://consultancy.example"
     );
+    // The script that sizes an iframe to the embed page is public too.
+    let frame = get("/embed/frame.js", "https://site-builder.example").await;
+    assert_eq!(frame.status(), 200);
+    assert!(header(&frame, "content-type").starts_with("text/javascript"));
+    assert_eq!(header(&frame, "access-control-allow-origin"), "*");
+    assert!(frame.text().await.unwrap().contains("aims:height"));
     // The page on the server's own origin is allowed without being listed.
     let own = app
         .client

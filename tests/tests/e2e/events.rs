@@ -99,13 +99,42 @@ async fn a_page_framing_the_widget_receives_its_messages() {
         )
         .await;
     eprintln!("messages from the frame: {messages}");
-    let messages = messages.as_array().unwrap();
+    let all = messages.as_array().unwrap();
+    for m in all {
+        assert_eq!(m["fromFrame"], true, "{m}");
+        assert_eq!(m["origin"], ctx.app.base.as_str(), "{m}");
+    }
+    // The frame reports its height as it changes; frame.js sizes the iframe to it.
+    let heights: Vec<f64> = all
+        .iter()
+        .filter(|m| m["data"]["type"] == "aims:height")
+        .map(|m| m["data"]["detail"]["height"].as_f64().unwrap())
+        .collect();
+    assert!(
+        heights.len() >= 2,
+        "one height per screen at least: {heights:?}"
+    );
+    assert!(heights.iter().all(|h| *h > 100.0), "{heights:?}");
+    let last = *heights.last().unwrap();
+    let sized = ctx
+        .wait_for(
+            &format!(
+                "const f = document.getElementById('frame');                  return f.clientHeight === {last} ? f.style.height : null;"
+            ),
+            "the iframe sized to the last height",
+        )
+        .await;
+    assert_eq!(sized, format!("{last}px"));
+    let messages: Vec<&Value> = all
+        .iter()
+        .filter(|m| m["data"]["type"] != "aims:height")
+        .collect();
     let types: Vec<&str> = messages
         .iter()
         .map(|m| m["data"]["type"].as_str().unwrap_or(""))
         .collect();
     assert_eq!(types, ["aims:ready", "aims:complete"], "{messages:?}");
-    for m in messages {
+    for m in &messages {
         assert_eq!(m["fromFrame"], true, "{m}");
         assert_eq!(m["origin"], ctx.app.base.as_str(), "{m}");
     }
