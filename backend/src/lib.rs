@@ -7,6 +7,7 @@
 
 pub mod clients;
 pub mod db;
+mod embedded_widget;
 mod housekeeping;
 mod http;
 pub mod metrics;
@@ -92,7 +93,8 @@ pub struct Config {
     /// Seconds a client may take to send a request's body.
     #[arg(long, env = "AIMS_BODY_TIMEOUT_SECS", default_value_t = 15)]
     pub body_timeout_secs: u64,
-    /// Folder with the built widget, served under /widget/.
+    /// Folder with the built widget, served under /widget/. A binary built with the
+    /// `embedded-widget` feature serves its own copy when this folder does not exist.
     #[arg(long, env = "AIMS_WIDGET_DIR", default_value = "target/widget")]
     pub widget_dir: std::path::PathBuf,
     /// Who may frame the /embed page (CSP frame-ancestors), e.g. `https://consultancy.example`.
@@ -246,6 +248,10 @@ impl Application {
         config.resolve_secrets()?;
         let bank = load_bank(&config)?;
         http::embed::check_frame_ancestors(&config.frame_ancestors)?;
+        // A release binary carries the widget: served when `--widget-dir` is not there.
+        if !config.widget_dir.is_dir() && embedded_widget::present() {
+            config.widget_dir = embedded_widget::extract(&std::env::temp_dir())?;
+        }
         let proxies = clients::TrustedProxies::parse(&config.trusted_proxies, config.proxy_header)?;
         let db = db::Database::connect(&config.database_url.0)
             .await

@@ -11,6 +11,10 @@
 //! - `cargo xtask widget` / `size` — build the widget into target/widget; print its sizes
 //! - `cargo xtask fuzz [seconds]` — run each cargo-fuzz target of the engine (nightly)
 //! - `cargo xtask conformance` — schemathesis against a live server (after `cargo test`)
+//! - `cargo xtask one-file` — the server built with `embedded-widget` serves the widget it
+//!   carries (after `cargo xtask widget`)
+//! - `cargo xtask release` — the one-file release binary: the widget, then
+//!   `cargo build --release -p aims-backend --features embedded-widget`
 #![forbid(unsafe_code)]
 
 mod attack;
@@ -34,6 +38,8 @@ fn main() -> ExitCode {
         Some("bench-attack") => attack::run(),
         Some("widget") => widget::build().map(|files| widget::report(&files)),
         Some("conformance") => conformance(),
+        Some("one-file") => one_file_server(),
+        Some("release") => release(),
         Some("fuzz") => fuzz(
             args.get(1)
                 .and_then(|s| s.parse().ok())
@@ -207,6 +213,100 @@ fn conformance() -> Result<(), String> {
     } else {
         Err("the server did not become ready".into())
     };
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
+/// The release binary that carries the widget: one file to copy to a server.
+fn release() -> Result<(), String> {
+    wasm_tools()?;
+    let files = widget::build()?;
+    widget::report(&files);
+    step("The server, release build, with the widget inside");
+    let mut c = cargo();
+    c.args([
+        "build",
+        "--release",
+        "-p",
+        "aims-backend",
+        "--features",
+        "embedded-widget",
+    ]);
+    status(c, "cargo build --release --features embedded-widget")?;
+    println!(
+        "one file to deploy: {}",
+        root().join("target/release/aims-backend").display()
+    );
+    Ok(())
+}
+
+/// The server built with `embedded-widget`, started in an empty folder (no
+/// `target/widget` there), serves the widget it carries, byte for byte.
+fn one_file_server() -> Result<(), String> {
+    step("One-file server: the binary built with embedded-widget serves its own widget");
+    let mut c = cargo();
+    c.args([
+        "build",
+        "-p",
+        "aims-backend",
+        "--features",
+        "embedded-widget",
+    ]);
+    status(c, "cargo build -p aims-backend --features embedded-widget")?;
+    let work = std::env::temp_dir().join(format!("aims-one-file-{}", std::process::id()));
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = Command::new(root().join("target/debug/aims-backend"))
+        .current_dir(&work)
+        .env("AIMS_LISTEN", format!("127.0.0.1:{port}"))
+        .env("TMPDIR", &work)
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .map_err(|e| format!("start the server: {e}"))?;
+    let check = || -> Result<(), String> {
+        if !wait_ready(&base) {
+            return Err("the server did not become ready".into());
+        }
+        let built = root().join("target/widget");
+        let loader =
+            std::fs::read_to_string(built.join("aims-readiness.js")).map_err(|e| e.to_string())?;
+        let served = curl(&format!("{base}/widget/aims-readiness.js")).unwrap_or_default();
+        if served != loader {
+            return Err("the served loader is not the built one".into());
+        }
+        for entry in std::fs::read_dir(&built).map_err(|e| e.to_string())? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let Some(len) = std::fs::metadata(&path).ok().map(|m| m.len()) else {
+                continue;
+            };
+            let got = output(
+                "curl",
+                &[
+                    "-fsS",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{size_download}",
+                    &format!("{base}/widget/{name}"),
+                ],
+            );
+            if got.as_deref().map(str::trim) != Some(len.to_string().as_str()) {
+                return Err(format!(
+                    "/widget/{name}: {got:?} bytes, the built file has {len}"
+                ));
+            }
+        }
+        println!("every file of target/widget served from inside the binary");
+        Ok(())
+    };
+    let result = check();
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&work);
@@ -395,6 +495,7 @@ fn test() -> Result<(), String> {
     tally.run(c, "cargo test")?;
 
     conformance()?;
+    one_file_server()?;
     fuzz(FUZZ_SECONDS_TEST)?;
 
     println!(

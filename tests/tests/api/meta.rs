@@ -162,7 +162,7 @@ async fn the_widget_and_the_bank_are_public_and_writes_are_for_configured_origin
     std::fs::write(dir.join("aims-readiness.js"), "export {};").unwrap();
     let url = crate::helpers::fresh_database(Engine::Sqlite).await;
     let mut config = crate::helpers::config(&url);
-    config.widget_dir = dir;
+    config.widget_dir = dir.clone();
     let app = TestApp::with_config(config).await;
     let get = |path: &'static str, origin: &'static str| {
         let request = app.client.get(app.url(path)).header("origin", origin);
@@ -248,6 +248,7 @@ async fn the_widget_and_the_bank_are_public_and_writes_are_for_configured_origin
             .is_none()
     );
     app.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]
