@@ -42,7 +42,8 @@ pub fn questions() -> Html {
     });
 
     let suggestion = suggestions_banner(&state);
-    let live = state.evaluation.as_ref().map(|e| {
+    // No score before the first answer: "0 / 100 · Early · 62 blockers" says nothing yet.
+    let live = state.evaluation.as_ref().filter(|_| answered > 0).map(|e| {
         html! {
             <p class="live-score">
                 { "Readiness so far: " }
