@@ -181,10 +181,7 @@ fn conformance() -> Result<(), String> {
     status(c, "cargo build -p aims-backend")?;
     let work = std::env::temp_dir().join(format!("aims-st-{}", std::process::id()));
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| e.to_string())?
-        .port();
+    let port = free_port()?;
     let base = format!("http://127.0.0.1:{port}");
     let mut server = Command::new(root().join("target/debug/aims-backend"))
         .env("AIMS_LISTEN", format!("127.0.0.1:{port}"))
@@ -217,6 +214,14 @@ fn conformance() -> Result<(), String> {
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&work);
     result
+}
+
+/// A port nobody listens on now, for a server the task starts.
+fn free_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
 }
 
 /// The release binary that carries the widget: one file to copy to a server.
@@ -257,10 +262,7 @@ fn one_file_server() -> Result<(), String> {
     status(c, "cargo build -p aims-backend --features embedded-widget")?;
     let work = std::env::temp_dir().join(format!("aims-one-file-{}", std::process::id()));
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| e.to_string())?
-        .port();
+    let port = free_port()?;
     let base = format!("http://127.0.0.1:{port}");
     let mut server = Command::new(root().join("target/debug/aims-backend"))
         .current_dir(&work)

@@ -96,12 +96,14 @@ fn widget_dir(scratch: &Path) -> PathBuf {
         ("frame.html", include_str!("pages/frame.html")),
         ("root-font.html", include_str!("pages/root-font.html")),
         ("cross-origin.html", include_str!("pages/cross-origin.html")),
-        ("csp-strict.html", include_str!("pages/csp-strict.html")),
         ("csp-wasm.html", include_str!("pages/csp-wasm.html")),
         ("below-fold.html", include_str!("pages/below-fold.html")),
     ] {
         std::fs::write(dir.join(name), text).expect("write test page");
     }
+    // The same page under a policy that does not let WebAssembly compile.
+    let strict = include_str!("pages/csp-wasm.html").replace(" 'wasm-unsafe-eval'", "");
+    std::fs::write(dir.join("csp-strict.html"), strict).expect("write test page");
     dir
 }
 
