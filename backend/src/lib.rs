@@ -100,6 +100,36 @@ pub struct Config {
     /// Who may frame the /embed page (CSP frame-ancestors), e.g. `https://consultancy.example`.
     #[arg(long, env = "AIMS_FRAME_ANCESTORS", default_value = "*")]
     pub frame_ancestors: String,
+    /// The words of the results' call to action (default "Book a call"); needs `--cta-url`.
+    #[arg(long, env = "AIMS_CTA_LABEL", requires = "cta_url")]
+    pub cta_label: Option<String>,
+    /// Where the results' call to action leads (an http or https address, such as a
+    /// booking page); `{band}` and `{score}` in it become the visitor's band and score.
+    /// Without it the widget offers its own: email the report, or download it.
+    #[arg(long, env = "AIMS_CTA_URL")]
+    pub cta_url: Option<String>,
+}
+
+impl Config {
+    /// The call to action the widget is given with the bank, checked.
+    pub fn call_to_action(&self) -> Result<Option<aims_engine::CallToAction>, String> {
+        let Some(url) = &self.cta_url else {
+            return Ok(None);
+        };
+        let cta = aims_engine::CallToAction {
+            label: self
+                .cta_label
+                .as_deref()
+                .unwrap_or("Book a call")
+                .trim()
+                .to_string(),
+            url: url.trim().to_string(),
+        };
+        match cta.problem() {
+            Some((field, reason)) => Err(format!("--cta-{field}: {reason}")),
+            None => Ok(Some(cta)),
+        }
+    }
 }
 
 fn secret(text: &str) -> Result<SecretString, String> {
@@ -247,6 +277,7 @@ impl Application {
     pub async fn build(mut config: Config) -> Result<Application, String> {
         config.resolve_secrets()?;
         let bank = load_bank(&config)?;
+        let cta = config.call_to_action()?;
         http::embed::check_frame_ancestors(&config.frame_ancestors)?;
         // A release binary carries the widget: served when `--widget-dir` is not there.
         if !config.widget_dir.is_dir() && embedded_widget::present() {
@@ -264,7 +295,13 @@ impl Application {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-        let bank_json = serde_json::to_string(bank.data()).expect("banks serialise");
+        let bank_json = {
+            let mut published = bank.data().clone();
+            if let Some(cta) = cta {
+                published.site.get_or_insert_default().cta = Some(cta);
+            }
+            serde_json::to_string(&published).expect("banks serialise")
+        };
         let openapi_json = http::openapi_document(&bank);
         let metrics = Arc::new(metrics::Metrics::default());
         metrics

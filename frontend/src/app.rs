@@ -3,7 +3,7 @@
 
 use crate::state::{Action, Screen, State, Submission};
 use crate::{host, pages, service, storage};
-use aims_engine::{Bank, Mode};
+use aims_engine::{Bank, CallToAction, Mode};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -34,6 +34,25 @@ pub struct AppProps {
     pub bank: Option<BankRef>,
 }
 
+/// The host element's `data-cta-label` and `data-cta-url`, when they make a valid call
+/// to action (an invalid one is ignored, with a console warning, and the server's is used).
+fn host_cta(host: &web_sys::Element) -> Option<CallToAction> {
+    let url = host.get_attribute("data-cta-url")?;
+    let cta = CallToAction {
+        label: host
+            .get_attribute("data-cta-label")
+            .map_or_else(|| "Book a call".to_string(), |l| l.trim().to_string()),
+        url: url.trim().to_string(),
+    };
+    match cta.problem() {
+        Some((field, reason)) => {
+            web_sys::console::warn_1(&format!("data-cta-{field} ignored: {reason}").into());
+            None
+        }
+        None => Some(cta),
+    }
+}
+
 /// The widget.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
@@ -48,7 +67,8 @@ pub fn app(props: &AppProps) -> Html {
                 .bank
                 .map(|b| b.0)
                 .unwrap_or_else(|| Rc::new(crate::bank::embedded().clone()));
-            let fresh = State::new(bank, props.mode, props.api.map(|a| a.to_string()));
+            let mut fresh = State::new(bank, props.mode, props.api.map(|a| a.to_string()));
+            fresh.host_cta = host_cta(&props.host);
             match storage::load(&key) {
                 Some(saved) => fresh.resume(saved),
                 None => fresh,

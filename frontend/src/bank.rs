@@ -9,10 +9,10 @@
 
 use crate::json::{self, Node, Read};
 use aims_engine::{
-    AfterCertification, Applicability, AppliesBecause, Bands, Bank, BankData, Credit,
+    AfterCertification, Applicability, AppliesBecause, Bands, Bank, BankData, CallToAction, Credit,
     FrameworkData, Group, Model, PerCustomisation, PerRisk, PerSize, PhaseAdvice, PhaseModel,
-    PilotFirst, ProhibitedModel, Question, Requirement, RoleModel, Sector, SizeModel, SoaModel,
-    Source, Spread, SystemModel, Uncertainty,
+    PilotFirst, ProhibitedModel, Question, Requirement, RoleModel, Sector, Site, SizeModel,
+    SoaModel, Source, Spread, SystemModel, Uncertainty,
 };
 
 /// The bank shipped with the engine, read once by this module.
@@ -239,5 +239,11 @@ fn bank(n: Node) -> BankData {
             url: s.field("url").optional(Node::string),
         }),
         model: model(n.field("model")),
+        site: n.field("site").optional(|s| Site {
+            cta: s.field("cta").optional(|c| CallToAction {
+                label: c.field("label").string(),
+                url: c.field("url").string(),
+            }),
+        }),
     }
 }

@@ -8,7 +8,9 @@ use crate::drafts::{
 };
 use crate::json;
 use crate::storage::Saved;
-use aims_engine::{AnswerInput, AssessmentInput, Bank, Evaluation, Mode, Named, RawLevel};
+use aims_engine::{
+    AnswerInput, AssessmentInput, Bank, CallToAction, Evaluation, Mode, Named, RawLevel,
+};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use yew::Reducible;
@@ -111,6 +113,9 @@ pub struct State {
     pub revision: u32,
     /// Grows with every action (what makes two states different for rendering).
     pub generation: u64,
+    /// The host page's own call to action (`data-cta-label`, `data-cta-url`), which wins
+    /// over the server's.
+    pub host_cta: Option<CallToAction>,
 }
 
 impl PartialEq for State {
@@ -175,6 +180,20 @@ pub enum Action {
 }
 
 impl State {
+    /// The call to action the results show: the host page's, else the server's, with
+    /// `{band}` and `{score}` in its address filled in from the result (URL-encoded).
+    pub fn call_to_action(&self) -> Option<CallToAction> {
+        let cta = self
+            .host_cta
+            .clone()
+            .or_else(|| self.bank.data().site.as_ref()?.cta.clone())?;
+        let result = &self.evaluation.as_ref()?.result;
+        let band = String::from(js_sys::encode_uri_component(result.band.as_str()));
+        let score = format!("{:.0}", result.overall);
+        let url = cta.url.replace("{band}", &band).replace("{score}", &score);
+        Some(CallToAction { url, ..cta })
+    }
+
     /// A fresh state for a widget.
     pub fn new(bank: Rc<Bank>, mode: Mode, api: Option<String>) -> State {
         let questions = bank.data().questions.len();
@@ -197,6 +216,7 @@ impl State {
             origin_refused: None,
             revision: 0,
             generation: 0,
+            host_cta: None,
         }
     }
 
@@ -453,7 +473,9 @@ impl State {
                 let fresh = State::new(self.bank.clone(), self.mode, self.api.take());
                 let (revision, generation) = (self.revision, self.generation);
                 let origin_refused = self.origin_refused.take();
+                let host_cta = self.host_cta.take();
                 *self = fresh;
+                self.host_cta = host_cta;
                 self.revision = revision;
                 self.generation = generation;
                 self.origin_refused = origin_refused;

@@ -201,6 +201,57 @@ pub struct Source {
     pub url: Option<String>,
 }
 
+/// The site that publishes the bank: what its widget shows besides the questions. The
+/// engine carries it and never reads it; the server fills it from its configuration.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// The results' call to action, when the site has its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cta: Option<CallToAction>,
+}
+
+/// A link the results offer, such as a booking page. `{band}` and `{score}` in the URL
+/// are replaced by the visitor's readiness band and whole score.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallToAction {
+    /// The button's words (`"Book a call"`).
+    pub label: String,
+    /// An `https://` or `http://` address.
+    pub url: String,
+}
+
+/// Longest call-to-action label accepted, in characters.
+pub const MAX_CTA_LABEL_CHARS: usize = 60;
+
+impl CallToAction {
+    /// The field that is not right (`"label"` or `"url"`) and why, if any: a label of 1 to
+    /// 60 characters on one line, an absolute `http(s)` URL without spaces or quotes.
+    pub fn problem(&self) -> Option<(&'static str, &'static str)> {
+        let label = self.label.trim();
+        if label.is_empty()
+            || label.chars().count() > MAX_CTA_LABEL_CHARS
+            || label.chars().any(|c| crate::forbidden_char(c, false))
+        {
+            return Some(("label", "give a label of 1 to 60 characters on one line"));
+        }
+        let rest = ["https://", "http://"]
+            .iter()
+            .find_map(|scheme| self.url.strip_prefix(scheme));
+        let bad = |c: char| c.is_whitespace() || c.is_control() || "\"'<>\\`".contains(c);
+        match rest {
+            Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !rest.contains(bad) => None,
+            _ => Some((
+                "url",
+                "give an absolute https:// or http:// address without spaces or quotes",
+            )),
+        }
+    }
+}
+
 /// How much an existing framework shortens the work on some requirements.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -670,6 +721,9 @@ pub struct BankData {
     pub sources: Vec<Source>,
     /// Estimator assumptions.
     pub model: Model,
+    /// What the publishing site adds (its call to action).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<Site>,
 }
 
 /// Precomputed facts about one full-mode question (an "item" of the model).
@@ -1246,6 +1300,11 @@ impl Bank {
             );
         }
 
+        if let Some(cta) = data.site.as_ref().and_then(|s| s.cta.as_ref())
+            && let Some((field, reason)) = cta.problem()
+        {
+            return Err(Error::bank(format!("/site/cta/{field}"), reason));
+        }
         validate_model(&data.model)?;
 
         Ok(Bank {

@@ -648,6 +648,7 @@ impl Bank {
                 phases,
                 first_scope,
                 running_fte,
+                saved_days: crate::num::round_to(credit_days, 1),
                 explain: lines,
             },
             plan.spans,

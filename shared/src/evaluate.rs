@@ -270,6 +270,9 @@ pub struct Estimate {
     pub first_scope: Option<FirstScope>,
     /// Full-time equivalents a year to run the AIMS once certified, two decimals.
     pub running_fte: f64,
+    /// Person-days the frameworks in place save on the open work (likely case), one
+    /// decimal; 0 without any.
+    pub saved_days: f64,
     /// How every figure was derived.
     pub explain: Vec<Explanation>,
 }

@@ -75,10 +75,11 @@ mod text;
 mod validate;
 
 pub use bank::{
-    AfterCertification, Applicability, AppliesBecause, AppliesWhen, Bands, Bank, BankData, Credit,
-    DEFAULT_BANK_JSON, FrameworkData, Group, GroupKind, Model, Owner, PerCustomisation, PerRisk,
-    PerSize, PhaseAdvice, PhaseModel, PilotFirst, ProhibitedModel, Question, Requirement,
-    RoleModel, Sector, SizeModel, SoaModel, Source, Spread, SystemModel, Uncertainty,
+    AfterCertification, Applicability, AppliesBecause, AppliesWhen, Bands, Bank, BankData,
+    CallToAction, Credit, DEFAULT_BANK_JSON, FrameworkData, Group, GroupKind, MAX_CTA_LABEL_CHARS,
+    Model, Owner, PerCustomisation, PerRisk, PerSize, PhaseAdvice, PhaseModel, PilotFirst,
+    ProhibitedModel, Question, Requirement, RoleModel, Sector, Site, SizeModel, SoaModel, Source,
+    Spread, SystemModel, Uncertainty,
 };
 pub use date::Date;
 #[cfg(feature = "pointers")]

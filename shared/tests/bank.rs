@@ -2,8 +2,8 @@
 #![forbid(unsafe_code)]
 
 use aims_engine::{
-    AiSystem, Bank, BankData, Customisation, DEFAULT_BANK_JSON, GroupKind, Mode, Origin,
-    ProblemKind, RiskTier,
+    AiSystem, Bank, BankData, CallToAction, Customisation, DEFAULT_BANK_JSON, GroupKind, Mode,
+    Origin, ProblemKind, RiskTier,
 };
 
 /// Every requirement ISO/IEC 42001 certification looks at (PRODUCT.md §3).
@@ -361,6 +361,48 @@ fn references_to_unknown_requirements_are_refused() {
         message.contains("/questions/0/refs/1") && message.contains("4.9"),
         "{message}"
     );
+}
+
+fn with_cta(label: &str, url: &str) -> BankData {
+    let mut d = data();
+    d.site = Some(aims_engine::Site {
+        cta: Some(CallToAction {
+            label: label.into(),
+            url: url.into(),
+        }),
+    });
+    d
+}
+
+#[test]
+fn a_call_to_action_must_be_a_short_label_and_a_web_address() {
+    let good = with_cta(
+        "Book a call",
+        "https://consultancy.example/book?band={band}",
+    );
+    let bank = Bank::new(good).expect("a valid call to action is accepted");
+    let cta = bank
+        .data()
+        .site
+        .as_ref()
+        .and_then(|s| s.cta.as_ref())
+        .unwrap();
+    assert_eq!(cta.label, "Book a call");
+    for (label, url, field) in [
+        ("", "https://consultancy.example", "label"),
+        ("Two\nlines", "https://consultancy.example", "label"),
+        (&"x".repeat(61), "https://consultancy.example", "label"),
+        ("Book", "javascript:alert(1)", "url"),
+        ("Book", "/relative/path", "url"),
+        ("Book", "https://consultancy.example/a b", "url"),
+        ("Book", "https://consultancy.example/\"><script>", "url"),
+    ] {
+        let message = refused(with_cta(label, url));
+        assert!(
+            message.contains(&format!("/site/cta/{field}")),
+            "{label:?} {url:?}: {message}"
+        );
+    }
 }
 
 #[test]

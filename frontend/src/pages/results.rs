@@ -145,6 +145,9 @@ pub fn results() -> Html {
                     <p class="hint">{ "A quick quiz gives wide ranges. The full gap assessment narrows them." }</p>
                 }
             </div>
+            if let Some(cta) = state.call_to_action() {
+                <p class="cta"><a class="button primary" href={cta.url} target="_blank" rel="noopener">{ cta.label }</a></p>
+            }
 
             <h3>{ "Readiness by clause" }</h3>
             <div class="chart-row">
@@ -199,6 +202,10 @@ pub fn results() -> Html {
                 if let Some(first) = &e.first_scope {
                     <dt>{ format!("First scope: {} alone", first.system) }</dt>
                     <dd>{ format!("{}, {}", range(first.weeks_to_certification, "weeks"), range(first.effort_days, "person-days")) }</dd>
+                }
+                if e.saved_days > 0.0 {
+                    <dt>{ "Saved by what you already have in place" }</dt>
+                    <dd>{ format!("about {} person-days", aims_engine::num::decimal(e.saved_days)) }</dd>
                 }
                 <dt>{ "Running the AIMS once certified" }</dt><dd>{ format!("about {} FTE a year", aims_engine::num::decimal(e.running_fte)) }</dd>
             </dl>

@@ -471,3 +471,42 @@ async fn a_frame_ancestors_setting_that_is_not_a_source_list_stops_the_start() {
     };
     assert!(error.contains("--frame-ancestors"), "{error}");
 }
+
+#[tokio::test]
+async fn the_consultancy_call_to_action_reaches_the_widget_through_the_bank() {
+    let url = crate::helpers::fresh_database(Engine::Sqlite).await;
+    let mut config = crate::helpers::config(&url);
+    config.cta_label = Some("Book your readiness call".into());
+    config.cta_url = Some("https://consultancy.example/book?band={band}".into());
+    let app = TestApp::with_config(config).await;
+    let bank = app.get("/api/v1/bank").await.json();
+    assert_eq!(
+        bank["site"]["cta"],
+        json!({ "label": "Book your readiness call", "url": "https://consultancy.example/book?band={band}" })
+    );
+    app.stop().await;
+
+    // Without the flag the bank says nothing about a call to action.
+    let app = TestApp::spawn(Engine::Sqlite).await;
+    assert!(app.get("/api/v1/bank").await.json().get("site").is_none());
+    app.stop().await;
+
+    for (label, cta_url, expected) in [
+        (None, "javascript:alert(1)", "--cta-url"),
+        (None, "consultancy.example/book", "--cta-url"),
+        (
+            Some("x".repeat(61)),
+            "https://consultancy.example",
+            "--cta-label",
+        ),
+    ] {
+        let mut config = crate::helpers::config(&url);
+        config.cta_label = label;
+        config.cta_url = Some(cta_url.into());
+        let error = match aims_backend::Application::build(config).await {
+            Ok(_) => panic!("{cta_url} was accepted"),
+            Err(e) => e,
+        };
+        assert!(error.contains(expected), "{error}");
+    }
+}
