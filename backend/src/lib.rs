@@ -120,7 +120,7 @@ impl Config {
             label: self
                 .cta_label
                 .as_deref()
-                .unwrap_or("Book a call")
+                .unwrap_or(aims_engine::DEFAULT_CTA_LABEL)
                 .trim()
                 .to_string(),
             url: url.trim().to_string(),

@@ -39,9 +39,10 @@ pub struct AppProps {
 fn host_cta(host: &web_sys::Element) -> Option<CallToAction> {
     let url = host.get_attribute("data-cta-url")?;
     let cta = CallToAction {
-        label: host
-            .get_attribute("data-cta-label")
-            .map_or_else(|| "Book a call".to_string(), |l| l.trim().to_string()),
+        label: host.get_attribute("data-cta-label").map_or_else(
+            || aims_engine::DEFAULT_CTA_LABEL.to_string(),
+            |l| l.trim().to_string(),
+        ),
         url: url.trim().to_string(),
     };
     match cta.problem() {

@@ -226,6 +226,8 @@ pub struct CallToAction {
 
 /// Longest call-to-action label accepted, in characters.
 pub const MAX_CTA_LABEL_CHARS: usize = 60;
+/// The words of a call to action given only as an address.
+pub const DEFAULT_CTA_LABEL: &str = "Book a call";
 
 impl CallToAction {
     /// The field that is not right (`"label"` or `"url"`) and why, if any: a label of 1 to

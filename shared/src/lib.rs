@@ -76,10 +76,10 @@ mod validate;
 
 pub use bank::{
     AfterCertification, Applicability, AppliesBecause, AppliesWhen, Bands, Bank, BankData,
-    CallToAction, Credit, DEFAULT_BANK_JSON, FrameworkData, Group, GroupKind, MAX_CTA_LABEL_CHARS,
-    Model, Owner, PerCustomisation, PerRisk, PerSize, PhaseAdvice, PhaseModel, PilotFirst,
-    ProhibitedModel, Question, Requirement, RoleModel, Sector, Site, SizeModel, SoaModel, Source,
-    Spread, SystemModel, Uncertainty,
+    CallToAction, Credit, DEFAULT_BANK_JSON, DEFAULT_CTA_LABEL, FrameworkData, Group, GroupKind,
+    MAX_CTA_LABEL_CHARS, Model, Owner, PerCustomisation, PerRisk, PerSize, PhaseAdvice, PhaseModel,
+    PilotFirst, ProhibitedModel, Question, Requirement, RoleModel, Sector, Site, SizeModel,
+    SoaModel, Source, Spread, SystemModel, Uncertainty,
 };
 pub use date::Date;
 #[cfg(feature = "pointers")]
