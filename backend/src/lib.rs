@@ -105,7 +105,7 @@ pub struct Config {
     pub cta_label: Option<String>,
     /// Where the results' call to action leads (an http or https address, such as a
     /// booking page); `{band}` and `{score}` in it become the visitor's band and score.
-    /// Without it the widget offers its own: email the report, or download it.
+    /// Without it the results show no link of their own.
     #[arg(long, env = "AIMS_CTA_URL")]
     pub cta_url: Option<String>,
 }

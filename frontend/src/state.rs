@@ -189,7 +189,7 @@ impl State {
             .or_else(|| self.bank.data().site.as_ref()?.cta.clone())?;
         let result = &self.evaluation.as_ref()?.result;
         let band = String::from(js_sys::encode_uri_component(result.band.as_str()));
-        let score = format!("{:.0}", result.overall);
+        let score = aims_engine::num::whole(result.overall).to_string();
         let url = cta.url.replace("{band}", &band).replace("{score}", &score);
         Some(CallToAction { url, ..cta })
     }
