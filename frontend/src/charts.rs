@@ -11,7 +11,13 @@ fn c(x: f64) -> String {
 
 /// A score as a whole number, `n/a` when there is none.
 fn whole_score(score: Option<f64>) -> String {
-    score.map_or_else(|| "n/a".to_string(), |s| whole(s).to_string())
+    score.map_or_else(|| "n/a".to_string(), |s| format!("{} %", whole(s)))
+}
+
+/// A clause's name on an axis: the first word of its title ("Performance" for
+/// "Performance evaluation"), so the seven fit around the chart.
+fn short_name(g: &GroupScore) -> &str {
+    g.title.split(' ').next().unwrap_or(&g.id)
 }
 
 /// Clause readiness as a radar chart (0 at the centre, 100 at the rim). The same figures
@@ -49,11 +55,11 @@ pub fn radar(groups: &[GroupScore]) -> Html {
         .join(" ");
     let summary = groups
         .iter()
-        .map(|g| format!("clause {} {}", g.id, whole_score(g.score)))
+        .map(|g| format!("{} {}", short_name(g), whole_score(g.score)))
         .collect::<Vec<_>>()
         .join(", ");
     html! {
-        <svg class="radar" viewBox="0 0 320 300" role="img" aria-label={format!("Readiness by clause: {summary}")}>
+        <svg class="radar" viewBox="-60 0 440 300" role="img" aria-label={format!("Readiness by clause: {summary}")}>
             { for [25.0, 50.0, 75.0, 100.0].iter().map(|l| html! { <polygon class="grid" points={ring(*l)} /> }) }
             { for (0..groups.len()).map(|i| {
                 let (x, y) = point(i, 100.0);
@@ -65,7 +71,7 @@ pub fn radar(groups: &[GroupScore]) -> Html {
                 let anchor = if (x - cx).abs() < 5.0 { "middle" } else if x > cx { "start" } else { "end" };
                 html! {
                     <text x={c(x)} y={c(y + 4.0)} text-anchor={anchor}>
-                        { format!("{} · {}", g.id, whole_score(g.score)) }
+                        { format!("{} {}", short_name(g), whole_score(g.score)) }
                     </text>
                 }
             }) }

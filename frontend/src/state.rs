@@ -230,6 +230,12 @@ impl State {
             s => s,
         };
         self.section = saved.section.min(self.sections.len().saturating_sub(1));
+        if let Some(sent) = saved.sent {
+            self.submission = Submission::Done {
+                id: sent.id,
+                report: sent.report,
+            };
+        }
         self.recompute();
         self
     }
@@ -242,6 +248,13 @@ impl State {
             section: self.section,
             profile: self.profile.clone(),
             answers: self.answer_inputs(true),
+            sent: match &self.submission {
+                Submission::Done { id, report } => Some(crate::storage::Sent {
+                    id: id.clone(),
+                    report: report.clone(),
+                }),
+                _ => None,
+            },
         }
     }
 
@@ -483,6 +496,9 @@ impl State {
             Action::Import(text) => self.import(&text),
             Action::BankLoaded(crate::app::BankRef(bank)) => {
                 if bank.version() == self.bank.version() {
+                    // The same questions; the server's copy may still carry its site's
+                    // settings (the call to action).
+                    self.bank = bank;
                     return;
                 }
                 let saved = self.saved();
@@ -554,10 +570,7 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
-        let saves = !matches!(
-            action,
-            Action::DismissNotice | Action::LeadStored { .. } | Action::LeadFailed { .. }
-        );
+        let saves = !matches!(action, Action::DismissNotice | Action::LeadFailed { .. });
         next.apply(action);
         next.generation = next.generation.wrapping_add(1);
         if saves {
@@ -646,6 +659,25 @@ mod tests {
             s = s.reduce(a);
         }
         (*s).clone()
+    }
+
+    #[test]
+    fn a_sent_lead_is_saved_with_the_progress_and_comes_back_on_resume() {
+        let mut s = state(Mode::Quick);
+        s.api = Some("https://api.example/".into());
+        let sent = reduce(s, [Action::LeadStored { id: "a1".into() }]);
+        assert!(sent.revision > 0, "storing a lead is a change worth saving");
+        // (Its JSON round trip runs in the browser: the e2e reload test.)
+        let back = state(Mode::Quick).resume(sent.saved());
+        assert_eq!(
+            back.submission,
+            Submission::Done {
+                id: "a1".into(),
+                report: "https://api.example/api/v1/assessments/a1/report".into()
+            }
+        );
+        let fresh = reduce(back, [Action::StartOver]);
+        assert_eq!(fresh.saved().sent, None, "starting over forgets it");
     }
 
     fn with_profile(mode: Mode) -> State {

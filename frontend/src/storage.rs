@@ -55,6 +55,19 @@ pub struct Saved {
     pub profile: ProfileDraft,
     /// The answers, in the wire format.
     pub answers: Vec<AnswerInput>,
+    /// The lead already sent from these answers, so a reload shows its confirmation
+    /// instead of an empty form that invites a second one.
+    #[serde(default)]
+    pub sent: Option<Sent>,
+}
+
+/// A stored lead, as its confirmation shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sent {
+    /// The assessment's ID.
+    pub id: String,
+    /// The link to the server's report.
+    pub report: String,
 }
 
 impl Saved {
@@ -88,6 +101,12 @@ impl Saved {
                 o.string("start_date", &p.start_date);
             });
             o.objects("answers", &self.answers, json::write_answer);
+            if let Some(sent) = &self.sent {
+                o.object("sent", |o| {
+                    o.string("id", &sent.id);
+                    o.string("report", &sent.report);
+                });
+            }
         })
     }
 
@@ -154,6 +173,10 @@ impl Saved {
                         }
                     },
                     answers: n.field("answers").list(json::answer),
+                    sent: n.field("sent").optional(|s| Sent {
+                        id: s.field("id").string(),
+                        report: s.field("report").string(),
+                    }),
                 }
             })
             .ok()

@@ -29,7 +29,7 @@ pub fn lead_form() -> Html {
         return html! {
             <section class="lead refused" aria-labelledby="aims-lead-title">
                 <h3 id="aims-lead-title">{ "Results cannot be sent from this page" }</h3>
-                <p role="status">{ format!("The server at {api} does not accept results from {origin}. Use the downloads above to keep your report. The site's owner can add {origin} to the server's allowed origins (--allowed-origins).") }</p>
+                <p role="status">{ format!("The server at {api} does not accept results from {origin}. Use Download below to keep your report. The site's owner can add {origin} to the server's allowed origins (--allowed-origins).") }</p>
             </section>
         };
     }

@@ -1,23 +1,92 @@
-//! The results: score and band, clause radar, top gaps, the estimate with its derivation,
-//! the roadmap, downloads and (with an API) the lead form.
+//! The results: a plain summary (score, what it means, the dates, three priorities, what is
+//! already in place), the call to action and (with an API) the lead form in view, then what
+//! to put in place by area, the clause radar, the estimate with its derivation, the roadmap
+//! and one Download menu.
 
 use super::lead::LeadForm;
 use super::use_heading_focus;
 use crate::app::use_store;
 use crate::charts::{gantt, radar};
 use crate::export::{self, Kind};
-use crate::state::Action;
+use crate::state::{Action, Submission};
 use aims_engine::num::{decimal, one_decimal};
-use aims_engine::{Band, Mode, Range, RoadmapPhase, Severity};
+use aims_engine::{Band, Date, Evaluation, Gap, Mode, Range, RoadmapPhase, Severity};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// How many gaps the summary lists.
-const TOP_GAPS: usize = 10;
+/// How many priorities the summary names.
+const PRIORITIES: usize = 3;
 /// How many tasks a phase lists before "and N more".
 const PHASE_TASKS: usize = 8;
 
 fn range(r: Range, unit: &str) -> String {
     format!("{} {unit} (range {}–{})", r.likely, r.low, r.high)
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "March 2028": a date as people plan with it.
+fn month(d: Date) -> String {
+    format!(
+        "{} {}",
+        MONTHS[usize::from(d.month().clamp(1, 12)) - 1],
+        d.year()
+    )
+}
+
+/// What a band means, in plain words.
+fn band_meaning(band: Band) -> &'static str {
+    match band {
+        Band::Early => {
+            "You are at the start: most of what ISO/IEC 42001 asks for is not in place yet. That is where most organisations begin."
+        }
+        Band::Developing => {
+            "Parts of an AI management system are in place. The work now is to fill the gaps and write down what you already do."
+        }
+        Band::Advanced => {
+            "Most of the management system is in place. What is left is mainly evidence and a few missing pieces."
+        }
+        Band::AuditReady => {
+            "You look ready for a certification audit. Check the few remaining items, then book the audit."
+        }
+    }
+}
+
+/// The area (clause or Annex A objective) a gap belongs to: its ID and title.
+fn area_of<'e>(evaluation: &'e Evaluation, gap: &Gap) -> Option<(&'e str, &'e str)> {
+    let r = &evaluation.result;
+    let group = &r.requirements.iter().find(|q| q.id == gap.reference)?.group;
+    let g = r
+        .clauses
+        .iter()
+        .chain(&r.objectives)
+        .find(|g| &g.id == group)?;
+    Some((&g.id, &g.title))
+}
+
+/// One gap as a list item: its severity, reference, title, who leads it and the effort.
+fn gap_item(g: &Gap) -> Html {
+    html! {
+        <li>
+            { severity_badge(g.severity) }
+            { " " }{ g.title.to_string() }
+            <span class="meta">{ format!(" ({}) — {} · {} · about {} person-days", g.reference, g.action.label(), g.owner.label(), decimal(g.effort_days.likely)) }</span>
+            if let Some(why) = &g.explanation { <p class="hint">{ why.to_string() }</p> }
+        </li>
+    }
 }
 
 // The badges below write each `class` as a literal: a computed one goes through Yew's
@@ -96,6 +165,7 @@ pub fn results() -> Html {
     let r = &evaluation.result;
     let e = &evaluation.estimate;
     let roadmap = &evaluation.roadmap;
+    let quick = state.mode == Mode::Quick;
 
     let download = |kind: Kind| {
         let state = state.clone();
@@ -126,27 +196,156 @@ pub fn results() -> Html {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::StartOver))
     };
-    let ready_by = roadmap
-        .ready_by
-        .map(|d| format!(", around {d}"))
-        .unwrap_or_default();
+
+    // The call to action: the consultancy's link, else the lead form (with an API) or the
+    // report's download.
+    let lead_form = state.api.is_some() && state.origin_refused.is_none();
+    let cta = if let Some(cta) = state.call_to_action() {
+        html! { <p class="cta"><a class="button primary" href={cta.url} target="_blank" rel="noopener">{ cta.label }</a></p> }
+    } else if lead_form {
+        if matches!(state.submission, Submission::Done { .. }) {
+            html! {}
+        } else {
+            // The form is in this screen: bring its first field into view with the focus.
+            let to_form = Callback::from(|e: MouseEvent| {
+                let field = e
+                    .target_dyn_into::<web_sys::Element>()
+                    .and_then(|b| b.closest(".results").ok().flatten())
+                    .and_then(|s| s.query_selector("#aims-lead-name").ok().flatten())
+                    .and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(field) = field {
+                    let _ = field.focus();
+                }
+            });
+            html! { <p class="cta"><button type="button" class="primary" onclick={to_form}>{ "Email me this report" }</button></p> }
+        }
+    } else {
+        html! { <p class="cta"><button type="button" class="primary" onclick={download(Kind::Markdown)}>{ "Download the report" }</button></p> }
+    };
+
+    // Honest precision: a quick quiz gives a whole score and ranges.
+    let score = if quick {
+        html! { <>{ "about " }<span class="number" data-overall={decimal(r.overall)}>{ aims_engine::num::whole(r.overall) }</span></> }
+    } else {
+        html! { <span class="number" data-overall={decimal(r.overall)}>{ one_decimal(r.overall) }</span> }
+    };
+    let weeks = |x: Range| {
+        if quick {
+            format!("{}–{} weeks", x.low, x.high)
+        } else {
+            format!("about {} weeks", x.likely)
+        }
+    };
+    let timeline = match (roadmap.ready_by, roadmap.certified_by) {
+        (Some(ready), Some(certified)) => format!(
+            "Ready for the Stage 1 audit around {}; certified around {}.",
+            month(ready),
+            month(certified)
+        ),
+        _ => format!(
+            "Ready for the Stage 1 audit in {}; certified in {}.",
+            weeks(e.weeks_to_ready),
+            weeks(e.weeks_to_certification)
+        ),
+    };
+    let unanswered = r.questions.saturating_sub(r.answered);
+    let open = r.unknowns;
+
+    // Three priorities: must-fix items first, then in the roadmap's order.
+    let mut priorities: Vec<&Gap> = r.gaps.iter().collect();
+    priorities.sort_by_key(|g| (g.severity != Severity::Blocker, g.phase));
+    priorities.truncate(PRIORITIES);
+
+    // What is already in place: the strongest areas.
+    let mut strong: Vec<_> = r
+        .clauses
+        .iter()
+        .chain(&r.objectives)
+        .filter_map(|g| Some((g, g.score?)))
+        .filter(|(_, s)| *s >= 60.0)
+        .collect();
+    strong.sort_by(|a, b| b.1.total_cmp(&a.1));
+    strong.truncate(3);
+
+    // The gaps by area, in the bank's order of clauses and objectives.
+    let areas: Vec<(&str, &str, Vec<&Gap>)> = r
+        .clauses
+        .iter()
+        .chain(&r.objectives)
+        .map(|g| {
+            let gaps = r
+                .gaps
+                .iter()
+                .filter(|gap| area_of(&evaluation, gap).is_some_and(|(id, _)| id == g.id.as_ref()))
+                .collect::<Vec<_>>();
+            (g.id.as_ref(), g.title.as_ref(), gaps)
+        })
+        .filter(|(_, _, gaps)| !gaps.is_empty())
+        .collect();
 
     html! {
         <section class="screen results" aria-labelledby="aims-results-title">
             <h2 id="aims-results-title" tabindex="-1" ref={heading}>{ "Your ISO/IEC 42001 readiness" }</h2>
             <div class="score-card">
-                <p class="overall"><span class="number" data-overall={decimal(r.overall)}>{ one_decimal(r.overall) }</span>{ " / 100" }</p>
+                <p class="overall">{ score }{ " / 100" }</p>
                 { band_badge(r.band) }
-                <p class="counts">{ format!("{} blocker(s) · {} major gap(s) · {} minor · {} unknown", r.blockers, r.majors, r.minors, r.unknowns) }</p>
+                <p class="meaning">{ band_meaning(r.band) }</p>
+                <p class="timeline">{ timeline }</p>
                 if r.blockers > 0 {
-                    <p>{ "Certification is not possible while blockers remain, whatever the score." }</p>
+                    <p class="blockers">{ format!("{} must-fix item(s) stand between you and certification; they come first below.", r.blockers) }</p>
                 }
-                if state.mode == Mode::Quick {
-                    <p class="hint">{ "A quick quiz gives wide ranges. The full gap assessment narrows them." }</p>
+                if open > 0 {
+                    <p class="partial" role="note">{ format!(
+                        "{open} of {} answers {} \"don't know\"{}: counted as not in place, so the estimate may run long.",
+                        r.questions,
+                        if unanswered > 0 { "are missing or" } else { "are" },
+                        if unanswered > 0 { format!(" ({unanswered} unanswered)") } else { String::new() },
+                    ) }</p>
                 }
             </div>
-            if let Some(cta) = state.call_to_action() {
-                <p class="cta"><a class="button primary" href={cta.url} target="_blank" rel="noopener">{ cta.label }</a></p>
+            { cta.clone() }
+            if quick {
+                <p class="hint">{ "A quick quiz gives wide ranges. The full gap assessment narrows them." }</p>
+            }
+
+            <h3>{ "Your three priorities" }</h3>
+            if priorities.is_empty() {
+                <p>{ "Nothing left to put in place: every requirement is implemented or better." }</p>
+            } else {
+                <ol class="priorities">{ for priorities.iter().map(|g| gap_item(g)) }</ol>
+            }
+            <h3>{ "What you already do well" }</h3>
+            <ul class="strengths">
+                if e.saved_days > 0.0 {
+                    <li>{ format!("What you already have in place (such as ISO/IEC 27001 or a GDPR programme) saves about {} person-days of work.", decimal(e.saved_days)) }</li>
+                }
+                { for strong.iter().map(|(g, s)| html! { <li>{ format!("{}: {} %", g.title, aims_engine::num::whole(*s)) }</li> }) }
+                if e.saved_days <= 0.0 && strong.is_empty() {
+                    <li>{ "Little is in place yet. That is usual at the start, and the roadmap below begins with the basics." }</li>
+                }
+            </ul>
+
+            if state.api.is_some() { <LeadForm /> }
+
+            <h3>{ "What to put in place" }</h3>
+            if areas.is_empty() {
+                <p>{ "No gaps: every requirement is implemented or better." }</p>
+            } else {
+                <ul class="areas">
+                    { for areas.iter().map(|(id, title, gaps)| {
+                        let must = gaps.iter().filter(|g| g.severity == Severity::Blocker).count();
+                        html! {
+                            <li><details class="area">
+                                <summary>
+                                    { format!("{title}: {} thing(s) to put in place", gaps.len()) }
+                                    if must > 0 { { format!(", {must} before certification") } }
+                                    <span class="meta">{ format!(" ({id})") }</span>
+                                </summary>
+                                <ul class="gaps">{ for gaps.iter().map(|g| gap_item(g)) }</ul>
+                            </details></li>
+                        }
+                    }) }
+                </ul>
             }
 
             <h3>{ "Readiness by clause" }</h3>
@@ -175,29 +374,10 @@ pub fn results() -> Html {
                 </tbody>
             </table>
 
-            <h3>{ "Top gaps" }</h3>
-            if r.gaps.is_empty() {
-                <p>{ "No gaps: every requirement is implemented or better." }</p>
-            } else {
-                <ol class="gaps">
-                    { for r.gaps.iter().take(TOP_GAPS).map(|g| html! {
-                        <li>
-                            { severity_badge(g.severity) }
-                            { " " }<strong>{ g.reference.to_string() }</strong>{ format!(" {}", g.title) }
-                            <span class="meta">{ format!(" — {} · {} · about {} person-days", g.action.label(), g.owner.label(), decimal(g.effort_days.likely)) }</span>
-                            if let Some(why) = &g.explanation { <p class="hint">{ why.to_string() }</p> }
-                        </li>
-                    }) }
-                </ol>
-                if r.gaps.len() > TOP_GAPS {
-                    <p class="hint">{ format!("{} more gap(s) in the report and the control register.", r.gaps.len() - TOP_GAPS) }</p>
-                }
-            }
-
             <h3>{ "Estimate" }</h3>
             <dl class="estimate">
                 <dt>{ "Effort to readiness" }</dt><dd>{ range(e.effort_days, "person-days") }</dd>
-                <dt>{ "Ready for the Stage 1 audit" }</dt><dd>{ format!("{}{ready_by}", range(e.weeks_to_ready, "weeks")) }</dd>
+                <dt>{ "Ready for the Stage 1 audit" }</dt><dd>{ format!("{}{}", range(e.weeks_to_ready, "weeks"), roadmap.ready_by.map(|d| format!(", around {d}")).unwrap_or_default()) }</dd>
                 <dt>{ "Certified (Stage 2 done)" }</dt><dd>{ range(e.weeks_to_certification, "weeks") }</dd>
                 if let Some(first) = &e.first_scope {
                     <dt>{ format!("First scope: {} alone", first.system) }</dt>
@@ -205,9 +385,9 @@ pub fn results() -> Html {
                 }
                 if e.saved_days > 0.0 {
                     <dt>{ "Saved by what you already have in place" }</dt>
-                    <dd>{ format!("about {} person-days", aims_engine::num::decimal(e.saved_days)) }</dd>
+                    <dd>{ format!("about {} person-days", decimal(e.saved_days)) }</dd>
                 }
-                <dt>{ "Running the AIMS once certified" }</dt><dd>{ format!("about {} FTE a year", aims_engine::num::decimal(e.running_fte)) }</dd>
+                <dt>{ "Running the AIMS once certified" }</dt><dd>{ format!("about {} FTE a year", decimal(e.running_fte)) }</dd>
             </dl>
             <details class="explain">
                 <summary>{ "How is this computed?" }</summary>
@@ -228,16 +408,17 @@ pub fn results() -> Html {
                 </li>
             }) }</ol>
 
-            <h3>{ "Save and share" }</h3>
-            <div class="actions downloads">
-                <button type="button" onclick={download(Kind::Json)}>{ "Download answers (JSON)" }</button>
-                <button type="button" onclick={download(Kind::Markdown)}>{ "Gap report (Markdown)" }</button>
-                <button type="button" onclick={download(Kind::Controls)}>{ "Control register (CSV)" }</button>
-                <button type="button" onclick={download(Kind::Soa)}>{ "Statement of Applicability (CSV)" }</button>
-                <button type="button" onclick={print}>{ "Print or save as PDF" }</button>
-            </div>
-
-            if state.api.is_some() { <LeadForm /> }
+            { cta }
+            <details class="downloads">
+                <summary>{ "Download" }</summary>
+                <div class="actions">
+                    <button type="button" onclick={download(Kind::Markdown)}>{ "Gap report (Markdown)" }</button>
+                    <button type="button" onclick={download(Kind::Controls)}>{ "Control register (CSV)" }</button>
+                    <button type="button" onclick={download(Kind::Soa)}>{ "Statement of Applicability (CSV)" }</button>
+                    <button type="button" onclick={print}>{ "Print or save as PDF" }</button>
+                    <button type="button" onclick={download(Kind::Json)}>{ "Your answers, to import later (JSON)" }</button>
+                </div>
+            </details>
 
             <div class="actions">
                 <button type="button" onclick={edit}>{ "Change my answers" }</button>

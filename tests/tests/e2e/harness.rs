@@ -98,6 +98,7 @@ fn widget_dir(scratch: &Path) -> PathBuf {
         ("cross-origin.html", include_str!("pages/cross-origin.html")),
         ("csp-wasm.html", include_str!("pages/csp-wasm.html")),
         ("below-fold.html", include_str!("pages/below-fold.html")),
+        ("cta.html", include_str!("pages/cta.html")),
     ] {
         std::fs::write(dir.join(name), text).expect("write test page");
     }
@@ -768,6 +769,16 @@ impl Ctx {
         )
     }
 
+    /// How the results show an exact overall score: a whole number after a quick quiz
+    /// (which cannot claim more precision), one decimal after the full assessment.
+    pub fn shown_score(overall: f64, quick: bool) -> String {
+        if quick {
+            format!("{}", overall.round())
+        } else {
+            format!("{overall:.1}")
+        }
+    }
+
     /// Fills in the lead form with clicks and typing, sends it, and returns the id shown.
     pub async fn send_lead(&self, name: &str, email: &str, company: &str) -> String {
         self.el("#aims-lead-name")
@@ -815,6 +826,13 @@ impl Ctx {
             .await
             .as_u64()
             .expect("capture_downloads first");
+        // The files are in the results' Download menu: open it as a visitor would.
+        let open = self
+            .in_widget("return root.querySelector('details.downloads')?.open ?? true;")
+            .await;
+        if open == json!(false) {
+            self.click("details.downloads > summary").await;
+        }
         self.click_button(button).await;
         self.wait_for(
             &format!("return window.aimsDownloads.length > {before};"),

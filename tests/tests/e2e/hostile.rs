@@ -23,13 +23,14 @@ const WIDGET_LOOK_JS: &str = "\
       p: pick(root.querySelector('p')), li: pick(root.querySelector('li')), start: pick(start), \
       file: pick(root.querySelector('label.file')) };";
 
-/// Every widget button is displayed (computed style inside the shadow root, and a box).
+/// Every widget button is displayed (computed style inside the shadow root, and a box),
+/// except those in a menu (a `<details>`) that is closed.
 async fn widget_buttons_visible(ctx: &Ctx, screen: &str) {
     let hidden = ctx
         .in_widget(
             "return [...root.querySelectorAll('button')].filter(b => \
-               getComputedStyle(b).display === 'none' || getComputedStyle(b).visibility === 'hidden' \
-               || b.getClientRects().length === 0).map(b => b.textContent.trim());",
+               !b.closest('details:not([open])') && (getComputedStyle(b).display === 'none' \
+               || getComputedStyle(b).visibility === 'hidden' || b.getClientRects().length === 0)).map(b => b.textContent.trim());",
         )
         .await;
     assert_eq!(
@@ -77,7 +78,7 @@ async fn hostile_host_css_neither_breaks_the_widget_nor_catches_its_styles() {
     })
     .await;
     let (overall, shown, _) = ctx.shown_result().await;
-    assert_eq!(shown, format!("{overall:.1}"));
+    assert_eq!(shown, Ctx::shown_score(overall, true));
     widget_buttons_visible(&ctx, "results").await;
 
     // The host page's own button looks exactly like the same button under the same CSS
@@ -149,7 +150,7 @@ async fn without_data_api_the_widget_makes_no_network_request() {
     })
     .await;
     let (overall, shown, _) = ctx.shown_result().await;
-    assert_eq!(shown, format!("{overall:.1}"));
+    assert_eq!(shown, Ctx::shown_score(overall, true));
     let lead_form = ctx
         .in_widget("return root.querySelector('#aims-lead-name') !== null;")
         .await;

@@ -155,7 +155,7 @@ async fn quick_quiz_with_the_keyboard_only_then_the_lead_reaches_the_admin_api()
     ctx.wait_screen("results").await;
     ctx.wait_focus("aims-results-title").await;
     let (overall, shown, band) = ctx.shown_result().await;
-    assert_eq!(shown, format!("{overall:.1}"), "the score shown");
+    assert_eq!(shown, Ctx::shown_score(overall, true), "the score shown");
     eprintln!("{sections} sections; results: overall {overall} ({shown}), band {band}");
 
     // The lead, typed in.

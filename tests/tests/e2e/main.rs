@@ -21,4 +21,5 @@ mod full;
 mod hostile;
 mod inventory;
 mod keyboard;
+mod results;
 mod timing;
