@@ -116,19 +116,9 @@ impl Config {
         let Some(url) = &self.cta_url else {
             return Ok(None);
         };
-        let cta = aims_engine::CallToAction {
-            label: self
-                .cta_label
-                .as_deref()
-                .unwrap_or(aims_engine::DEFAULT_CTA_LABEL)
-                .trim()
-                .to_string(),
-            url: url.trim().to_string(),
-        };
-        match cta.problem() {
-            Some((field, reason)) => Err(format!("--cta-{field}: {reason}")),
-            None => Ok(Some(cta)),
-        }
+        aims_engine::CallToAction::checked(self.cta_label.as_deref(), url)
+            .map(Some)
+            .map_err(|(field, reason)| format!("--cta-{field}: {reason}"))
     }
 }
 

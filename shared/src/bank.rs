@@ -230,6 +230,22 @@ pub const MAX_CTA_LABEL_CHARS: usize = 60;
 pub const DEFAULT_CTA_LABEL: &str = "Book a call";
 
 impl CallToAction {
+    /// A call to action from its words (the default label when none is given) and its
+    /// address, both trimmed; or the field that is not right and why, as [`Self::problem`].
+    pub fn checked(
+        label: Option<&str>,
+        url: &str,
+    ) -> Result<CallToAction, (&'static str, &'static str)> {
+        let cta = CallToAction {
+            label: label.unwrap_or(DEFAULT_CTA_LABEL).trim().to_string(),
+            url: url.trim().to_string(),
+        };
+        match cta.problem() {
+            Some(problem) => Err(problem),
+            None => Ok(cta),
+        }
+    }
+
     /// The field that is not right (`"label"` or `"url"`) and why, if any: a label of 1 to
     /// 60 characters on one line, an absolute `http(s)` URL without spaces or quotes.
     pub fn problem(&self) -> Option<(&'static str, &'static str)> {
@@ -1613,5 +1629,28 @@ mod tests {
         assert_eq!(pretty, compact);
         assert!(!EMBEDDED_BANK_JSON.contains('\n'));
         assert!(EMBEDDED_BANK_JSON.len() < DEFAULT_BANK_JSON.len() * 9 / 10);
+    }
+
+    #[test]
+    fn a_call_to_action_is_trimmed_takes_the_default_label_and_names_what_is_wrong() {
+        use super::{CallToAction, DEFAULT_CTA_LABEL};
+        let cta = CallToAction::checked(None, " https://c.example/book?band={band} ").unwrap();
+        assert_eq!(cta.label, DEFAULT_CTA_LABEL);
+        assert_eq!(cta.url, "https://c.example/book?band={band}");
+        let cta = CallToAction::checked(Some("  Talk to us "), "http://c.example").unwrap();
+        assert_eq!(cta.label, "Talk to us");
+        for (label, url, field) in [
+            (Some(" "), "https://c.example", "label"),
+            (Some("two\nlines"), "https://c.example", "label"),
+            (None, "javascript:alert(1)", "url"),
+            (None, "https:///path", "url"),
+            (None, "https://c.example/a b", "url"),
+        ] {
+            assert_eq!(
+                CallToAction::checked(label, url).unwrap_err().0,
+                field,
+                "{url}"
+            );
+        }
     }
 }
