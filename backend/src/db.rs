@@ -137,6 +137,10 @@ pub struct NewLead {
     pub email: String,
     /// Company, may be empty.
     pub company: String,
+    /// Phone number, may be empty.
+    pub phone: String,
+    /// Role, may be empty.
+    pub role: String,
 }
 
 /// One request waiting for its assessment to be written.
@@ -250,6 +254,10 @@ pub struct LeadRow {
     pub email: Option<String>,
     /// Company (null once erased).
     pub company: Option<String>,
+    /// Phone number (null once erased, empty when not given).
+    pub phone: Option<String>,
+    /// Role (null once erased, empty when not given).
+    pub role: Option<String>,
     /// When the personal data was erased.
     pub erased_at: Option<Timestamp>,
     /// The assessment's overall score.
@@ -302,6 +310,10 @@ pub struct LeadEvent {
     pub email: String,
     /// Company, may be empty.
     pub company: String,
+    /// Phone number, may be empty.
+    pub phone: String,
+    /// Role, may be empty.
+    pub role: String,
     /// Overall score.
     pub overall: f64,
     /// Band.
@@ -492,7 +504,7 @@ impl Database {
                 .collect();
             if !with_lead.is_empty() {
                 let mut q = QueryBuilder::new(
-                    "INSERT INTO leads (id, assessment_id, created_at, name, email, company, consent) ",
+                    "INSERT INTO leads (id, assessment_id, created_at, name, email, company, phone, role, consent) ",
                 );
                 q.push_values(&with_lead, |mut row, (a, lead)| {
                     row.push_bind(&lead.id)
@@ -501,6 +513,8 @@ impl Database {
                         .push_bind(&lead.name)
                         .push_bind(&lead.email)
                         .push_bind(&lead.company)
+                        .push_bind(&lead.phone)
+                        .push_bind(&lead.role)
                         .push_bind(true);
                 });
                 q.build().execute(&mut *tx).await?;
@@ -580,7 +594,7 @@ impl Database {
         let band = filter.band.clone();
         let (from, to) = (filter.from, filter.to);
         with_pool!(self, |pool| {
-            let rows = sqlx::query_as("SELECT l.id, l.assessment_id, l.created_at, l.name, l.email, l.company, l.erased_at, \
+            let rows = sqlx::query_as("SELECT l.id, l.assessment_id, l.created_at, l.name, l.email, l.company, l.phone, l.role, l.erased_at, \
                  a.overall, a.band, a.mode FROM leads l JOIN assessments a ON a.id = l.assessment_id \
                  WHERE ($1 IS NULL OR a.band = $2) AND ($3 IS NULL OR l.created_at >= $4) \
                  AND ($5 IS NULL OR l.created_at < $6) \
@@ -613,7 +627,7 @@ impl Database {
     }
 
     /// Erases a lead's personal data, keeping the anonymous assessment: the lead's name,
-    /// email and company are blanked and its webhook deliveries (sent or not) deleted, in
+    /// email, company, phone and role are blanked and its webhook deliveries (sent or not) deleted, in
     /// one transaction. On SQLite the WAL is then checkpointed and truncated, so that no
     /// earlier version of the row stays in it (with `secure_delete`, none stays in the
     /// database file's free space either); on PostgreSQL the two tables are vacuumed, so
@@ -624,7 +638,7 @@ impl Database {
         let (found, pending) = with_writer!(self, |conn| {
             let mut tx = conn.begin().await?;
             let n = sqlx::query(
-                "UPDATE leads SET name = NULL, email = NULL, company = NULL, \
+                "UPDATE leads SET name = NULL, email = NULL, company = NULL, phone = NULL, role = NULL, \
                  erased_at = COALESCE(erased_at, $1) WHERE id = $2",
             )
             .bind(now)
@@ -711,7 +725,8 @@ impl Database {
             let event: Option<LeadEvent> = sqlx::query_as(
                 "SELECT l.id AS lead_id, l.assessment_id, l.created_at, \
                  COALESCE(l.name, '') AS name, COALESCE(l.email, '') AS email, \
-                 COALESCE(l.company, '') AS company, a.overall, a.band, a.blockers \
+                 COALESCE(l.company, '') AS company, COALESCE(l.phone, '') AS phone, \
+                 COALESCE(l.role, '') AS role, a.overall, a.band, a.blockers \
                  FROM leads l JOIN assessments a ON a.id = l.assessment_id \
                  WHERE l.id = $1 AND l.erased_at IS NULL",
             )

@@ -38,31 +38,21 @@ pub struct AppProps {
 /// to action (an invalid one is ignored, with a console warning, and the server's is used).
 fn host_cta(host: &web_sys::Element) -> Option<CallToAction> {
     let url = host.get_attribute("data-cta-url")?;
-    let cta = CallToAction {
-        label: host.get_attribute("data-cta-label").map_or_else(
-            || aims_engine::DEFAULT_CTA_LABEL.to_string(),
-            |l| l.trim().to_string(),
-        ),
-        url: url.trim().to_string(),
-    };
-    match cta.problem() {
-        Some((field, reason)) => {
+    let label = host.get_attribute("data-cta-label");
+    CallToAction::checked(label.as_deref(), &url)
+        .map_err(|(field, reason)| {
             web_sys::console::warn_1(&format!("data-cta-{field} ignored: {reason}").into());
-            None
-        }
-        None => Some(cta),
-    }
+        })
+        .ok()
 }
 
 /// The widget.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let key = use_memo(props.host.clone(), |host| {
-        storage::key(props.mode, &host.id())
-    });
+    let id = use_memo(props.host.clone(), |host| host.id());
     let state = {
         let props = props.clone();
-        let key = key.clone();
+        let id = id.clone();
         use_reducer(move || {
             let bank = props
                 .bank
@@ -70,9 +60,21 @@ pub fn app(props: &AppProps) -> Html {
                 .unwrap_or_else(|| Rc::new(crate::bank::embedded().clone()));
             let mut fresh = State::new(bank, props.mode, props.api.map(|a| a.to_string()));
             fresh.host_cta = host_cta(&props.host);
-            match storage::load(&key) {
-                Some(saved) => fresh.resume(saved),
-                None => fresh,
+            // A quick quiz that went on to the full assessment comes back as that.
+            let full = (props.mode == Mode::Quick)
+                .then(|| storage::load(&storage::key(Mode::Full, &id)))
+                .flatten()
+                .filter(|saved| saved.from_quiz);
+            match full {
+                Some(saved) => {
+                    let mut full = State::new(fresh.bank.clone(), Mode::Full, fresh.api.clone());
+                    full.host_cta = fresh.host_cta;
+                    full.resume(saved)
+                }
+                None => match storage::load(&storage::key(props.mode, &id)) {
+                    Some(saved) => fresh.resume(saved),
+                    None => fresh,
+                },
             }
         })
     };
@@ -80,10 +82,17 @@ pub fn app(props: &AppProps) -> Html {
     // Save progress after every change; a fresh start leaves nothing behind.
     {
         let state = state.clone();
-        let key = key.clone();
+        let (id, host_mode) = (id.clone(), props.mode);
         use_effect_with(state.revision, move |_| {
+            let key = storage::key(state.mode, &id);
             if state.screen == Screen::Intro && state.answers.iter().all(Option::is_none) {
                 storage::clear(&key);
+                // Starting over also forgets the full assessment the quiz went on to (not
+                // one begun on its own, which shares the key on the site's other pages).
+                let full = storage::key(Mode::Full, &id);
+                if host_mode == Mode::Quick && storage::load(&full).is_some_and(|s| s.from_quiz) {
+                    storage::clear(&full);
+                }
             } else {
                 storage::save(&key, &state.saved());
             }

@@ -5,7 +5,6 @@ use aims_engine::{
     AiSystem, AnswerInput, AssessmentInput, Bank, Customisation, Date, Framework, GroupKind, Lead,
     Mode, Origin, ProblemKind, Profile, RawLevel, RiskTier, Role, Size,
 };
-use serde::{Deserialize, Serialize};
 
 /// What is wrong with each profile field, if anything.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -33,6 +32,30 @@ impl ProfileErrors {
     pub fn is_empty(&self) -> bool {
         *self == ProfileErrors::default()
     }
+
+    /// Each message with the `id` of the field it is about, in the form's order.
+    pub fn listed(&self) -> Vec<(String, String)> {
+        let names = self.system_names.iter().enumerate();
+        [
+            ("aims-size", &self.size),
+            ("aims-employees", &self.employees),
+            ("aims-count-total", &self.counts),
+            ("aims-add-system", &self.systems),
+        ]
+        .map(|(id, m)| (id.to_string(), m))
+        .into_iter()
+        .chain(names.map(|(i, m)| (format!("aims-system-{i}-name"), m)))
+        .chain(
+            [
+                ("aims-sector", &self.sector),
+                ("aims-capacity", &self.capacity_fte),
+                ("aims-start", &self.start_date),
+            ]
+            .map(|(id, m)| (id.to_string(), m)),
+        )
+        .filter_map(|(id, m)| Some((id, m.clone()?)))
+        .collect()
+    }
 }
 
 /// What is wrong with each lead field, if anything.
@@ -44,6 +67,10 @@ pub struct LeadErrors {
     pub email: Option<String>,
     /// Company.
     pub company: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Role.
+    pub role: Option<String>,
     /// Consent.
     pub consent: Option<String>,
 }
@@ -54,6 +81,21 @@ impl LeadErrors {
         *self == LeadErrors::default()
     }
 
+    /// Each message with the `id` of the field it is about, in the form's order.
+    pub fn listed(&self) -> Vec<(String, String)> {
+        [
+            ("name", &self.name),
+            ("email", &self.email),
+            ("company", &self.company),
+            ("phone", &self.phone),
+            ("role", &self.role),
+            ("consent", &self.consent),
+        ]
+        .into_iter()
+        .filter_map(|(field, m)| Some((format!("aims-lead-{field}"), m.clone()?)))
+        .collect()
+    }
+
     /// Puts `message` on the field the engine or the API calls `field` (others are
     /// ignored: the form has nowhere to show them).
     pub fn set(&mut self, field: &str, message: String) {
@@ -61,6 +103,8 @@ impl LeadErrors {
             "name" => &mut self.name,
             "email" => &mut self.email,
             "company" => &mut self.company,
+            "phone" => &mut self.phone,
+            "role" => &mut self.role,
             "consent" => &mut self.consent,
             _ => return,
         };
@@ -120,7 +164,7 @@ impl AnswerDraft {
 }
 
 /// One AI system of the inventory editor, as typed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SystemDraft {
     /// What the organisation calls it.
     pub name: String,
@@ -158,7 +202,7 @@ impl SystemDraft {
         }
     }
 
-    fn from_system(s: &AiSystem) -> SystemDraft {
+    pub(crate) fn from_system(s: &AiSystem) -> SystemDraft {
         SystemDraft {
             name: s.name.clone(),
             origin: s.origin,
@@ -171,8 +215,7 @@ impl SystemDraft {
 
 /// The quick quiz's questions about AI systems, as typed: counts the engine's inventory
 /// is built from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Counts {
     /// AI systems in scope.
     pub total: String,
@@ -211,7 +254,7 @@ impl Counts {
 
     /// The inventory the counts stand for: the systems built in-house first, the ones
     /// offered to customers first among all, the first one high-risk when any is.
-    fn to_systems(&self) -> Result<Vec<AiSystem>, String> {
+    pub(crate) fn to_systems(&self) -> Result<Vec<AiSystem>, String> {
         let number = |t: &str| t.trim().parse::<u32>().ok();
         let (Some(total), Some(built), Some(offered)) = (
             number(&self.total),
@@ -260,8 +303,7 @@ impl Counts {
 /// The profile form, as typed: choices as the engine's types, numbers and the date as
 /// text until they are checked. The quick quiz asks counts, the full assessment keeps
 /// an inventory.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProfileDraft {
     /// Size band, while unchosen `None`.
     pub size: Option<Size>,
@@ -611,10 +653,11 @@ impl ProfileDraft {
     }
 }
 
-/// A section of the questionnaire: one clause or one Annex A objective.
+/// A section of the questionnaire: one clause or one Annex A objective, or in the quick
+/// quiz a page of neighbouring ones.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
-    /// `"6"` or `"A.6"`.
+    /// `"6"` or `"A.6"`; a merged page has its first group's.
     pub id: String,
     /// `"Clause 6 · Planning"`.
     pub title: String,
@@ -656,12 +699,82 @@ pub fn sections(bank: &Bank, mode: Mode) -> Vec<Section> {
         }
     }
     sections.retain(|s| !s.questions.is_empty());
+    if quick {
+        let titles: Vec<_> = data
+            .groups
+            .iter()
+            .map(|g| (g.id.as_str(), g.title.as_str()))
+            .collect();
+        return pages(sections, &titles);
+    }
     sections
 }
 
+/// Fewest questions on a page of the quick quiz.
+const MIN_PER_PAGE: usize = 3;
+
+/// The quick quiz's pages: neighbouring clauses (or Annex A objectives, never mixed with
+/// clauses) joined until a page has at least [`MIN_PER_PAGE`] questions, so no page asks a
+/// single one; a short remainder joins the page before it.
+fn pages(sections: Vec<Section>, titles: &[(&str, &str)]) -> Vec<Section> {
+    let mut runs: Vec<Vec<Section>> = Vec::new();
+    for s in sections {
+        let count = |run: &Vec<Section>| run.iter().map(|s| s.questions.len()).sum::<usize>();
+        match runs.last_mut() {
+            Some(run) if run[0].annex_a == s.annex_a && count(run) < MIN_PER_PAGE => run.push(s),
+            _ => runs.push(vec![s]),
+        }
+    }
+    // A last run of a kind that stayed short joins the page before it, of the same kind.
+    let mut merged: Vec<Vec<Section>> = Vec::new();
+    for run in runs {
+        let short = run.iter().map(|s| s.questions.len()).sum::<usize>() < MIN_PER_PAGE;
+        match merged.last_mut() {
+            Some(last) if short && last[0].annex_a == run[0].annex_a => last.extend(run),
+            _ => merged.push(run),
+        }
+    }
+    merged.into_iter().map(|run| page(run, titles)).collect()
+}
+
+/// One page from a run of sections: "Clauses 4–5 · Context of the organization and
+/// Leadership", "Annex A · The controls on your AI systems".
+fn page(run: Vec<Section>, titles: &[(&str, &str)]) -> Section {
+    let title_of = |id: &str| titles.iter().find(|t| t.0 == id).map_or("", |t| t.1);
+    let (first, last) = (&run[0], &run[run.len() - 1]);
+    let title = match (run.len(), first.annex_a) {
+        (1, _) => first.title.clone(),
+        (_, true) if run.len() > 2 => "Annex A · The controls on your AI systems".to_string(),
+        (_, true) => format!(
+            "Annex A · {} and {}",
+            title_of(&first.id),
+            title_of(&last.id)
+        ),
+        _ => {
+            let names: Vec<&str> = run.iter().map(|s| title_of(&s.id)).collect();
+            let (init, end) = names.split_at(names.len() - 1);
+            format!(
+                "Clauses {}–{} · {} and {}",
+                first.id,
+                last.id,
+                init.join(", "),
+                end[0]
+            )
+        }
+    };
+    Section {
+        id: first.id.clone(),
+        title,
+        annex_a: first.annex_a,
+        questions: run
+            .iter()
+            .flat_map(|s| s.questions.iter().copied())
+            .collect(),
+    }
+}
+
 /// The lead form, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LeadDraft {
     /// Name.
     pub name: String,
@@ -669,6 +782,10 @@ pub struct LeadDraft {
     pub email: String,
     /// Company.
     pub company: String,
+    /// Phone (optional).
+    pub phone: String,
+    /// Role (optional).
+    pub role: String,
     /// Consent ticked.
     pub consent: bool,
 }
@@ -682,6 +799,10 @@ pub enum LeadField {
     Email(String),
     /// Company.
     Company(String),
+    /// Phone.
+    Phone(String),
+    /// Role.
+    Role(String),
     /// Consent.
     Consent(bool),
 }
@@ -693,6 +814,8 @@ impl LeadDraft {
             LeadField::Name(v) => (self.name, errors.name) = (v, None),
             LeadField::Email(v) => (self.email, errors.email) = (v, None),
             LeadField::Company(v) => (self.company, errors.company) = (v, None),
+            LeadField::Phone(v) => (self.phone, errors.phone) = (v, None),
+            LeadField::Role(v) => (self.role, errors.role) = (v, None),
             LeadField::Consent(v) => (self.consent, errors.consent) = (v, None),
         }
     }
@@ -703,6 +826,8 @@ impl LeadDraft {
             name: self.name.clone(),
             email: self.email.clone(),
             company: Some(self.company.clone()),
+            phone: Some(self.phone.clone()),
+            role: Some(self.role.clone()),
             consent: self.consent,
         };
         let mut errors = LeadErrors::default();

@@ -4,20 +4,18 @@
 
 use crate::drafts::{
     AnswerDraft, Choice, LeadDraft, LeadErrors, LeadField, ProfileDraft, ProfileErrors,
-    ProfileField, Section, sections,
+    ProfileField, Section, SystemDraft, sections,
 };
 use crate::json;
 use crate::storage::Saved;
 use aims_engine::{
     AnswerInput, AssessmentInput, Bank, CallToAction, Evaluation, Mode, Named, RawLevel,
 };
-use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use yew::Reducible;
 
 /// Which screen is showing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     /// What this is, how long it takes, privacy.
     Intro,
@@ -109,6 +107,9 @@ pub struct State {
     pub submission: Submission,
     /// The page's origin, when the API said it does not accept results from it.
     pub origin_refused: Option<String>,
+    /// Grows with every submit or move refused because a field is not right: the error
+    /// summary then takes the focus to the first such field.
+    pub refused: u32,
     /// Grows with every change worth saving.
     pub revision: u32,
     /// Grows with every action (what makes two states different for rendering).
@@ -116,6 +117,10 @@ pub struct State {
     /// The host page's own call to action (`data-cta-label`, `data-cta-url`), which wins
     /// over the server's.
     pub host_cta: Option<CallToAction>,
+    /// A full assessment this widget went on to from its quick quiz's results.
+    pub from_quiz: bool,
+    /// Answers carried over from the quick quiz that the visitor has not confirmed yet.
+    pub unconfirmed: Vec<usize>,
 }
 
 impl PartialEq for State {
@@ -149,6 +154,8 @@ pub enum Action {
     Back,
     /// Back from the results to the questions.
     EditAnswers,
+    /// Go on from the quick quiz's results to the full assessment, with what is known.
+    ContinueInFull,
     /// Forget everything and start again.
     StartOver,
     /// Resume from an exported JSON file.
@@ -214,9 +221,12 @@ impl State {
             lead_errors: LeadErrors::default(),
             submission: Submission::Idle,
             origin_refused: None,
+            refused: 0,
             revision: 0,
             generation: 0,
             host_cta: None,
+            from_quiz: false,
+            unconfirmed: Vec::new(),
         }
     }
 
@@ -230,6 +240,12 @@ impl State {
             s => s,
         };
         self.section = saved.section.min(self.sections.len().saturating_sub(1));
+        self.from_quiz = saved.from_quiz;
+        let data = self.bank.data();
+        self.unconfirmed = (data.questions.iter().enumerate())
+            .filter(|(i, q)| saved.unconfirmed.contains(&q.id) && self.answers[*i].is_some())
+            .map(|(i, _)| i)
+            .collect();
         if let Some(sent) = saved.sent {
             self.submission = Submission::Done {
                 id: sent.id,
@@ -240,6 +256,42 @@ impl State {
         self
     }
 
+    /// The full assessment that follows this quick quiz: its profile (the counts as an
+    /// inventory to name) and each quick answer as the starting point of every full
+    /// question on the same requirements, marked to confirm. It opens on the profile.
+    fn continue_in_full(&self) -> State {
+        let mut full = State::new(self.bank.clone(), Mode::Full, self.api.clone());
+        full.host_cta = self.host_cta.clone();
+        full.origin_refused = self.origin_refused.clone();
+        full.from_quiz = true;
+        full.profile = ProfileDraft {
+            systems: (self.profile.counts.to_systems().unwrap_or_default().iter())
+                .map(SystemDraft::from_system)
+                .collect(),
+            ..self.profile.clone()
+        };
+        let questions = &self.bank.data().questions;
+        for (i, q) in questions.iter().enumerate().filter(|(_, q)| !q.quick) {
+            let quick = questions.iter().zip(&self.answers).find_map(|(quick, a)| {
+                let covers = q.refs.first().is_some_and(|r| quick.refs.contains(r));
+                a.as_ref().filter(|_| quick.quick && covers)
+            });
+            let Some(answer) = quick else { continue };
+            if answer.choice != Choice::NotApplicable || self.bank.allows_not_applicable(&q.id) {
+                full.answers[i] = Some(answer.clone());
+                full.unconfirmed.push(i);
+            }
+        }
+        full.screen = Screen::Profile;
+        full.notice = Some(format!(
+            "Your quick quiz fills in {} of the {} questions as starting points, each marked \"from the quick quiz — please confirm\". Name your AI systems first.",
+            full.unconfirmed.len(),
+            full.total_questions(),
+        ));
+        full.recompute();
+        full
+    }
+
     /// What to save.
     pub fn saved(&self) -> Saved {
         Saved {
@@ -248,6 +300,10 @@ impl State {
             section: self.section,
             profile: self.profile.clone(),
             answers: self.answer_inputs(true),
+            from_quiz: self.from_quiz,
+            unconfirmed: (self.unconfirmed.iter())
+                .map(|&i| self.bank.data().questions[i].id.clone())
+                .collect(),
             sent: match &self.submission {
                 Submission::Done { id, report } => Some(crate::storage::Sent {
                     id: id.clone(),
@@ -308,16 +364,22 @@ impl State {
     /// with the contact details as `lead`.
     pub fn lead_body(&self) -> Option<String> {
         let input = self.input()?;
-        let company = self.lead.company.trim();
+        let l = &self.lead;
         Some(json::object(|o| {
             json::write_assessment_input(o, &input);
             o.object("lead", |o| {
-                o.string("name", self.lead.name.trim());
-                o.string("email", self.lead.email.trim());
-                if !company.is_empty() {
-                    o.string("company", company);
+                o.string("name", l.name.trim());
+                o.string("email", l.email.trim());
+                for (key, value) in [
+                    ("company", &l.company),
+                    ("phone", &l.phone),
+                    ("role", &l.role),
+                ] {
+                    if !value.trim().is_empty() {
+                        o.string(key, value.trim());
+                    }
                 }
-                o.boolean("consent", self.lead.consent);
+                o.boolean("consent", l.consent);
             });
         }))
     }
@@ -390,6 +452,13 @@ impl State {
             Action::Start => self.screen = Screen::Profile,
             Action::Profile(field) => {
                 self.profile.update(field, &mut self.profile_errors);
+                // On the results, a field that is not right keeps the last results.
+                if self.screen == Screen::Results
+                    && let Err(errors) = self.profile.to_profile(&self.bank, self.mode)
+                {
+                    self.profile_errors = *errors;
+                    return;
+                }
                 self.recompute();
             }
             Action::SubmitProfile => match self.profile.to_profile(&self.bank, self.mode) {
@@ -398,7 +467,10 @@ impl State {
                     self.screen = Screen::Questions;
                     self.recompute();
                 }
-                Err(errors) => self.profile_errors = *errors,
+                Err(errors) => {
+                    self.profile_errors = *errors;
+                    self.refused += 1;
+                }
             },
             Action::EditProfile => self.screen = Screen::Profile,
             Action::Answer(i, choice) => {
@@ -419,6 +491,7 @@ impl State {
                 if choice != Choice::NotApplicable {
                     self.missing_justifications.retain(|&q| q != i);
                 }
+                self.unconfirmed.retain(|&q| q != i);
                 self.recompute();
             }
             Action::Justify(i, text) => {
@@ -455,6 +528,7 @@ impl State {
                 let missing = self.unjustified(self.section..self.section + 1);
                 if !missing.is_empty() {
                     self.missing_justifications = missing;
+                    self.refused += 1;
                     return;
                 }
                 if self.section + 1 < self.sections.len() {
@@ -464,6 +538,7 @@ impl State {
                     if let Some(&first) = missing.first() {
                         self.section = self.section_of(first).unwrap_or(0);
                         self.missing_justifications = missing;
+                        self.refused += 1;
                         return;
                     }
                     self.recompute();
@@ -482,8 +557,21 @@ impl State {
                 }
             }
             Action::EditAnswers => self.screen = Screen::Questions,
+            Action::ContinueInFull => {
+                if self.mode == Mode::Quick {
+                    let (revision, generation) = (self.revision, self.generation);
+                    *self = self.continue_in_full();
+                    (self.revision, self.generation) = (revision, generation);
+                }
+            }
             Action::StartOver => {
-                let fresh = State::new(self.bank.clone(), self.mode, self.api.take());
+                // A full assessment started from the quick quiz starts over as the quiz.
+                let mode = if self.from_quiz {
+                    Mode::Quick
+                } else {
+                    self.mode
+                };
+                let fresh = State::new(self.bank.clone(), mode, self.api.take());
                 let (revision, generation) = (self.revision, self.generation);
                 let origin_refused = self.origin_refused.take();
                 let host_cta = self.host_cta.take();
@@ -518,6 +606,9 @@ impl State {
                     return;
                 }
                 self.lead_errors = self.lead.check();
+                if !self.lead_errors.is_empty() {
+                    self.refused += 1;
+                }
                 if self.lead_errors.is_empty() && self.api.is_some() {
                     let attempt = match self.submission {
                         Submission::Failed { attempt, .. } => attempt + 1,
@@ -539,6 +630,9 @@ impl State {
                 retry,
                 fields,
             } => {
+                if !fields.is_empty() {
+                    self.refused += 1;
+                }
                 for (field, text) in fields {
                     self.lead_errors.set(&field, text);
                 }
@@ -586,7 +680,7 @@ mod tests {
     use crate::drafts::{CountField, SystemField};
     use crate::drafts::{FloatText, float_syntax};
     use crate::export::EXPORT_FORMAT;
-    use aims_engine::Size;
+    use aims_engine::{Framework, Size};
 
     #[test]
     fn float_syntax_is_rusts() {
@@ -680,6 +774,101 @@ mod tests {
         assert_eq!(fresh.saved().sent, None, "starting over forgets it");
     }
 
+    #[test]
+    fn the_quick_quiz_asks_a_few_questions_per_page_and_keeps_every_one() {
+        let s = state(Mode::Quick);
+        let pages: Vec<(&str, usize)> = s
+            .sections
+            .iter()
+            .map(|p| (p.title.as_str(), p.questions.len()))
+            .collect();
+        assert!(pages.iter().all(|(_, n)| *n >= 3), "{pages:?}");
+        assert!(pages.len() <= 6, "{pages:?}");
+        assert_eq!(s.total_questions(), 19);
+        assert_eq!(
+            pages[0].0,
+            "Clauses 4–5 · Context of the organization and Leadership"
+        );
+        assert!(pages.iter().any(|(t, _)| t.starts_with("Annex A · ")));
+        // No page mixes clauses with Annex A controls.
+        for p in s.sections.iter() {
+            let groups: Vec<bool> = p
+                .questions
+                .iter()
+                .map(|&i| s.bank.data().questions[i].refs[0].starts_with("A."))
+                .collect();
+            assert!(groups.iter().all(|&a| a == p.annex_a), "{}", p.title);
+        }
+        // The full assessment keeps one clause or objective per section.
+        assert_eq!(state(Mode::Full).sections.len(), 17);
+    }
+
+    #[test]
+    fn the_full_assessment_starts_from_the_quick_quiz_and_asks_to_confirm_what_it_carried() {
+        let quick = reduce(
+            with_profile(Mode::Quick),
+            [
+                Action::Profile(ProfileField::Count(CountField::Total("3".into()))),
+                Action::Profile(ProfileField::Framework(Framework::Iso27001, true)),
+                Action::Answer(q("q-quick-context"), Choice::Level(3)),
+                Action::Answer(q("q-quick-data"), Choice::Unknown),
+                Action::ContinueInFull,
+            ],
+        );
+        assert_eq!((quick.mode, quick.screen), (Mode::Full, Screen::Profile));
+        assert!(quick.from_quiz && quick.notice.is_some());
+        let p = &quick.profile;
+        assert_eq!(p.size, Some(Size::UpTo250));
+        assert_eq!(p.frameworks, vec![Framework::Iso27001]);
+        assert_eq!(p.systems.len(), 3, "the count became an inventory to name");
+        // Every full question on the context requirements starts at the quiz's level.
+        let context = ["q-4-1", "q-4-2", "q-4-3", "q-4-4"].map(q);
+        for i in context {
+            assert_eq!(
+                quick.answers[i].as_ref().map(|a| a.choice),
+                Some(Choice::Level(3))
+            );
+            assert!(quick.unconfirmed.contains(&i));
+        }
+        assert!(
+            quick
+                .unconfirmed
+                .iter()
+                .all(|&i| !quick.bank.data().questions[i].quick)
+        );
+        assert_eq!(quick.answers[q("q-5-1")], None, "nothing is invented");
+        // Choosing an answer, even the same, confirms it; the rest survives a reload.
+        let confirmed = reduce(quick, [Action::Answer(context[0], Choice::Level(3))]);
+        assert!(!confirmed.unconfirmed.contains(&context[0]));
+        let back = state(Mode::Full).resume(confirmed.saved());
+        assert_eq!(back.unconfirmed, confirmed.unconfirmed);
+        assert!(back.from_quiz);
+        // Starting over goes back to the quiz.
+        let fresh = reduce(back, [Action::StartOver]);
+        assert_eq!((fresh.mode, fresh.from_quiz), (Mode::Quick, false));
+    }
+
+    #[test]
+    fn sharpening_the_estimate_on_the_results_keeps_them_while_a_field_is_wrong() {
+        let mut s = reduce(
+            with_profile(Mode::Quick),
+            [Action::Answer(q("q-quick-context"), Choice::Level(1))],
+        );
+        s.screen = Screen::Results;
+        let before = s.evaluation.clone().unwrap();
+        let s = reduce(s, [Action::Profile(ProfileField::Capacity("0".into()))]);
+        assert!(s.profile_errors.capacity_fte.is_some());
+        assert!(
+            Rc::ptr_eq(s.evaluation.as_ref().unwrap(), &before),
+            "the results stay"
+        );
+        let s = reduce(s, [Action::Profile(ProfileField::Capacity("3".into()))]);
+        assert!(s.profile_errors.is_empty());
+        let after = s.evaluation.clone().unwrap();
+        let weeks = |e: &Evaluation| e.estimate.weeks_to_certification.likely;
+        assert!(weeks(&after) < weeks(&before), "more people, sooner");
+    }
+
     fn with_profile(mode: Mode) -> State {
         reduce(
             state(mode),
@@ -707,6 +896,11 @@ mod tests {
         let e = &s.profile_errors;
         assert!(e.size.is_some() && e.counts.is_some());
         assert!(e.capacity_fte.is_none() && e.sector.is_none() && e.start_date.is_none());
+        // The error summary: each message once, with its field, in the form's order.
+        let listed: Vec<String> = e.listed().into_iter().map(|(id, _)| id).collect();
+        assert_eq!(listed, ["aims-size", "aims-count-total"]);
+        assert_eq!(e.listed()[0].1, *e.size.as_ref().unwrap());
+        assert_eq!(s.refused, 1, "a refused submit moves the focus");
         let s = reduce(
             s,
             [
@@ -719,6 +913,10 @@ mod tests {
         assert_eq!(s.screen, Screen::Profile);
         let capacity = s.profile_errors.capacity_fte.as_deref().unwrap();
         assert!(capacity.contains("between 0.1 and 500"), "{capacity}");
+        assert_eq!(s.refused, 2);
+        // Typing on a field clears its message but is not a refusal.
+        let s = reduce(s, [Action::Profile(ProfileField::Capacity("1".into()))]);
+        assert_eq!((s.refused, s.profile_errors.listed()), (2, vec![]));
     }
 
     #[test]

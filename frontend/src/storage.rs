@@ -4,7 +4,6 @@ use crate::drafts::{Counts, ProfileDraft, SystemDraft};
 use crate::json::{self, Node};
 use crate::state::Screen;
 use aims_engine::{AnswerInput, Framework, Named, Role, Size};
-use serde::{Deserialize, Serialize};
 
 /// The storage key for a widget: versioned by the saved format, per mode, and per host
 /// element `id` when the page has several widgets of one mode.
@@ -43,7 +42,7 @@ pub fn clear(key: &str) {
 }
 
 /// What is kept in `localStorage` between visits.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Saved {
     /// The bank version the answers were given against.
     pub bank_version: String,
@@ -57,12 +56,15 @@ pub struct Saved {
     pub answers: Vec<AnswerInput>,
     /// The lead already sent from these answers, so a reload shows its confirmation
     /// instead of an empty form that invites a second one.
-    #[serde(default)]
     pub sent: Option<Sent>,
+    /// Whether this full assessment went on from the widget's quick quiz.
+    pub from_quiz: bool,
+    /// The IDs of answers carried over from the quick quiz, not confirmed yet.
+    pub unconfirmed: Vec<String>,
 }
 
 /// A stored lead, as its confirmation shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Sent {
     /// The assessment's ID.
     pub id: String,
@@ -101,6 +103,8 @@ impl Saved {
                 o.string("start_date", &p.start_date);
             });
             o.objects("answers", &self.answers, json::write_answer);
+            o.boolean("from_quiz", self.from_quiz);
+            o.strings("unconfirmed", self.unconfirmed.iter().map(String::as_str));
             if let Some(sent) = &self.sent {
                 o.object("sent", |o| {
                     o.string("id", &sent.id);
@@ -110,78 +114,76 @@ impl Saved {
         })
     }
 
-    /// Reads saved progress; `None` when it cannot be read. In the browser with
-    /// `JSON.parse` and the readers of [`crate::json`]; natively (unit tests) with serde.
+    /// Reads saved progress; `None` when it cannot be read. With `JSON.parse` and the
+    /// readers of [`crate::json`], so in the browser only (the component tests read back
+    /// what [`Saved::to_json`] writes).
     pub fn from_json(text: &str) -> Option<Saved> {
-        if cfg!(target_arch = "wasm32") {
-            json::read(text, |n| {
-                n.object();
-                let profile = n.field("profile");
-                let draft = ProfileDraft::default();
-                let text_or =
-                    |key: &str, default: String| profile.field(key).or(default, Node::string);
-                // A choice the form no longer offers reads as not chosen yet.
-                let chosen = |key: &str| text_or(key, String::new());
-                Saved {
-                    bank_version: n.field("bank_version").string(),
-                    screen: n.field("screen").named(),
-                    section: n.field("section").whole(u32::MAX) as usize,
-                    profile: {
-                        let text = |n: &Node, key: &str, default: &str| {
-                            n.field(key).or(default.to_string(), Node::string)
-                        };
-                        // Progress saved before the inventory: a count and a role.
-                        let (counts, systems) = if profile.field("counts").is_missing() {
-                            let count = text(&profile, "ai_systems", "1")
-                                .trim()
-                                .parse()
-                                .unwrap_or(1);
-                            let role = Role::from_name(&chosen("role"));
-                            let high = profile.field("high_risk").or(false, Node::boolean);
-                            ProfileDraft::from_v1(count, role, high)
-                        } else {
-                            let c = profile.field("counts");
-                            let systems = profile.field("systems").list(|s| SystemDraft {
-                                name: text(&s, "name", ""),
-                                origin: s.field("origin").named(),
-                                customisation: s.field("customisation").named(),
-                                offered: s.field("offered").or(false, Node::boolean),
-                                risk: s.field("risk").named(),
-                            });
-                            (
-                                Counts {
-                                    total: text(&c, "total", "1"),
-                                    built: text(&c, "built", "0"),
-                                    offered: text(&c, "offered", "0"),
-                                    high_risk: c.field("high_risk").or(false, Node::boolean),
-                                },
-                                systems,
-                            )
-                        };
-                        ProfileDraft {
-                            size: Size::from_name(&chosen("size")),
-                            employees: text_or("employees", draft.employees),
-                            counts,
+        json::read(text, |n| {
+            n.object();
+            let profile = n.field("profile");
+            let draft = ProfileDraft::default();
+            let text_or = |key: &str, default: String| profile.field(key).or(default, Node::string);
+            // A choice the form no longer offers reads as not chosen yet.
+            let chosen = |key: &str| text_or(key, String::new());
+            Saved {
+                bank_version: n.field("bank_version").string(),
+                screen: n.field("screen").named(),
+                section: n.field("section").whole(u32::MAX) as usize,
+                profile: {
+                    let text = |n: &Node, key: &str, default: &str| {
+                        n.field(key).or(default.to_string(), Node::string)
+                    };
+                    // Progress saved before the inventory: a count and a role.
+                    let (counts, systems) = if profile.field("counts").is_missing() {
+                        let count = text(&profile, "ai_systems", "1")
+                            .trim()
+                            .parse()
+                            .unwrap_or(1);
+                        let role = Role::from_name(&chosen("role"));
+                        let high = profile.field("high_risk").or(false, Node::boolean);
+                        ProfileDraft::from_v1(count, role, high)
+                    } else {
+                        let c = profile.field("counts");
+                        let systems = profile.field("systems").list(|s| SystemDraft {
+                            name: text(&s, "name", ""),
+                            origin: s.field("origin").named(),
+                            customisation: s.field("customisation").named(),
+                            offered: s.field("offered").or(false, Node::boolean),
+                            risk: s.field("risk").named(),
+                        });
+                        (
+                            Counts {
+                                total: text(&c, "total", "1"),
+                                built: text(&c, "built", "0"),
+                                offered: text(&c, "offered", "0"),
+                                high_risk: c.field("high_risk").or(false, Node::boolean),
+                            },
                             systems,
-                            sector: text_or("sector", draft.sector),
-                            frameworks: (profile.field("frameworks").or(Vec::new(), Node::strings))
-                                .iter()
-                                .filter_map(|f| Framework::from_name(f))
-                                .collect(),
-                            capacity_fte: text_or("capacity_fte", draft.capacity_fte),
-                            start_date: text_or("start_date", draft.start_date),
-                        }
-                    },
-                    answers: n.field("answers").list(json::answer),
-                    sent: n.field("sent").optional(|s| Sent {
-                        id: s.field("id").string(),
-                        report: s.field("report").string(),
-                    }),
-                }
-            })
-            .ok()
-        } else {
-            serde_json::from_str(text).ok()
-        }
+                        )
+                    };
+                    ProfileDraft {
+                        size: Size::from_name(&chosen("size")),
+                        employees: text_or("employees", draft.employees),
+                        counts,
+                        systems,
+                        sector: text_or("sector", draft.sector),
+                        frameworks: (profile.field("frameworks").or(Vec::new(), Node::strings))
+                            .iter()
+                            .filter_map(|f| Framework::from_name(f))
+                            .collect(),
+                        capacity_fte: text_or("capacity_fte", draft.capacity_fte),
+                        start_date: text_or("start_date", draft.start_date),
+                    }
+                },
+                answers: n.field("answers").list(json::answer),
+                from_quiz: n.field("from_quiz").or(false, Node::boolean),
+                unconfirmed: n.field("unconfirmed").or(Vec::new(), Node::strings),
+                sent: n.field("sent").optional(|s| Sent {
+                    id: s.field("id").string(),
+                    report: s.field("report").string(),
+                }),
+            }
+        })
+        .ok()
     }
 }

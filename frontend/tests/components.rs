@@ -442,8 +442,8 @@ fn the_widget_reads_assessments_and_saved_progress_as_serde_does() {
         "/answers/1/level: expected a level 0-4, \"unknown\" or \"not_applicable\""
     );
 
-    // Saved progress: what serde writes comes back the same.
-    let saved: Saved = serde_json::from_value(json!({
+    // Saved progress: what is read is written back the same, and reads back equal.
+    let text = json!({
         "bank_version": "1.0.0",
         "screen": "questions",
         "section": 3,
@@ -454,11 +454,23 @@ fn the_widget_reads_assessments_and_saved_progress_as_serde_does() {
                      "frameworks": ["gdpr", "soc2"], "capacity_fte": "1.5",
                      "start_date": "2027-03-01" },
         "answers": serde_json::from_str::<Value>(goldens[1]).unwrap()["answers"],
-    }))
-    .unwrap();
-    let written = serde_json::to_string(&saved).unwrap();
-    let back = Saved::from_json(&written).expect("saved progress reads back");
-    assert_eq!(serde_json::to_string(&back).unwrap(), written);
+        "from_quiz": true,
+        "unconfirmed": ["q-4-1"],
+        "sent": { "id": "a1", "report": "https://api.example/api/v1/assessments/a1/report" },
+    })
+    .to_string();
+    let saved = Saved::from_json(&text).expect("saved progress reads");
+    assert_eq!(saved.profile.systems[0].name, "Triage");
+    assert_eq!(saved.profile.counts.offered, "2");
+    assert!(saved.from_quiz && saved.unconfirmed == ["q-4-1"]);
+    assert_eq!(saved.sent.as_ref().unwrap().id, "a1");
+    let written = saved.to_json();
+    assert_eq!(Saved::from_json(&written), Some(saved), "{written}");
+    // Progress saved before the quiz could go on to the full assessment reads too.
+    let older = json!({ "bank_version": "1.0.0", "screen": "intro", "section": 0,
+                        "profile": {}, "answers": [] });
+    let older = Saved::from_json(&older.to_string()).expect("older progress reads");
+    assert!(!older.from_quiz && older.unconfirmed.is_empty() && older.sent.is_none());
     assert!(Saved::from_json("{\"screen\": \"elsewhere\"}").is_none());
 }
 

@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 
 /// Longest name or company name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
+/// Longest phone number accepted, in characters.
+pub const MAX_PHONE_CHARS: usize = 30;
+/// Longest role accepted, in characters.
+pub const MAX_ROLE_CHARS: usize = 100;
 
 /// Contact details as sent with an assessment.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -20,6 +24,12 @@ pub struct Lead {
     /// Their organisation (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
+    /// A number to call them back on (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// What they do there, such as "Head of compliance" (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     /// Agreement to have the details stored and used to follow up.
     pub consent: bool,
 }
@@ -27,7 +37,7 @@ pub struct Lead {
 /// A field of a [`Lead`] that breaks a rule, with a message for the person who typed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LeadProblem {
-    /// `"name"`, `"email"`, `"company"` or `"consent"`.
+    /// `"name"`, `"email"`, `"company"`, `"phone"`, `"role"` or `"consent"`.
     pub field: &'static str,
     /// What to do about it.
     pub message: &'static str,
@@ -38,7 +48,8 @@ impl Lead {
     ///
     /// ```
     /// let lead = aims_engine::Lead { name: "Ada".into(), email: "ada@example".into(),
-    ///                                company: None, consent: false };
+    ///                                phone: Some("+44 20 7946 0000".into()),
+    ///                                ..Default::default() };
     /// let fields: Vec<_> = lead.problems().iter().map(|p| p.field).collect();
     /// assert_eq!(fields, ["email", "consent"]);
     /// ```
@@ -69,6 +80,22 @@ impl Lead {
                 message: "The company name is at most 200 characters.",
             });
         }
+        let phone = self.phone.as_deref().unwrap_or("").trim();
+        if !phone.is_empty() && !valid_phone(phone) {
+            problems.push(LeadProblem {
+                field: "phone",
+                message: "Give a phone number of 6 to 30 digits and spaces, such as +44 20 7946 0000, or leave it empty.",
+            });
+        }
+        let role = self.role.as_deref().unwrap_or("").trim();
+        if role.chars().count() > MAX_ROLE_CHARS
+            || role.chars().any(|c| crate::forbidden_char(c, false))
+        {
+            problems.push(LeadProblem {
+                field: "role",
+                message: "The role is at most 100 characters on one line.",
+            });
+        }
         if !self.consent {
             problems.push(LeadProblem {
                 field: "consent",
@@ -77,6 +104,25 @@ impl Lead {
         }
         problems
     }
+}
+
+/// A plausible phone number: at most 30 characters, at least 6 digits, and otherwise only
+/// spaces, a leading `+`, and `-`, `.`, `(`, `)` between digits.
+///
+/// ```
+/// use aims_engine::valid_phone;
+/// assert!(valid_phone("+44 (0)20 7946-0000"));
+/// assert!(!valid_phone("12345"));
+/// assert!(!valid_phone("call me"));
+/// ```
+pub fn valid_phone(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let body = phone.strip_prefix('+').unwrap_or(phone);
+    phone.chars().count() <= MAX_PHONE_CHARS
+        && digits >= 6
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -.()".contains(c))
 }
 
 /// A plausible email address: one `@`, a local part and a dotted domain, no spaces or

@@ -93,7 +93,9 @@ pub use input::{
     AiSystem, Answer, AnswerInput, AssessmentInput, Customisation, Framework, Level, Mode, Origin,
     Profile, RawLevel, RiskTier, Role, Size, SoaFields, Status,
 };
-pub use lead::{Lead, LeadProblem, MAX_NAME_CHARS, valid_email};
+pub use lead::{
+    Lead, LeadProblem, MAX_NAME_CHARS, MAX_PHONE_CHARS, MAX_ROLE_CHARS, valid_email, valid_phone,
+};
 pub use names::{Named, UnknownName};
 pub use num::Figure;
 pub use soa::{SoaControl, StatementOfApplicability};

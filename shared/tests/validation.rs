@@ -269,12 +269,33 @@ fn lead_names_refuse_control_and_direction_override_characters() {
             name: bad.into(),
             email: "ada@example.org".into(),
             company: Some(bad.into()),
+            phone: Some(format!("+44 20 {bad}")),
+            role: Some(bad.into()),
             consent: true,
         };
         let fields: Vec<_> = lead.problems().iter().map(|p| p.field).collect();
-        assert_eq!(fields, ["name", "company"], "{bad:?}");
+        assert_eq!(fields, ["name", "company", "phone", "role"], "{bad:?}");
     }
     assert!(!aims_engine::valid_email("ada\u{202E}@example.org"));
+}
+
+#[test]
+fn phone_and_role_are_optional_and_checked_when_given() {
+    let lead = |phone: &str, role: &str| aims_engine::Lead {
+        name: "Ada".into(),
+        email: "ada@example.org".into(),
+        phone: Some(phone.into()),
+        role: Some(role.into()),
+        consent: true,
+        ..Default::default()
+    };
+    let fields = |l: aims_engine::Lead| l.problems().iter().map(|p| p.field).collect::<Vec<_>>();
+    assert!(fields(lead("", " ")).is_empty(), "empty means not given");
+    assert!(fields(lead("+49 (30) 1234-5678", "Head of compliance")).is_empty());
+    assert_eq!(fields(lead("0800 CALL NOW", "")), ["phone"]);
+    assert_eq!(fields(lead("12 34", "")), ["phone"], "too few digits");
+    assert_eq!(fields(lead(&"1".repeat(31), "")), ["phone"], "too long");
+    assert_eq!(fields(lead("", &"r".repeat(101))), ["role"]);
 }
 
 #[test]

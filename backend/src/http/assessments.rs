@@ -42,12 +42,14 @@ fn parse_lead(lead: aims_engine::Lead) -> Result<NewLead, Problem> {
     }
     let name = lead.name.trim();
     let email = lead.email.trim();
-    let company = lead.company.as_deref().unwrap_or("").trim();
+    let optional = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
     Ok(NewLead {
         id: uuid::Uuid::new_v4().to_string(),
         name: name.to_string(),
         email: email.to_string(),
-        company: company.to_string(),
+        company: optional(&lead.company),
+        phone: optional(&lead.phone),
+        role: optional(&lead.role),
     })
 }
 

@@ -227,6 +227,11 @@ fn tighten(doc: &mut Value, bank: &aims_engine::Bank) {
                     "description": "A plausible email address (one @, a dotted domain)"}));
                 props.insert("company".into(), json!({"type": ["string", "null"], "maxLength": 200,
                     "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$", "description": "Up to 200 characters, no control characters"}));
+                props.insert("phone".into(), json!({"type": ["string", "null"], "maxLength": 30,
+                    "pattern": "^\\s*(\\+?(?:[ ().-]*[0-9]){6,}[ ().-]*)?\\s*$",
+                    "description": "Optional: 6 to 30 digits, spaces and + - . ( ), such as +44 20 7946 0000"}));
+                props.insert("role".into(), json!({"type": ["string", "null"], "maxLength": 100,
+                    "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$", "description": "Optional: up to 100 characters, no control characters"}));
                 props.insert(
                     "consent".into(),
                     json!({"type": "boolean", "enum": [true],

@@ -144,7 +144,7 @@ pub fn inventory_editor(props: &InventoryProps) -> Html {
             <p class="hint" id="aims-inventory-help">{ "Every model, product or service with AI that the management system will cover: what each one is decides which controls apply and how much work it brings. Leave the list empty while the first system is still planned." }</p>
             { for rows }
             { field_error("aims-err-systems", &props.error) }
-            <button type="button" ref={add_button} onclick={add} disabled={full}>{ "Add an AI system" }</button>
+            <button type="button" id="aims-add-system" ref={add_button} onclick={add} disabled={full}>{ "Add an AI system" }</button>
         </fieldset>
     }
 }

@@ -1,8 +1,11 @@
-//! Pieces the screens are made of: one question, and the form helpers every field uses.
+//! Pieces the screens are made of: one question, the inventory, the error summary, and the
+//! form helpers every field uses.
 
+mod error_summary;
 mod inventory;
 mod question;
 
+pub use error_summary::ErrorSummary;
 pub use inventory::InventoryEditor;
 pub use question::QuestionCard;
 

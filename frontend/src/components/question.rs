@@ -33,6 +33,8 @@ pub struct QuestionProps {
     pub answer: Option<AnswerDraft>,
     /// Whether the visitor tried to move on while its exclusion has no justification.
     pub missing: bool,
+    /// Whether the answer was carried over from the quick quiz and is not confirmed yet.
+    pub unconfirmed: bool,
     /// Where the answers go.
     pub dispatch: UseReducerDispatcher<State>,
 }
@@ -52,10 +54,15 @@ pub fn question_card(props: &QuestionProps) -> Html {
         let dispatch = props.dispatch.clone();
         let onchange =
             Callback::from(move |_: Event| dispatch.dispatch(Action::Answer(index, choice_here)));
+        // A click on the answer already chosen confirms one carried over from the quiz.
+        let dispatch = props.dispatch.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            dispatch.dispatch(Action::Answer(index, choice_here))
+        });
         html! {
             <div class="choice">
                 <input type="radio" name={q.id.clone()} id={id.clone()} value={value.to_string()}
-                    checked={choice == Some(choice_here)} {onchange} />
+                    checked={choice == Some(choice_here)} {onchange} {onclick} />
                 <label for={id}>
                     <span class="label">{ label.to_string() }</span>
                     if !hint.is_empty() { <span class="hint">{ hint.to_string() }</span> }
@@ -86,10 +93,13 @@ pub fn question_card(props: &QuestionProps) -> Html {
     html! {
         <fieldset class="question" id={format!("aims-{}", q.id)}>
             <legend>
-                <span class="refs">{ q.refs.join(", ") }</span>
                 <span class="title">{ q.title.clone() }</span>
                 <span class="text">{ q.text.clone() }</span>
+                <span class="refs">{ "ISO/IEC 42001 " }{ q.refs.join(", ") }</span>
             </legend>
+            if props.unconfirmed {
+                <p class="carried">{ "From the quick quiz — please confirm: choose the answer that fits, or the same one again." }</p>
+            }
             <details class="help">
                 <summary>{ "What good looks like" }</summary>
                 <p>{ q.help.clone() }</p>

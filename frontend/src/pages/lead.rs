@@ -2,6 +2,7 @@
 
 use super::{checked, field_error, value_of};
 use crate::app::use_store;
+use crate::components::ErrorSummary;
 use crate::drafts::LeadField;
 use crate::state::{Action, Submission};
 use yew::prelude::*;
@@ -83,6 +84,7 @@ pub fn lead_form() -> Html {
             <h3 id="aims-lead-title">{ "Talk to us about your roadmap" }</h3>
             <p>{ "Send your answers to get the full report and a call about your next steps. The score is recomputed on our server from your answers." }</p>
             <form onsubmit={submit} novalidate=true>
+                <ErrorSummary errors={errors.listed()} attempt={state.refused} />
                 <div class="field">
                     <label for="aims-lead-name">{ "Name *" }</label>
                     <input id="aims-lead-name" type="text" autocomplete="name" value={lead.name.clone()}
@@ -100,6 +102,18 @@ pub fn lead_form() -> Html {
                     <input id="aims-lead-company" type="text" autocomplete="organization" value={lead.company.clone()}
                         oninput={input(LeadField::Company)} aria-invalid={invalid(&errors.company)} aria-describedby={described(&errors.company, "company")} />
                     { field_error("aims-err-lead-company", &errors.company) }
+                </div>
+                <div class="field">
+                    <label for="aims-lead-phone">{ "Phone (optional)" }</label>
+                    <input id="aims-lead-phone" type="tel" autocomplete="tel" value={lead.phone.clone()}
+                        oninput={input(LeadField::Phone)} aria-invalid={invalid(&errors.phone)} aria-describedby={described(&errors.phone, "phone")} />
+                    { field_error("aims-err-lead-phone", &errors.phone) }
+                </div>
+                <div class="field">
+                    <label for="aims-lead-role">{ "Your role (optional)" }</label>
+                    <input id="aims-lead-role" type="text" autocomplete="organization-title" value={lead.role.clone()}
+                        oninput={input(LeadField::Role)} aria-invalid={invalid(&errors.role)} aria-describedby={described(&errors.role, "role")} />
+                    { field_error("aims-err-lead-role", &errors.role) }
                 </div>
                 <div class="field check">
                     <input id="aims-lead-consent" type="checkbox" checked={lead.consent} onchange={consent}

@@ -8,6 +8,7 @@ mod results;
 
 pub use intro::Intro;
 pub use profile::ProfileForm;
+use profile::RefineEstimate;
 pub use questions::Questions;
 pub use results::Results;
 

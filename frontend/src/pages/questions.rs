@@ -3,7 +3,7 @@
 
 use super::use_heading_focus;
 use crate::app::{BankRef, use_store};
-use crate::components::QuestionCard;
+use crate::components::{ErrorSummary, QuestionCard};
 use crate::state::Action;
 use aims_engine::num::one_decimal;
 use yew::prelude::*;
@@ -12,8 +12,23 @@ use yew::prelude::*;
 #[function_component(Questions)]
 pub fn questions() -> Html {
     let state = use_store();
-    let heading = use_heading_focus((2, state.section), state.revision > 0);
-    let Some(section) = state.sections.get(state.section).cloned() else {
+    let section = state.sections.get(state.section).cloned();
+    let missing: Vec<(String, String)> = section
+        .iter()
+        .flat_map(|s| s.questions.iter())
+        .filter(|i| state.missing_justifications.contains(i))
+        .map(|&i| {
+            let q = &state.bank.data().questions[i];
+            (
+                format!("{}-why", q.id),
+                format!("{}: say why it does not apply", q.title),
+            )
+        })
+        .collect();
+    // Sent back to a section for a missing justification, the focus goes to that field
+    // (the error summary's), not to the heading.
+    let heading = use_heading_focus((2, state.section), state.revision > 0 && missing.is_empty());
+    let Some(section) = section else {
         return html! {};
     };
     let total = state.total_questions();
@@ -42,13 +57,14 @@ pub fn questions() -> Html {
     });
 
     let suggestion = suggestions_banner(&state);
+
     // No score before the first answer: "0 / 100 · Early · 62 blockers" says nothing yet.
     let live = state.evaluation.as_ref().filter(|_| answered > 0).map(|e| {
         html! {
             <p class="live-score">
-                { "Readiness so far: " }
+                { "Score so far " }
                 <strong class="live-overall">{ one_decimal(e.result.overall) }</strong>
-                { format!(" / 100 · {} · {} blocker(s)", e.result.band.label(), e.result.blockers) }
+                { format!(" / 100 · {}", e.result.band.label()) }
             </p>
         }
     });
@@ -67,7 +83,8 @@ pub fn questions() -> Html {
                 <progress max={total.to_string()} value={answered.to_string()} aria-label="Questions answered" />
                 <div aria-live="polite" aria-atomic="true">
                     <p class="progress-text">
-                        { format!("{answered} of {total} answered · section {} of {}", state.section + 1, state.sections.len()) }
+                        { format!("{answered} of {total} answered") }
+                        <span class="where">{ format!(" · page {} of {}", state.section + 1, state.sections.len()) }</span>
                     </p>
                     { for live }
                 </div>
@@ -77,11 +94,13 @@ pub fn questions() -> Html {
                 <nav aria-label="Sections"><ol>{ for nav }</ol></nav>
             </details>
             <h2 id="aims-section-title" tabindex="-1" ref={heading}>{ section.title.clone() }</h2>
+            <ErrorSummary errors={missing} attempt={state.refused} />
             // Below the heading, which takes the focus: the next Tab reaches it.
             { suggestion }
             { for section.questions.iter().map(|&i| html! {
                 <QuestionCard bank={BankRef(state.bank.clone())} index={i}
                     answer={state.answers[i].clone()} missing={state.missing_justifications.contains(&i)}
+                    unconfirmed={state.unconfirmed.contains(&i)}
                     dispatch={state.dispatcher()} />
             }) }
             <div class="actions">

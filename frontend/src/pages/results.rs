@@ -4,13 +4,13 @@
 //! and one Download menu.
 
 use super::lead::LeadForm;
-use super::use_heading_focus;
+use super::{RefineEstimate, use_heading_focus};
 use crate::app::use_store;
 use crate::charts::{gantt, radar};
 use crate::export::{self, Kind};
 use crate::state::{Action, Submission};
 use aims_engine::num::{decimal, one_decimal};
-use aims_engine::{Band, Date, Evaluation, Gap, Mode, Range, RoadmapPhase, Severity};
+use aims_engine::{Band, Date, Gap, Mode, Range, RoadmapPhase, Severity};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -63,18 +63,6 @@ fn band_meaning(band: Band) -> &'static str {
             "You look ready for a certification audit. Check the few remaining items, then book the audit."
         }
     }
-}
-
-/// The area (clause or Annex A objective) a gap belongs to: its ID and title.
-fn area_of<'e>(evaluation: &'e Evaluation, gap: &Gap) -> Option<(&'e str, &'e str)> {
-    let r = &evaluation.result;
-    let group = &r.requirements.iter().find(|q| q.id == gap.reference)?.group;
-    let g = r
-        .clauses
-        .iter()
-        .chain(&r.objectives)
-        .find(|g| &g.id == group)?;
-    Some((&g.id, &g.title))
 }
 
 /// One gap as a list item: its severity, reference, title, who leads it and the effort.
@@ -248,6 +236,17 @@ pub fn results() -> Html {
             weeks(e.weeks_to_certification)
         ),
     };
+    let go_full = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::ContinueInFull))
+    };
+    let full_questions = state
+        .bank
+        .data()
+        .questions
+        .iter()
+        .filter(|q| !q.quick)
+        .count();
     let unanswered = r.questions.saturating_sub(r.answered);
     let open = r.unknowns;
 
@@ -267,21 +266,28 @@ pub fn results() -> Html {
     strong.sort_by(|a, b| b.1.total_cmp(&a.1));
     strong.truncate(3);
 
-    // The gaps by area, in the bank's order of clauses and objectives.
-    let areas: Vec<(&str, &str, Vec<&Gap>)> = r
+    // The gaps by area, in the bank's order of clauses and objectives: each gap's area is
+    // looked up once, through the requirement it closes.
+    let mut areas: Vec<(&str, &str, Vec<&Gap>)> = r
         .clauses
         .iter()
         .chain(&r.objectives)
-        .map(|g| {
-            let gaps = r
-                .gaps
-                .iter()
-                .filter(|gap| area_of(&evaluation, gap).is_some_and(|(id, _)| id == g.id.as_ref()))
-                .collect::<Vec<_>>();
-            (g.id.as_ref(), g.title.as_ref(), gaps)
-        })
-        .filter(|(_, _, gaps)| !gaps.is_empty())
+        .map(|g| (g.id.as_ref(), g.title.as_ref(), Vec::new()))
         .collect();
+    for gap in &r.gaps {
+        let group = r
+            .requirements
+            .iter()
+            .find(|q| q.id == gap.reference)
+            .map(|q| &q.group);
+        if let Some(area) = areas
+            .iter_mut()
+            .find(|a| Some(a.0) == group.map(|g| g.as_ref()))
+        {
+            area.2.push(gap);
+        }
+    }
+    areas.retain(|(_, _, gaps)| !gaps.is_empty());
 
     html! {
         <section class="screen results" aria-labelledby="aims-results-title">
@@ -294,6 +300,12 @@ pub fn results() -> Html {
                 if r.blockers > 0 {
                     <p class="blockers">{ format!("{} must-fix item(s) stand between you and certification; they come first below.", r.blockers) }</p>
                 }
+                if !state.unconfirmed.is_empty() {
+                    <p class="partial" role="note">{ format!(
+                        "{} answers still come from the quick quiz, not confirmed: the estimate is only as good as they are.",
+                        state.unconfirmed.len()
+                    ) }</p>
+                }
                 if open > 0 {
                     <p class="partial" role="note">{ format!(
                         "{open} of {} answers {} \"don't know\"{}: counted as not in place, so the estimate may run long.",
@@ -305,7 +317,10 @@ pub fn results() -> Html {
             </div>
             { cta.clone() }
             if quick {
-                <p class="hint">{ "A quick quiz gives wide ranges. The full gap assessment narrows them." }</p>
+                <div class="go-full">
+                    <p class="hint">{ format!("A quick quiz gives wide ranges. The full gap assessment ({full_questions} questions, one per requirement or control) narrows them, and starts from your answers here.") }</p>
+                    <button type="button" onclick={go_full}>{ "Continue with the full assessment" }</button>
+                </div>
             }
 
             <h3>{ "Your three priorities" }</h3>
@@ -325,6 +340,7 @@ pub fn results() -> Html {
                 }
             </ul>
 
+            if quick { <RefineEstimate /> }
             if state.api.is_some() { <LeadForm /> }
 
             <h3>{ "What to put in place" }</h3>

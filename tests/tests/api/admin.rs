@@ -110,12 +110,12 @@ async fn leads_are_listed_exported_and_erased(engine: Engine) {
         ("=cmd|' /C calc'!A0", "two@example.com"),
         ("Third plc", "three@example.com"),
     ] {
-        let r = app
-            .post_json(
-                "/api/v1/assessments",
-                &with_lead(quick_input(), company, email),
-            )
-            .await;
+        let mut body = with_lead(quick_input(), company, email);
+        if company == "Third plc" {
+            body["lead"]["phone"] = " +44 (0)20 7946-0000 ".into();
+            body["lead"]["role"] = "=HYPERLINK(\"http://x.example\")".into();
+        }
+        let r = app.post_json("/api/v1/assessments", &body).await;
         assert_eq!(r.status, 201, "{}", r.text);
         ids.push(r.json());
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
@@ -130,6 +130,9 @@ async fn leads_are_listed_exported_and_erased(engine: Engine) {
     let items = list["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(items[0]["email"], "three@example.com", "newest first");
+    assert_eq!(items[0]["phone"], "+44 (0)20 7946-0000", "trimmed");
+    assert_eq!(items[0]["role"], "=HYPERLINK(\"http://x.example\")");
+    assert_eq!(items[1]["phone"], "", "not given");
     assert_eq!(items[0]["overall"], ids[2]["summary"]["overall"]);
     assert_eq!(items[0]["assessment_id"], ids[2]["id"]);
     let page2 = app
@@ -186,7 +189,23 @@ async fn leads_are_listed_exported_and_erased(engine: Engine) {
     assert!(csv.header("content-type").starts_with("text/csv"));
     let rows = parse_csv(&csv.text);
     assert_eq!(rows.len(), 4);
-    assert_eq!(rows[0][..4], ["id", "created_at", "name", "email"]);
+    assert_eq!(
+        rows[0][..7],
+        [
+            "id",
+            "created_at",
+            "name",
+            "email",
+            "company",
+            "phone",
+            "role"
+        ]
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r[6] == "'=HYPERLINK(\"http://x.example\")"),
+        "a role's formula neutralised too: {rows:?}"
+    );
     assert!(
         rows.iter().any(|r| r[4] == "'=cmd|' /C calc'!A0"),
         "formula neutralised: {rows:?}"

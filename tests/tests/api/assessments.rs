@@ -150,6 +150,19 @@ async fn leads_need_consent_and_a_valid_email(engine: Engine) {
         .problem(422);
     assert_eq!(body["errors"][0]["pointer"], "/lead/email");
 
+    // Phone and role are optional, and checked when given; nothing is stored when refused.
+    for (field, value) in [("phone", "call me maybe"), ("role", "Chief\nofficer")] {
+        let mut bad = with_lead(quick_input(), "Acme", "ada@example.com");
+        bad["lead"][field] = json!(value);
+        let before = app.stored_assessments().await;
+        let body = app
+            .post_json("/api/v1/assessments", &bad)
+            .await
+            .problem(422);
+        assert_eq!(body["errors"][0]["pointer"], format!("/lead/{field}"));
+        assert_eq!(app.stored_assessments().await, before);
+    }
+
     let mut missing = with_lead(quick_input(), "Acme", "ada@example.com");
     missing["lead"].as_object_mut().unwrap().remove("consent");
     let body = app

@@ -1,4 +1,5 @@
-//! Erasure: after `DELETE /api/v1/leads/{id}` the lead's name, email and company are in
+//! Erasure: after `DELETE /api/v1/leads/{id}` the lead's name, email, company, phone and
+//! role are in
 //! no table and no webhook delivery, a stored report no longer names the company, and on
 //! SQLite not even the database file and its WAL hold them.
 
@@ -57,6 +58,8 @@ async fn submit_leads(app: &TestApp, n: usize, tag: &str) -> Vec<Lead> {
         let company = format!("{tag} Company {i:03}");
         let mut body = with_lead(quick_input(), &company, &email);
         body["lead"]["name"] = format!("{tag} Person {i:03}").into();
+        body["lead"]["phone"] = format!("+44 20 7946 {i:04}").into();
+        body["lead"]["role"] = format!("{tag} Role {i:03}").into();
         let r = app.post_json("/api/v1/assessments", &body).await;
         assert_eq!(r.status, 201, "{}", r.text);
         out.push((
@@ -173,7 +176,8 @@ async fn erased_leads_leave_no_personal_data_in_any_table(engine: Engine) {
     let rows = every_row(&app.database_url).await.join("\n");
     for (i, (_, _, email, company)) in erased.iter().enumerate() {
         let name = format!("erase Person {i:03}");
-        for value in [email, company, &name] {
+        let (phone, role) = (format!("+44 20 7946 {i:04}"), format!("erase Role {i:03}"));
+        for value in [email, company, &name, &phone, &role] {
             assert!(!rows.contains(value.as_str()), "{value} is still stored");
         }
     }

@@ -670,6 +670,38 @@ impl Ctx {
             .collect()
     }
 
+    /// Opens "Jump to a section" and goes to the section whose title starts with `prefix`.
+    pub async fn jump_to(&self, prefix: &str) {
+        let open = self
+            .in_widget("return root.querySelector('details.sections').open;")
+            .await;
+        if open != json!(true) {
+            let summary = self
+                .in_widget("return root.querySelector('details.sections summary');")
+                .await;
+            self.click_element(&self.element(&summary), "Jump to a section")
+                .await;
+        }
+        let link = self
+            .wait_in_widget(
+                &format!(
+                    "return [...root.querySelectorAll('.section-link')].find(b => b.textContent.trim().startsWith({}));",
+                    json!(prefix)
+                ),
+                &format!("the section link {prefix}"),
+            )
+            .await;
+        self.click_element(&self.element(&link), prefix).await;
+        self.wait_in_widget(
+            &format!(
+                "return root.querySelector('#aims-section-title')?.textContent.startsWith({});",
+                json!(prefix)
+            ),
+            &format!("the section {prefix}"),
+        )
+        .await;
+    }
+
     /// The current section's title.
     pub async fn section_title(&self) -> String {
         self.in_widget("return root.querySelector('#aims-section-title')?.textContent || '';")

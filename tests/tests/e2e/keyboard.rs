@@ -52,8 +52,8 @@ async fn quick_quiz_with_the_keyboard_only_then_the_lead_reaches_the_admin_api()
     // The new screen's heading takes the focus (so screen readers announce it).
     ctx.wait_focus("aims-profile-title").await;
 
-    // Profile: size with the arrow keys, the counts of AI systems with ArrowUp, high-risk
-    // with Space, submit with Enter.
+    // Profile: size with the arrow keys, the counts of AI systems with ArrowUp, submit
+    // with Enter.
     ctx.tab_to("the size field", 5, |f| f.id == "aims-size")
         .await;
     ctx.keys(&[Key::Down, Key::Down]).await;
@@ -73,12 +73,9 @@ async fn quick_quiz_with_the_keyboard_only_then_the_lead_reaches_the_admin_api()
     })
     .await;
     ctx.keys(&[Key::Up]).await;
-    ctx.tab_to("the high-risk box", 5, |f| f.id == "aims-high-risk")
-        .await;
-    ctx.keys(&[Key::Space]).await;
-    assert!(ctx.focus().await.checked, "Space ticks the high-risk box");
+    // The quick quiz asks nothing more before the questions.
     let submit = ctx
-        .tab_to("the submit button", 20, |f| {
+        .tab_to("the submit button", 2, |f| {
             is_button(f, "Continue to the questions")
         })
         .await;
@@ -158,8 +155,16 @@ async fn quick_quiz_with_the_keyboard_only_then_the_lead_reaches_the_admin_api()
     assert_eq!(shown, Ctx::shown_score(overall, true), "the score shown");
     eprintln!("{sections} sections; results: overall {overall} ({shown}), band {band}");
 
+    // What the profile did not ask sharpens the estimate on the results.
+    ctx.tab_to("the high-risk box", 80, |f| f.id == "aims-high-risk")
+        .await;
+    ctx.keys(&[Key::Space]).await;
+    assert!(ctx.focus().await.checked, "Space ticks the high-risk box");
+    // The results follow at once; the lead carries what the page now shows.
+    let (overall, _, band) = ctx.shown_result().await;
+
     // The lead, typed in.
-    ctx.tab_to("the name field", 80, |f| f.id == "aims-lead-name")
+    ctx.tab_to("the name field", 40, |f| f.id == "aims-lead-name")
         .await;
     ctx.type_text("Grace Hopper").await;
     ctx.keys(&[Key::Tab]).await;
@@ -168,6 +173,12 @@ async fn quick_quiz_with_the_keyboard_only_then_the_lead_reaches_the_admin_api()
     ctx.keys(&[Key::Tab]).await;
     assert_eq!(ctx.focus().await.id, "aims-lead-company");
     ctx.type_text("Keyboard Ltd").await;
+    ctx.keys(&[Key::Tab]).await;
+    assert_eq!(ctx.focus().await.id, "aims-lead-phone");
+    ctx.type_text("+1 202 555 0143").await;
+    ctx.keys(&[Key::Tab]).await;
+    assert_eq!(ctx.focus().await.id, "aims-lead-role");
+    ctx.type_text("Rear admiral").await;
     ctx.keys(&[Key::Tab]).await;
     assert_eq!(ctx.focus().await.id, "aims-lead-consent");
     ctx.keys(&[Key::Space]).await;
@@ -189,6 +200,8 @@ async fn quick_quiz_with_the_keyboard_only_then_the_lead_reaches_the_admin_api()
     assert_eq!(lead["name"], "Grace Hopper");
     assert_eq!(lead["email"], "grace@navy.example");
     assert_eq!(lead["company"], "Keyboard Ltd");
+    assert_eq!(lead["phone"], "+1 202 555 0143");
+    assert_eq!(lead["role"], "Rear admiral");
     assert_eq!(lead["mode"], "quick");
     assert_eq!(
         lead["overall"].as_f64(),

@@ -14,8 +14,10 @@ mod helpers;
 mod harness;
 
 mod a11y;
+mod carry_over;
 mod console;
 mod cross_origin;
+mod errors;
 mod events;
 mod full;
 mod hostile;
