@@ -1,7 +1,7 @@
 //! SVG charts: a radar of clause readiness and a Gantt timeline of the roadmap.
 
 use aims_engine::num::{one_decimal, whole};
-use aims_engine::{GroupScore, RoadmapPhase};
+use aims_engine::{Date, GroupScore, Roadmap};
 use yew::prelude::*;
 
 /// Formats a coordinate with one decimal.
@@ -79,55 +79,98 @@ pub fn radar(groups: &[GroupScore]) -> Html {
     }
 }
 
-/// The roadmap as a timeline: one bar per phase, from its start week for its duration.
-/// `phases`: the six phases (a plain function, like [`radar`]).
-pub fn gantt(phases: &[RoadmapPhase]) -> Html {
-    let total = phases
+/// Month names, for dates as people plan with them.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "March 2028".
+pub fn month(d: Date) -> String {
+    format!(
+        "{} {}",
+        MONTHS[usize::from(d.month().clamp(1, 12)) - 1],
+        d.year()
+    )
+}
+
+/// "Mar 2028", for an axis.
+fn short_month(d: Date) -> String {
+    let name = MONTHS[usize::from(d.month().clamp(1, 12)) - 1];
+    format!("{} {}", &name[..3], d.year())
+}
+
+/// The roadmap as a timeline: one bar per phase; the axis in months when the programme
+/// has a start date, else in weeks; and the audits as milestones: Stage 1 where the last
+/// phase starts, Stage 2 and the certificate where it ends. (A narrow widget shows the
+/// phase list instead: the chart's text would be too small to read.)
+pub fn gantt(roadmap: &Roadmap) -> Html {
+    let phases = &roadmap.phases;
+    let end = phases
         .iter()
         .map(|p| p.start_week + p.weeks)
         .max()
         .unwrap_or(1)
-        .max(1) as f64;
-    let (left, width, row) = (250.0, 280.0, 30.0);
-    let height = row * phases.len() as f64 + 30.0;
+        .max(1);
+    let total = f64::from(end);
+    // Two rows of milestone labels above the bars, so that neighbours do not overlap.
+    let (left, width, top, row) = (230.0, 300.0, 34.0, 28.0);
+    let bottom = top + row * phases.len() as f64;
+    let height = bottom + 24.0;
     let x = |week: f64| left + width * week / total;
-    let ticks: Vec<u32> = {
-        let step = if total > 52.0 {
-            13
-        } else if total > 20.0 {
-            4
-        } else {
-            2
-        };
-        (0..=total as u32).step_by(step).collect()
+    let when = |week: u32| match roadmap.start {
+        Some(start) => short_month(start.add_days(7 * i64::from(week))),
+        None => format!("week {week}"),
     };
+    // Five ticks, evenly spaced, the last at the end of the last phase.
+    let ticks: Vec<u32> = (0..=4).map(|i| (end * i + 2) / 4).collect();
+    let stage1 = phases.last().map_or(end, |p| p.start_week);
     let summary = phases
         .iter()
         .map(|p| {
             format!(
-                "phase {} {}: weeks {}–{}",
+                "{}. {}: {} to {}",
                 p.number,
                 p.name,
-                p.start_week,
-                p.start_week + p.weeks
+                when(p.start_week),
+                when(p.start_week + p.weeks)
             )
         })
         .collect::<Vec<_>>()
         .join("; ");
+    let milestone = |week: u32, label: &str, y: f64| {
+        let mx = x(f64::from(week));
+        html! {
+            <g class="milestone">
+                <line x1={c(mx)} y1={c(y + 3.0)} x2={c(mx)} y2={c(bottom)} />
+                <text x={c(mx - 3.0)} y={c(y)} text-anchor="end">{ label.to_string() }</text>
+            </g>
+        }
+    };
     html! {
         <svg class="gantt" viewBox={format!("0 0 570 {}", c(height))} role="img"
-            aria-label={format!("Roadmap timeline: {summary}")}>
-            { for ticks.iter().map(|w| {
-                let tx = x(f64::from(*w));
+            aria-label={format!("Roadmap timeline: {summary}. Stage 1 audit: {}; Stage 2 audit and certificate: {}.", when(stage1), when(end))}>
+            { for ticks.iter().map(|&w| {
+                let tx = x(f64::from(w));
                 html! {
                     <g class="tick">
-                        <line x1={c(tx)} y1="0" x2={c(tx)} y2={c(height - 24.0)} />
-                        <text x={c(tx)} y={c(height - 8.0)} text-anchor="middle">{ format!("w{w}") }</text>
+                        <line x1={c(tx)} y1={c(top)} x2={c(tx)} y2={c(bottom + 4.0)} />
+                        <text x={c(tx)} y={c(height - 6.0)} text-anchor="middle">{ when(w) }</text>
                     </g>
                 }
             }) }
             { for phases.iter().enumerate().map(|(i, p)| {
-                let y = row * i as f64 + 4.0;
+                let y = top + row * i as f64 + 4.0;
                 let x0 = x(f64::from(p.start_week));
                 let w = (x(f64::from(p.start_week + p.weeks)) - x0).max(2.0);
                 // The class is set on the element, not through `class={…}`, which would
@@ -135,12 +178,13 @@ pub fn gantt(phases: &[RoadmapPhase]) -> Html {
                 let mut g = yew::virtual_dom::VTag::new("g");
                 g.add_attribute("class", format!("phase phase-{}", p.number));
                 g.add_children([
-                    html! { <text x="0" y={c(y + 15.0)}>{ format!("{}. {}", p.number, p.name) }</text> },
-                    html! { <rect x={c(x0)} y={c(y)} width={c(w)} height="20" rx="3" /> },
-                    html! { <text class="weeks" x={c(x0 + w + 4.0)} y={c(y + 15.0)}>{ format!("{} wk", p.weeks) }</text> },
+                    html! { <text x="0" y={c(y + 14.0)}>{ format!("{}. {}", p.number, p.name) }</text> },
+                    html! { <rect x={c(x0)} y={c(y)} width={c(w)} height="18" rx="3" /> },
                 ]);
                 Html::from(g)
             }) }
+            { milestone(stage1, "Stage 1", 12.0) }
+            { milestone(end, "Stage 2 · certified", 26.0) }
         </svg>
     }
 }

@@ -6,11 +6,11 @@
 use super::lead::LeadForm;
 use super::{RefineEstimate, use_heading_focus};
 use crate::app::use_store;
-use crate::charts::{gantt, radar};
+use crate::charts::{gantt, month, radar};
 use crate::export::{self, Kind};
 use crate::state::{Action, Submission};
 use aims_engine::num::{decimal, one_decimal};
-use aims_engine::{Band, Date, Gap, Mode, Range, RoadmapPhase, Severity};
+use aims_engine::{Band, Gap, Mode, Range, RoadmapPhase, Severity};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -21,30 +21,6 @@ const PHASE_TASKS: usize = 8;
 
 fn range(r: Range, unit: &str) -> String {
     format!("{} {unit} (range {}–{})", r.likely, r.low, r.high)
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// "March 2028": a date as people plan with it.
-fn month(d: Date) -> String {
-    format!(
-        "{} {}",
-        MONTHS[usize::from(d.month().clamp(1, 12)) - 1],
-        d.year()
-    )
 }
 
 /// What a band means, in plain words.
@@ -105,7 +81,7 @@ fn band_badge(band: Band) -> Html {
 
 fn phase_view(p: &RoadmapPhase) -> Html {
     let when = match (p.start, p.end) {
-        (Some(s), Some(e)) => format!("{s} to {e}"),
+        (Some(s), Some(e)) => format!("{} to {}", month(s), month(e)),
         _ => format!("weeks {}–{}", p.start_week, p.start_week + p.weeks),
     };
     let more = p.tasks.len().saturating_sub(PHASE_TASKS);
@@ -224,18 +200,17 @@ pub fn results() -> Html {
             format!("about {} weeks", x.likely)
         }
     };
-    let timeline = match (roadmap.ready_by, roadmap.certified_by) {
-        (Some(ready), Some(certified)) => format!(
-            "Ready for the Stage 1 audit around {}; certified around {}.",
-            month(ready),
-            month(certified)
+    let (stage1, certified) = match (roadmap.ready_by, roadmap.certified_by) {
+        (Some(ready), Some(done)) => (
+            format!("around {}", month(ready)),
+            format!("around {}", month(done)),
         ),
-        _ => format!(
-            "Ready for the Stage 1 audit in {}; certified in {}.",
-            weeks(e.weeks_to_ready),
-            weeks(e.weeks_to_certification)
+        _ => (
+            format!("in {}", weeks(e.weeks_to_ready)),
+            format!("in {}", weeks(e.weeks_to_certification)),
         ),
     };
+    let timeline = format!("Ready for the Stage 1 audit {stage1}; certified {certified}.");
     let go_full = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::ContinueInFull))
@@ -290,7 +265,7 @@ pub fn results() -> Html {
     areas.retain(|(_, _, gaps)| !gaps.is_empty());
 
     html! {
-        <section class="screen results" aria-labelledby="aims-results-title">
+        <section class="screen results" data-mode={state.mode.as_str()} aria-labelledby="aims-results-title">
             <h2 id="aims-results-title" tabindex="-1" ref={heading}>{ "Your ISO/IEC 42001 readiness" }</h2>
             <div class="score-card">
                 <p class="overall">{ score }{ " / 100" }</p>
@@ -393,8 +368,8 @@ pub fn results() -> Html {
             <h3>{ "Estimate" }</h3>
             <dl class="estimate">
                 <dt>{ "Effort to readiness" }</dt><dd>{ range(e.effort_days, "person-days") }</dd>
-                <dt>{ "Ready for the Stage 1 audit" }</dt><dd>{ format!("{}{}", range(e.weeks_to_ready, "weeks"), roadmap.ready_by.map(|d| format!(", around {d}")).unwrap_or_default()) }</dd>
-                <dt>{ "Certified (Stage 2 done)" }</dt><dd>{ range(e.weeks_to_certification, "weeks") }</dd>
+                <dt>{ "Ready for the Stage 1 audit" }</dt><dd>{ format!("{}{}", range(e.weeks_to_ready, "weeks"), roadmap.ready_by.map(|d| format!(", around {}", month(d))).unwrap_or_default()) }</dd>
+                <dt>{ "Certified (Stage 2 done)" }</dt><dd>{ format!("{}{}", range(e.weeks_to_certification, "weeks"), roadmap.certified_by.map(|d| format!(", around {}", month(d))).unwrap_or_default()) }</dd>
                 if let Some(first) = &e.first_scope {
                     <dt>{ format!("First scope: {} alone", first.system) }</dt>
                     <dd>{ format!("{}, {}", range(first.weeks_to_certification, "weeks"), range(first.effort_days, "person-days")) }</dd>
@@ -411,13 +386,17 @@ pub fn results() -> Html {
             </details>
 
             <h3>{ "Roadmap" }</h3>
-            { gantt(&roadmap.phases) }
+            <ul class="milestones">
+                <li>{ "Stage 1 audit (the certification body reads your documents): " }<strong>{ stage1 }</strong></li>
+                <li>{ "Stage 2 audit (it checks the system at work), then the certificate: " }<strong>{ certified }</strong></li>
+            </ul>
+            { gantt(roadmap) }
             <ol class="phases">{ for roadmap.phases.iter().map(phase_view) }</ol>
             <h3>{ "Years 1–3 after certification" }</h3>
             <ol class="years">{ for roadmap.years.iter().map(|y| html! {
                 <li>
                     <strong>{ match (y.start, y.end) {
-                        (Some(s), Some(e)) => format!("Year {}: {s} – {e}", y.number),
+                        (Some(s), Some(e)) => format!("Year {}: {} – {}", y.number, month(s), month(e)),
                         _ => format!("Year {}", y.number),
                     } }</strong>
                     <ul>{ for y.events.iter().map(|t| html! { <li>{ t.to_string() }</li> }) }</ul>

@@ -24,4 +24,5 @@ mod hostile;
 mod inventory;
 mod keyboard;
 mod results;
+mod roadmap;
 mod timing;
