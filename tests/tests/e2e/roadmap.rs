@@ -10,7 +10,7 @@ use serde_json::json;
 fn pdf_pages(pdf: &[u8]) -> usize {
     let text = String::from_utf8_lossy(pdf);
     text.match_indices("/Type /Page")
-        .filter(|(i, m)| text[i + m.len()..].chars().next() != Some('s'))
+        .filter(|(i, m)| !text[i + m.len()..].starts_with('s'))
         .count()
 }
 
