@@ -1,11 +1,13 @@
-//! Pieces the screens are made of: one question, the inventory, the error summary, and the
-//! form helpers every field uses.
+//! Pieces the screens are made of: one question, the inventory, the error summary, the
+//! glossary, and the form helpers every field uses.
 
 mod error_summary;
+mod glossary;
 mod inventory;
 mod question;
 
 pub use error_summary::ErrorSummary;
+pub use glossary::{glossary, term};
 pub use inventory::InventoryEditor;
 pub use question::QuestionCard;
 

@@ -15,7 +15,17 @@ pub fn intro() -> Html {
     let total = state.total_questions();
     let minutes = match state.mode {
         Mode::Quick => "about 5 minutes".to_string(),
-        Mode::Full => format!("about {} minutes", (total * 3 / 2).max(30)),
+        // About a minute and a half a question, in half hours: "about 1½ hours".
+        Mode::Full => {
+            let halves = ((total * 3 / 2).max(30) + 15) / 30;
+            let time = match (halves / 2, halves % 2) {
+                (0, _) => "half an hour".to_string(),
+                (1, 0) => "an hour".to_string(),
+                (hours, 1) => format!("{hours}½ hours"),
+                (hours, _) => format!("{hours} hours"),
+            };
+            format!("about {time}, in as many sittings as you like")
+        }
     };
     let start = {
         let state = state.clone();

@@ -2,7 +2,7 @@
 
 use super::{checked, field_error, use_heading_focus, value_of};
 use crate::app::use_store;
-use crate::components::{ErrorSummary, InventoryEditor};
+use crate::components::{ErrorSummary, InventoryEditor, term};
 use crate::drafts::{CountField, ProfileField};
 use crate::state::Action;
 use aims_engine::{Mode, Named, Size};
@@ -226,7 +226,7 @@ fn fields(state: &crate::app::Store) -> Fields {
                 value={p.capacity_fte.clone()} oninput={send_input(ProfileField::Capacity)}
                 aria-invalid={invalid(&errors.capacity_fte)}
                 aria-describedby={described(&errors.capacity_fte, "capacity_fte", Some("aims-capacity-help"))} />
-            <p class="hint" id="aims-capacity-help">{ "For example 1.5 for a full-time project lead and half of a colleague." }</p>
+            <div class="hint" id="aims-capacity-help">{ "In " }{ term("full-time equivalents") }{ ": for example 1.5 for a full-time project lead and half of a colleague." }</div>
             { field_error("aims-err-capacity_fte", &errors.capacity_fte) }
         </div>
         },

@@ -3,7 +3,7 @@
 
 use super::use_heading_focus;
 use crate::app::{BankRef, use_store};
-use crate::components::{ErrorSummary, QuestionCard};
+use crate::components::{ErrorSummary, QuestionCard, term};
 use crate::state::Action;
 use aims_engine::num::one_decimal;
 use yew::prelude::*;
@@ -94,6 +94,13 @@ pub fn questions() -> Html {
                 <nav aria-label="Sections"><ol>{ for nav }</ol></nav>
             </details>
             <h2 id="aims-section-title" tabindex="-1" ref={heading}>{ section.title.clone() }</h2>
+            if section.annex_a {
+                <div class="hint annex-a">
+                    { term("Annex A") }
+                    { " controls: mark one not applicable when it does not fit your AI systems, with the reason; it goes into your " }
+                    { term("Statement of Applicability") }{ "." }
+                </div>
+            }
             <ErrorSummary errors={missing} attempt={state.refused} />
             // Below the heading, which takes the focus: the next Tab reaches it.
             { suggestion }

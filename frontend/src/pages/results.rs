@@ -7,6 +7,7 @@ use super::lead::LeadForm;
 use super::{RefineEstimate, use_heading_focus};
 use crate::app::use_store;
 use crate::charts::{gantt, month, radar};
+use crate::components::{glossary, term};
 use crate::export::{self, Kind};
 use crate::state::{Action, Submission};
 use aims_engine::num::{decimal, one_decimal};
@@ -367,7 +368,7 @@ pub fn results() -> Html {
 
             <h3>{ "Estimate" }</h3>
             <dl class="estimate">
-                <dt>{ "Effort to readiness" }</dt><dd>{ range(e.effort_days, "person-days") }</dd>
+                <dt>{ "Effort to readiness, in " }{ term("person-days") }</dt><dd>{ range(e.effort_days, "person-days") }</dd>
                 <dt>{ "Ready for the Stage 1 audit" }</dt><dd>{ format!("{}{}", range(e.weeks_to_ready, "weeks"), roadmap.ready_by.map(|d| format!(", around {}", month(d))).unwrap_or_default()) }</dd>
                 <dt>{ "Certified (Stage 2 done)" }</dt><dd>{ format!("{}{}", range(e.weeks_to_certification, "weeks"), roadmap.certified_by.map(|d| format!(", around {}", month(d))).unwrap_or_default()) }</dd>
                 if let Some(first) = &e.first_scope {
@@ -387,8 +388,8 @@ pub fn results() -> Html {
 
             <h3>{ "Roadmap" }</h3>
             <ul class="milestones">
-                <li>{ "Stage 1 audit (the certification body reads your documents): " }<strong>{ stage1 }</strong></li>
-                <li>{ "Stage 2 audit (it checks the system at work), then the certificate: " }<strong>{ certified }</strong></li>
+                <li>{ term("Stage 1 audit") }{ " (the certification body reads your documents): " }<strong>{ stage1 }</strong></li>
+                <li>{ term("Stage 2 audit") }{ " (it checks the system at work), then the certificate: " }<strong>{ certified }</strong></li>
             </ul>
             { gantt(roadmap) }
             <ol class="phases">{ for roadmap.phases.iter().map(phase_view) }</ol>
@@ -403,6 +404,7 @@ pub fn results() -> Html {
                 </li>
             }) }</ol>
 
+            { glossary() }
             { cta }
             <details class="downloads">
                 <summary>{ "Download" }</summary>

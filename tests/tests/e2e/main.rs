@@ -26,3 +26,4 @@ mod keyboard;
 mod results;
 mod roadmap;
 mod timing;
+mod words;
