@@ -102,6 +102,31 @@ fn widget_dir(scratch: &Path) -> PathBuf {
     ] {
         std::fs::write(dir.join(name), text).expect("write test page");
     }
+    // An ordinary host page with the widget below the fold, and the same page without it
+    // (the host-page benchmark compares them).
+    let host = include_str!("pages/host-page.html");
+    let snippet = "<div id=\"quiz\" data-aims-readiness data-mode=\"quick\"></div>\n    \
+                   <script type=\"module\" src=\"/widget/aims-readiness.js\"></script>";
+    for (name, widget) in [("host-with.html", snippet), ("host-without.html", "")] {
+        std::fs::write(dir.join(name), host.replace("<!--WIDGET-->", widget))
+            .expect("write test page");
+    }
+    // SurveyJS, from the workspace's npm packages, with a form of the full assessment's size.
+    std::fs::write(
+        dir.join("surveyjs.html"),
+        include_str!("pages/surveyjs.html"),
+    )
+    .expect("write test page");
+    for file in [
+        "survey-core/survey.core.min.js",
+        "survey-js-ui/survey-js-ui.min.js",
+        "survey-core/survey-core.min.css",
+    ] {
+        let from = workspace().join("node_modules").join(file);
+        let name = Path::new(file).file_name().expect("a file name");
+        // Only the benchmark needs them; `npm ci` (cargo xtask setup) installs them.
+        let _ = std::fs::copy(&from, dir.join(name));
+    }
     // The same page under a policy that does not let WebAssembly compile.
     let strict = include_str!("pages/csp-wasm.html").replace(" 'wasm-unsafe-eval'", "");
     std::fs::write(dir.join("csp-strict.html"), strict).expect("write test page");

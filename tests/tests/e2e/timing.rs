@@ -1,7 +1,8 @@
 //! Time from navigation to the first interactive screen (`aims:ready` performance mark)
 //! on the demo page: measured and printed, not asserted against a budget.
 //!
-//! The ignored `widget_timing_benchmark` is the widget part of `cargo xtask bench-all`.
+//! The ignored `widget_timing_benchmark` and `host_page_benchmark` are the widget part of
+//! `cargo xtask bench-all`.
 
 use crate::harness::{Answer, Ctx, HOST};
 use serde_json::json;
@@ -154,4 +155,107 @@ async fn widget_timing_benchmark() {
 
     ctx.assert_no_console_errors("/ (timing benchmark)").await;
     ctx.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: run by `cargo xtask bench-all` (in a release build)"]
+async fn host_page_benchmark() {
+    let ctx = Ctx::start().await;
+    host_page(&ctx).await;
+    ctx.assert_no_console_errors("the host pages").await;
+    surveyjs_and_the_full_assessment(&ctx).await;
+    ctx.finish().await;
+}
+
+/// Loads of each host page variant in the host-page benchmark.
+const HOST_LOADS: usize = 15;
+
+/// An ordinary host page with the widget below the fold against the same page without
+/// it: Largest Contentful Paint, Total Blocking Time and Cumulative Layout Shift as the
+/// page records them 3 s after `load` (the widget's idle prefetch included).
+async fn host_page(ctx: &Ctx) {
+    let mut figures: [Vec<[f64; 3]>; 2] = [Vec::new(), Vec::new()];
+    for _ in 0..HOST_LOADS {
+        for (i, page) in ["host-with.html", "host-without.html"].iter().enumerate() {
+            ctx.client
+                .goto(&ctx.url(&format!("/widget/{page}")))
+                .await
+                .expect("open the host page");
+            ctx.wait_for(
+                "return document.readyState === 'complete';",
+                "the page loaded",
+            )
+            .await;
+            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+            let v = ctx
+                .js(
+                    "const q = document.getElementById('quiz');                      return [vitals.lcp, vitals.tbt, vitals.cls,                              q ? q.getBoundingClientRect().top - innerHeight : null,                              q ? q.hasAttribute('data-aims-ready') : null];",
+                    vec![],
+                )
+                .await;
+            if i == 0 {
+                assert_eq!(v[4], json!(false), "below the fold the widget waits: {v}");
+                assert!(
+                    v[3].as_f64().unwrap() > 600.0,
+                    "the widget is below the fold: {v}"
+                );
+            }
+            figures[i].push([0, 1, 2].map(|k| v[k].as_f64().expect("a vital")));
+        }
+    }
+    for (i, variant) in ["with", "without"].iter().enumerate() {
+        for (k, name) in ["lcp_ms", "tbt_ms", "cls"].iter().enumerate() {
+            let xs = figures[i].iter().map(|f| f[k]).collect();
+            if *name == "cls" {
+                // Reported in thousandths, so the one-decimal report keeps its digits.
+                report(
+                    &format!("host.{variant}.cls_milli"),
+                    figures[i].iter().map(|f| f[k] * 1000.0).collect(),
+                );
+            } else {
+                report(&format!("host.{variant}.{name}"), xs);
+            }
+        }
+    }
+}
+
+/// Time to the first question: SurveyJS rendering a form of the full assessment's size
+/// (62 questions), against the widget's full assessment for a returning visitor (resumed
+/// on its first section) and its first screen for a new one.
+async fn surveyjs_and_the_full_assessment(ctx: &Ctx) {
+    let mut survey = Vec::with_capacity(BENCH_LOADS);
+    for _ in 0..BENCH_LOADS {
+        ctx.client
+            .goto(&ctx.url("/widget/surveyjs.html"))
+            .await
+            .expect("open the SurveyJS page");
+        let v = ctx
+            .wait_for(
+                "const m = performance.getEntriesByName('survey:first-question');                  return m.length ? m[0].startTime : null;",
+                "SurveyJS's first question",
+            )
+            .await;
+        survey.push(v.as_f64().expect("a time"));
+    }
+    report("surveyjs.first_question_ms", survey);
+    // SurveyJS's stylesheet asks Google Fonts for Open Sans, which this offline machine
+    // cannot reach: its console errors are SurveyJS's, read off and left.
+    let _ = ctx.browser_log().await;
+
+    ctx.js("localStorage.clear();", vec![]).await;
+    let mut fresh = Vec::with_capacity(BENCH_LOADS);
+    for _ in 0..BENCH_LOADS {
+        ctx.js("localStorage.clear();", vec![]).await;
+        ctx.open("/embed?mode=full").await;
+        fresh.push(ready_mark(ctx).await);
+    }
+    report("widget.full.first_screen.fresh_ms", fresh);
+    ctx.start_and_fill_profile().await;
+    let mut resumed = Vec::with_capacity(BENCH_LOADS);
+    for _ in 0..BENCH_LOADS {
+        ctx.open("/embed?mode=full").await;
+        assert_eq!(ctx.screen().await, "questions", "the visitor resumes");
+        resumed.push(ready_mark(ctx).await);
+    }
+    report("widget.full.first_question.resumed_ms", resumed);
 }
