@@ -35,8 +35,20 @@ async fn the_full_assessment_starts_from_the_quick_quiz_and_asks_to_confirm_each
             .contains("from the quick quiz — please confirm"),
         "{profile}"
     );
+    let violations = ctx.axe().await;
+    assert!(
+        violations.is_empty(),
+        "axe on the carried profile:\n{}",
+        violations.join("\n")
+    );
     ctx.click_button("Continue to the questions").await;
     ctx.wait_screen("questions").await;
+    let violations = ctx.axe().await;
+    assert!(
+        violations.is_empty(),
+        "axe on carried answers:\n{}",
+        violations.join("\n")
+    );
 
     // Clause 4's questions start where the quiz's context question was, marked.
     assert!(ctx.section_title().await.starts_with("Clause 4"));

@@ -31,7 +31,24 @@ fn assert_focus_visible(f: &Focus) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quick_quiz_with_the_keyboard_only_then_the_lead_reaches_the_admin_api() {
+    keyboard_only_quiz(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_too_the_quick_quiz_works_with_the_keyboard_only() {
+    keyboard_only_quiz(Some((390, 844))).await;
+}
+
+/// The whole quick quiz and the lead with the keyboard, at the default desktop window or
+/// at `size`.
+async fn keyboard_only_quiz(size: Option<(u32, u32)>) {
     let ctx = Ctx::start().await;
+    if let Some((w, h)) = size {
+        ctx.client
+            .set_window_size(w, h)
+            .await
+            .expect("the window size");
+    }
     ctx.open("/").await;
 
     // Intro: Tab into the widget to "Start"; one Tab too far and back with Shift+Tab.
@@ -93,7 +110,7 @@ async fn quick_quiz_with_the_keyboard_only_then_the_lead_reaches_the_admin_api()
         for q in ctx.section_questions().await {
             let answer = answer_for(answered);
             let f = ctx
-                .tab_to(&format!("the answers to {q}"), 4, |f| f.name == q)
+                .tab_to(&format!("the answers to {q}"), 6, |f| f.name == q)
                 .await;
             assert_eq!(
                 f.id,
