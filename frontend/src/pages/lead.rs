@@ -85,36 +85,11 @@ pub fn lead_form() -> Html {
             <p>{ "Send your answers to get the full report and a call about your next steps. The score is recomputed on our server from your answers." }</p>
             <form onsubmit={submit} novalidate=true>
                 <ErrorSummary errors={errors.listed()} attempt={state.refused} />
-                <div class="field">
-                    <label for="aims-lead-name">{ "Name *" }</label>
-                    <input id="aims-lead-name" type="text" autocomplete="name" value={lead.name.clone()}
-                        oninput={input(LeadField::Name)} aria-invalid={invalid(&errors.name)} aria-describedby={described(&errors.name, "name")} />
-                    { field_error("aims-err-lead-name", &errors.name) }
-                </div>
-                <div class="field">
-                    <label for="aims-lead-email">{ "Work email *" }</label>
-                    <input id="aims-lead-email" type="email" autocomplete="email" value={lead.email.clone()}
-                        oninput={input(LeadField::Email)} aria-invalid={invalid(&errors.email)} aria-describedby={described(&errors.email, "email")} />
-                    { field_error("aims-err-lead-email", &errors.email) }
-                </div>
-                <div class="field">
-                    <label for="aims-lead-company">{ "Company" }</label>
-                    <input id="aims-lead-company" type="text" autocomplete="organization" value={lead.company.clone()}
-                        oninput={input(LeadField::Company)} aria-invalid={invalid(&errors.company)} aria-describedby={described(&errors.company, "company")} />
-                    { field_error("aims-err-lead-company", &errors.company) }
-                </div>
-                <div class="field">
-                    <label for="aims-lead-phone">{ "Phone (optional)" }</label>
-                    <input id="aims-lead-phone" type="tel" autocomplete="tel" value={lead.phone.clone()}
-                        oninput={input(LeadField::Phone)} aria-invalid={invalid(&errors.phone)} aria-describedby={described(&errors.phone, "phone")} />
-                    { field_error("aims-err-lead-phone", &errors.phone) }
-                </div>
-                <div class="field">
-                    <label for="aims-lead-role">{ "Your role (optional)" }</label>
-                    <input id="aims-lead-role" type="text" autocomplete="organization-title" value={lead.role.clone()}
-                        oninput={input(LeadField::Role)} aria-invalid={invalid(&errors.role)} aria-describedby={described(&errors.role, "role")} />
-                    { field_error("aims-err-lead-role", &errors.role) }
-                </div>
+                { text_field("name", "Name *", "text", "name", &lead.name, &errors.name, input(LeadField::Name)) }
+                { text_field("email", "Work email *", "email", "email", &lead.email, &errors.email, input(LeadField::Email)) }
+                { text_field("company", "Company (optional)", "text", "organization", &lead.company, &errors.company, input(LeadField::Company)) }
+                { text_field("phone", "Phone (optional)", "tel", "tel", &lead.phone, &errors.phone, input(LeadField::Phone)) }
+                { text_field("role", "Your role (optional)", "text", "organization-title", &lead.role, &errors.role, input(LeadField::Role)) }
                 <div class="field check">
                     <input id="aims-lead-consent" type="checkbox" checked={lead.consent} onchange={consent}
                         aria-invalid={invalid(&errors.consent)} aria-describedby={described(&errors.consent, "consent")} />
@@ -129,5 +104,30 @@ pub fn lead_form() -> Html {
                 }
             </form>
         </section>
+    }
+}
+
+/// One text field of the lead form (`aims-lead-{field}`), its message under it.
+fn text_field(
+    field: &str,
+    label: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+    value: &str,
+    error: &Option<String>,
+    oninput: Callback<InputEvent>,
+) -> Html {
+    let (id, error_id) = (
+        format!("aims-lead-{field}"),
+        format!("aims-err-lead-{field}"),
+    );
+    html! {
+        <div class="field">
+            <label for={id.clone()}>{ label }</label>
+            <input {id} type={kind} {autocomplete} value={value.to_string()} {oninput}
+                aria-invalid={error.is_some().then_some("true")}
+                aria-describedby={error.is_some().then(|| error_id.clone())} />
+            { field_error(&error_id, error) }
+        </div>
     }
 }
