@@ -62,13 +62,13 @@ pub fn app(props: &AppProps) -> Html {
             fresh.host_cta = host_cta(&props.host);
             // A quick quiz that went on to the full assessment comes back as that.
             let full = (props.mode == Mode::Quick)
-                .then(|| storage::load(&storage::key(Mode::Full, &id)))
-                .flatten()
-                .filter(|saved| saved.from_quiz);
+                .then(|| storage::load(&storage::continued_key(&id)))
+                .flatten();
             match full {
                 Some(saved) => {
                     let mut full = State::new(fresh.bank.clone(), Mode::Full, fresh.api.clone());
                     full.host_cta = fresh.host_cta;
+                    full.from_quiz = true;
                     full.resume(saved)
                 }
                 None => match storage::load(&storage::key(props.mode, &id)) {
@@ -84,14 +84,15 @@ pub fn app(props: &AppProps) -> Html {
         let state = state.clone();
         let (id, host_mode) = (id.clone(), props.mode);
         use_effect_with(state.revision, move |_| {
-            let key = storage::key(state.mode, &id);
+            let key = match state.from_quiz {
+                true => storage::continued_key(&id),
+                false => storage::key(state.mode, &id),
+            };
             if state.screen == Screen::Intro && state.answers.iter().all(Option::is_none) {
                 storage::clear(&key);
-                // Starting over also forgets the full assessment the quiz went on to (not
-                // one begun on its own, which shares the key on the site's other pages).
-                let full = storage::key(Mode::Full, &id);
-                if host_mode == Mode::Quick && storage::load(&full).is_some_and(|s| s.from_quiz) {
-                    storage::clear(&full);
+                // Starting over also forgets the full assessment the quiz went on to.
+                if host_mode == Mode::Quick {
+                    storage::clear(&storage::continued_key(&id));
                 }
             } else {
                 storage::save(&key, &state.saved());

@@ -184,6 +184,8 @@ impl State {
         }
         self.profile = ProfileDraft::from_profile(&input.profile);
         self.profile_errors = Default::default();
+        // Imported answers are the visitor's own, none of them carried over from a quiz.
+        self.unconfirmed.clear();
         let version = input
             .bank_version
             .clone()

@@ -240,12 +240,7 @@ impl State {
             s => s,
         };
         self.section = saved.section.min(self.sections.len().saturating_sub(1));
-        self.from_quiz = saved.from_quiz;
-        let data = self.bank.data();
-        self.unconfirmed = (data.questions.iter().enumerate())
-            .filter(|(i, q)| saved.unconfirmed.contains(&q.id) && self.answers[*i].is_some())
-            .map(|(i, _)| i)
-            .collect();
+        self.restore_unconfirmed(&saved.unconfirmed);
         if let Some(sent) = saved.sent {
             self.submission = Submission::Done {
                 id: sent.id,
@@ -292,6 +287,16 @@ impl State {
         full
     }
 
+    /// The carried-over answers still to confirm, from their IDs: those this bank has and
+    /// that are answered.
+    fn restore_unconfirmed(&mut self, ids: &[String]) {
+        let data = self.bank.data();
+        self.unconfirmed = (data.questions.iter().enumerate())
+            .filter(|(i, q)| ids.contains(&q.id) && self.answers[*i].is_some())
+            .map(|(i, _)| i)
+            .collect();
+    }
+
     /// What to save.
     pub fn saved(&self) -> Saved {
         Saved {
@@ -300,7 +305,6 @@ impl State {
             section: self.section,
             profile: self.profile.clone(),
             answers: self.answer_inputs(true),
-            from_quiz: self.from_quiz,
             unconfirmed: (self.unconfirmed.iter())
                 .map(|&i| self.bank.data().questions[i].id.clone())
                 .collect(),
@@ -593,6 +597,7 @@ impl State {
                 self.sections = Rc::new(sections(&bank, self.mode));
                 self.bank = bank;
                 self.restore_answers(&saved.answers, &saved.bank_version);
+                self.restore_unconfirmed(&saved.unconfirmed);
                 self.section = self.section.min(self.sections.len().saturating_sub(1));
                 self.recompute();
             }
@@ -840,9 +845,33 @@ mod tests {
         // Choosing an answer, even the same, confirms it; the rest survives a reload.
         let confirmed = reduce(quick, [Action::Answer(context[0], Choice::Level(3))]);
         assert!(!confirmed.unconfirmed.contains(&context[0]));
-        let back = state(Mode::Full).resume(confirmed.saved());
+        let mut back = state(Mode::Full).resume(confirmed.saved());
         assert_eq!(back.unconfirmed, confirmed.unconfirmed);
-        assert!(back.from_quiz);
+        back.from_quiz = true; // as the widget does for progress under `continued_key`
+        // A newer bank with its questions in another order keeps the marks on their
+        // questions; an import drops them.
+        let mut data = back.bank.data().clone();
+        data.accepts_versions.push(data.version.clone());
+        data.version = "9.9.9".into();
+        let last = data.questions.pop().unwrap();
+        data.questions.insert(0, last);
+        let newer = Rc::new(Bank::new(data).expect("the reordered bank is valid"));
+        let marked = |s: &State| -> Vec<String> {
+            let mut ids: Vec<String> = (s.unconfirmed.iter())
+                .map(|&i| s.bank.data().questions[i].id.clone())
+                .collect();
+            ids.sort();
+            ids
+        };
+        let before = marked(&back);
+        let back = reduce(back, [Action::BankLoaded(crate::app::BankRef(newer))]);
+        assert_eq!(marked(&back), before);
+        let exported = back.export_json().unwrap();
+        let imported = reduce(back.clone(), [Action::Import(exported)]);
+        assert!(
+            imported.unconfirmed.is_empty(),
+            "imported answers are confirmed"
+        );
         // Starting over goes back to the quiz.
         let fresh = reduce(back, [Action::StartOver]);
         assert_eq!((fresh.mode, fresh.from_quiz), (Mode::Quick, false));

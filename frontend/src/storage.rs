@@ -16,6 +16,12 @@ pub fn key(mode: aims_engine::Mode, element_id: &str) -> String {
     key
 }
 
+/// The storage key of the full assessment a quick quiz widget went on to: its own, so
+/// that it never meets a full assessment begun elsewhere on the site.
+pub fn continued_key(element_id: &str) -> String {
+    key(aims_engine::Mode::Quick, element_id).replacen("/quick", "/quick-then-full", 1)
+}
+
 fn storage() -> Option<web_sys::Storage> {
     // Storage may be refused (privacy settings, sandboxed iframes): then nothing is saved.
     web_sys::window()?.local_storage().ok()?
@@ -57,8 +63,6 @@ pub struct Saved {
     /// The lead already sent from these answers, so a reload shows its confirmation
     /// instead of an empty form that invites a second one.
     pub sent: Option<Sent>,
-    /// Whether this full assessment went on from the widget's quick quiz.
-    pub from_quiz: bool,
     /// The IDs of answers carried over from the quick quiz, not confirmed yet.
     pub unconfirmed: Vec<String>,
 }
@@ -103,7 +107,6 @@ impl Saved {
                 o.string("start_date", &p.start_date);
             });
             o.objects("answers", &self.answers, json::write_answer);
-            o.boolean("from_quiz", self.from_quiz);
             o.strings("unconfirmed", self.unconfirmed.iter().map(String::as_str));
             if let Some(sent) = &self.sent {
                 o.object("sent", |o| {
@@ -176,7 +179,6 @@ impl Saved {
                     }
                 },
                 answers: n.field("answers").list(json::answer),
-                from_quiz: n.field("from_quiz").or(false, Node::boolean),
                 unconfirmed: n.field("unconfirmed").or(Vec::new(), Node::strings),
                 sent: n.field("sent").optional(|s| Sent {
                     id: s.field("id").string(),

@@ -454,7 +454,6 @@ fn the_widget_reads_assessments_and_saved_progress_as_serde_does() {
                      "frameworks": ["gdpr", "soc2"], "capacity_fte": "1.5",
                      "start_date": "2027-03-01" },
         "answers": serde_json::from_str::<Value>(goldens[1]).unwrap()["answers"],
-        "from_quiz": true,
         "unconfirmed": ["q-4-1"],
         "sent": { "id": "a1", "report": "https://api.example/api/v1/assessments/a1/report" },
     })
@@ -462,7 +461,7 @@ fn the_widget_reads_assessments_and_saved_progress_as_serde_does() {
     let saved = Saved::from_json(&text).expect("saved progress reads");
     assert_eq!(saved.profile.systems[0].name, "Triage");
     assert_eq!(saved.profile.counts.offered, "2");
-    assert!(saved.from_quiz && saved.unconfirmed == ["q-4-1"]);
+    assert_eq!(saved.unconfirmed, ["q-4-1"]);
     assert_eq!(saved.sent.as_ref().unwrap().id, "a1");
     let written = saved.to_json();
     assert_eq!(Saved::from_json(&written), Some(saved), "{written}");
@@ -470,7 +469,7 @@ fn the_widget_reads_assessments_and_saved_progress_as_serde_does() {
     let older = json!({ "bank_version": "1.0.0", "screen": "intro", "section": 0,
                         "profile": {}, "answers": [] });
     let older = Saved::from_json(&older.to_string()).expect("older progress reads");
-    assert!(!older.from_quiz && older.unconfirmed.is_empty() && older.sent.is_none());
+    assert!(older.unconfirmed.is_empty() && older.sent.is_none());
     assert!(Saved::from_json("{\"screen\": \"elsewhere\"}").is_none());
 }
 

@@ -10,7 +10,8 @@ use yew::prelude::*;
 pub struct ErrorSummaryProps {
     /// Each field that is not right: its element `id` and the message.
     pub errors: Vec<(String, String)>,
-    /// Refused submits so far; each new one moves the focus (none on first render).
+    /// Refused submits so far; each new one shows the summary and moves the focus (not the
+    /// ones before the form was shown: coming back to a form is not a new refusal).
     pub attempt: u32,
 }
 
@@ -30,15 +31,16 @@ fn focus_in_widget(near: &NodeRef, id: &str) {
 #[function_component(ErrorSummary)]
 pub fn error_summary(props: &ErrorSummaryProps) -> Html {
     let summary = use_node_ref();
+    let shown_at = *use_state(|| props.attempt);
     {
         let (summary, first) = (summary.clone(), props.errors.first().map(|e| e.0.clone()));
         use_effect_with(props.attempt, move |&attempt| {
-            if let (true, Some(first)) = (attempt > 0, first) {
+            if let (true, Some(first)) = (attempt > shown_at, first) {
                 focus_in_widget(&summary, &first);
             }
         });
     }
-    if props.attempt == 0 || props.errors.is_empty() {
+    if props.attempt <= shown_at || props.errors.is_empty() {
         return html! {};
     }
     let links = props

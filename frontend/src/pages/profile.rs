@@ -35,10 +35,22 @@ pub fn profile_form() -> Html {
     };
     let f = fields(&state);
     let (intro, fields) = match state.mode {
-        Mode::Quick => (
-            "Two things size the estimate; the rest can sharpen it on the results. Fields marked * are required.",
-            html! { <>{ f.size }{ f.systems }</> },
-        ),
+        // A field the results ask that is not right (saved so) shows here too, so that
+        // the form can always be sent.
+        Mode::Quick => {
+            let e = &state.profile_errors;
+            let wrong = |error: &Option<String>, field: Html| error.as_ref().map(|_| field);
+            let rest = [
+                wrong(&e.employees, f.employees),
+                wrong(&e.sector, f.sector),
+                wrong(&e.capacity_fte, f.capacity),
+                wrong(&e.start_date, f.start),
+            ];
+            (
+                "Two things size the estimate; the rest can sharpen it on the results. Fields marked * are required.",
+                html! { <>{ f.size }{ f.systems }{ for rest.into_iter().flatten() }</> },
+            )
+        }
         Mode::Full => (
             "These answers size the estimate and shape the roadmap. Fields marked * are required.",
             html! { <>{ f.size }{ f.employees }{ f.systems }{ f.sector }{ f.frameworks }{ f.capacity }{ f.start }</> },

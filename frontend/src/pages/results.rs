@@ -391,7 +391,7 @@ pub fn results() -> Html {
                 <li>{ term("Stage 1 audit") }{ " (the certification body reads your documents): " }<strong>{ stage1 }</strong></li>
                 <li>{ term("Stage 2 audit") }{ " (it checks the system at work), then the certificate: " }<strong>{ certified }</strong></li>
             </ul>
-            { gantt(roadmap) }
+            <div class="chart">{ gantt(roadmap) }</div>
             <ol class="phases">{ for roadmap.phases.iter().map(phase_view) }</ol>
             <h3>{ "Years 1–3 after certification" }</h3>
             <ol class="years">{ for roadmap.years.iter().map(|y| html! {
