@@ -66,8 +66,7 @@ pub fn app(props: &AppProps) -> Html {
                 .flatten();
             match full {
                 Some(saved) => {
-                    let mut full = State::new(fresh.bank.clone(), Mode::Full, fresh.api.clone());
-                    full.host_cta = fresh.host_cta;
+                    let mut full = fresh.restarted(Mode::Full);
                     full.from_quiz = true;
                     full.resume(saved)
                 }

@@ -95,19 +95,18 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
+fn month_name(d: Date) -> &'static str {
+    MONTHS[usize::from(d.month().clamp(1, 12)) - 1]
+}
+
 /// "March 2028".
 pub fn month(d: Date) -> String {
-    format!(
-        "{} {}",
-        MONTHS[usize::from(d.month().clamp(1, 12)) - 1],
-        d.year()
-    )
+    format!("{} {}", month_name(d), d.year())
 }
 
 /// "Mar 2028", for an axis.
 fn short_month(d: Date) -> String {
-    let name = MONTHS[usize::from(d.month().clamp(1, 12)) - 1];
-    format!("{} {}", &name[..3], d.year())
+    format!("{} {}", &month_name(d)[..3], d.year())
 }
 
 /// The roadmap as a timeline: one bar per phase; the axis in months when the programme

@@ -251,13 +251,22 @@ impl State {
         self
     }
 
+    /// A fresh start in `mode` that keeps the setup: the bank, the API and what it said
+    /// of this page, the host's call to action, and the counters (so that the change is
+    /// saved and rendered).
+    pub(crate) fn restarted(&self, mode: Mode) -> State {
+        let mut fresh = State::new(self.bank.clone(), mode, self.api.clone());
+        fresh.origin_refused = self.origin_refused.clone();
+        fresh.host_cta = self.host_cta.clone();
+        (fresh.revision, fresh.generation) = (self.revision, self.generation);
+        fresh
+    }
+
     /// The full assessment that follows this quick quiz: its profile (the counts as an
     /// inventory to name) and each quick answer as the starting point of every full
     /// question on the same requirements, marked to confirm. It opens on the profile.
     fn continue_in_full(&self) -> State {
-        let mut full = State::new(self.bank.clone(), Mode::Full, self.api.clone());
-        full.host_cta = self.host_cta.clone();
-        full.origin_refused = self.origin_refused.clone();
+        let mut full = self.restarted(Mode::Full);
         full.from_quiz = true;
         full.profile = ProfileDraft {
             systems: (self.profile.counts.to_systems().unwrap_or_default().iter())
@@ -563,9 +572,7 @@ impl State {
             Action::EditAnswers => self.screen = Screen::Questions,
             Action::ContinueInFull => {
                 if self.mode == Mode::Quick {
-                    let (revision, generation) = (self.revision, self.generation);
                     *self = self.continue_in_full();
-                    (self.revision, self.generation) = (revision, generation);
                 }
             }
             Action::StartOver => {
@@ -575,15 +582,7 @@ impl State {
                 } else {
                     self.mode
                 };
-                let fresh = State::new(self.bank.clone(), mode, self.api.take());
-                let (revision, generation) = (self.revision, self.generation);
-                let origin_refused = self.origin_refused.take();
-                let host_cta = self.host_cta.take();
-                *self = fresh;
-                self.host_cta = host_cta;
-                self.revision = revision;
-                self.generation = generation;
-                self.origin_refused = origin_refused;
+                *self = self.restarted(mode);
             }
             Action::Import(text) => self.import(&text),
             Action::BankLoaded(crate::app::BankRef(bank)) => {

@@ -8,7 +8,11 @@ use aims_engine::{AnswerInput, Framework, Named, Role, Size};
 /// The storage key for a widget: versioned by the saved format, per mode, and per host
 /// element `id` when the page has several widgets of one mode.
 pub fn key(mode: aims_engine::Mode, element_id: &str) -> String {
-    let mut key = format!("aims-readiness/v1/{}", mode.as_str());
+    named_key(mode.as_str(), element_id)
+}
+
+fn named_key(name: &str, element_id: &str) -> String {
+    let mut key = format!("aims-readiness/v1/{name}");
     if !element_id.is_empty() {
         key.push('/');
         key.push_str(element_id);
@@ -19,7 +23,7 @@ pub fn key(mode: aims_engine::Mode, element_id: &str) -> String {
 /// The storage key of the full assessment a quick quiz widget went on to: its own, so
 /// that it never meets a full assessment begun elsewhere on the site.
 pub fn continued_key(element_id: &str) -> String {
-    key(aims_engine::Mode::Quick, element_id).replacen("/quick", "/quick-then-full", 1)
+    named_key("quick-then-full", element_id)
 }
 
 fn storage() -> Option<web_sys::Storage> {
