@@ -142,7 +142,42 @@ fn every_full_question_carries_its_estimator_data() {
         );
         let e = q.effort_days.unwrap();
         assert!(e > 0.0 && e <= 20.0, "{}: {e}", q.id);
-        assert!(q.text.len() <= 300 && q.help.len() <= 400, "{}", q.id);
+    }
+}
+
+/// Every question, quick or full, asks one thing a non-expert can read: short, one
+/// question mark at its end, no clause numbers or jargon in the question itself (the
+/// full wording and the references come after it, in the help and the card's footer).
+#[test]
+fn every_question_is_in_plain_words() {
+    let bank = Bank::embedded();
+    let mut seen = std::collections::HashSet::new();
+    for q in bank
+        .questions(Mode::Quick)
+        .chain(bank.questions(Mode::Full))
+    {
+        let t = &q.text;
+        assert!(t.chars().count() <= 130, "{}: {} characters", q.id, t.len());
+        assert!(
+            t.ends_with('?') && t.matches('?').count() == 1,
+            "{}: {t}",
+            q.id
+        );
+        assert!(!t.chars().any(|c| c.is_ascii_digit()), "{}: {t}", q.id);
+        for jargon in [
+            "How far",
+            "AIMS",
+            "interested parties",
+            "documented information",
+        ] {
+            assert!(!t.contains(jargon), "{}: {jargon:?} in {t}", q.id);
+        }
+        assert!(seen.insert(t.as_str()), "{}: asked twice: {t}", q.id);
+        assert!(
+            q.help.starts_with("In full: ") && q.help.len() <= 800,
+            "{}",
+            q.id
+        );
     }
 }
 
