@@ -1,5 +1,6 @@
-//! Background chores: delete anonymous assessments past their retention, forget quiet
-//! clients in the per-client limits, and re-read the database gauges.
+//! Background chores: delete anonymous assessments past their retention and console
+//! sessions past their end, forget quiet clients in the per-client limits, and re-read the
+//! database gauges.
 
 use crate::AppState;
 use crate::timestamp::Timestamp;
@@ -24,6 +25,9 @@ pub async fn run_forever(state: AppState) {
         if last_retention.is_none_or(|t| t.elapsed() >= RETENTION_EVERY) {
             last_retention = Some(tokio::time::Instant::now());
             expire(&state).await;
+            if let Err(e) = state.db.delete_expired_sessions(Timestamp::now()).await {
+                tracing::warn!(error = %e, "expired console sessions could not be deleted; will retry");
+            }
         }
         state.limits.prune();
         if !first && let Err(e) = state.metrics.refresh_gauges(&state.db).await {

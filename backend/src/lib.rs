@@ -108,6 +108,12 @@ pub struct Config {
     /// Without it the results show no link of their own.
     #[arg(long, env = "AIMS_CTA_URL")]
     pub cta_url: Option<String>,
+    /// Hours a console session lasts after signing in.
+    #[arg(long, env = "AIMS_SESSION_HOURS", default_value_t = 12)]
+    pub session_hours: u32,
+    /// Failed console sign-ins in a row after which an account is locked for 15 minutes.
+    #[arg(long, env = "AIMS_CONSOLE_LOCKOUT_AFTER", default_value_t = 5)]
+    pub console_lockout_after: u32,
 }
 
 impl Config {
@@ -370,6 +376,46 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM.
     pub async fn run(self) -> Result<(), String> {
         self.run_until(shutdown_signal()).await
+    }
+}
+
+/// Creates a console account (`aims-backend admin create`): the email checked and stored
+/// lower-case, the password at least [`http::console::MIN_PASSWORD_CHARS`] characters and
+/// kept only as its argon2id hash. Runs the migrations first, so it works on a new database.
+pub async fn create_account(
+    config: &Config,
+    email: &str,
+    password: &str,
+    role: db::Role,
+) -> Result<(), String> {
+    let email = email.trim().to_lowercase();
+    if !aims_engine::valid_email(&email) {
+        return Err(format!("{email:?} is not an email address"));
+    }
+    let chars = password.chars().count();
+    if chars < http::console::MIN_PASSWORD_CHARS {
+        return Err(format!(
+            "the password is {chars} characters long; use at least {}",
+            http::console::MIN_PASSWORD_CHARS
+        ));
+    }
+    let hash = http::console::hash_password(password)?;
+    let db = db::Database::connect(&config.database_url.0)
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot open the database {}: {e}",
+                redact_url(&config.database_url.0)
+            )
+        })?;
+    let created = db
+        .create_account(&email, &hash, role)
+        .await
+        .map_err(|e| e.to_string());
+    db.close().await;
+    match created? {
+        true => Ok(()),
+        false => Err(format!("an account with the email {email} exists already")),
     }
 }
 

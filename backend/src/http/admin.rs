@@ -93,7 +93,11 @@ struct ListQuery {
 
 /// A `from`/`to` filter: a date (`YYYY-MM-DD`, as an end the whole day included) or an
 /// RFC 3339 time, on a day the API takes (2000–2199).
-fn date_bound(value: Option<String>, field: &str, end: bool) -> Result<Option<Timestamp>, Problem> {
+pub(crate) fn date_bound(
+    value: Option<String>,
+    field: &str,
+    end: bool,
+) -> Result<Option<Timestamp>, Problem> {
     let Some(v) = value else { return Ok(None) };
     let invalid = || {
         Problem::field(
@@ -219,7 +223,7 @@ pub(super) struct LeadsPage {
     total: i64,
 }
 
-fn leads_csv(rows: &[LeadRow]) -> Result<String, Problem> {
+pub(crate) fn leads_csv(rows: &[LeadRow]) -> Result<String, Problem> {
     // Every text cell quoted, so that a `;` in a cell cannot split it in spreadsheets of
     // locales that separate with `;` (formula characters are neutralised by `csv_cell`).
     let mut w = csv::WriterBuilder::new()

@@ -237,7 +237,7 @@ fn body<'a>(
 
 /// Recomputes a stored assessment's evaluation with the bank it was made with (the engine
 /// is deterministic, so this is what was computed when it was stored).
-fn recompute<'s>(
+pub(crate) fn recompute<'s>(
     state: &'s AppState,
     stored: &crate::db::StoredAssessment,
 ) -> Result<(&'s aims_engine::Bank, AssessmentInput, Evaluation), Problem> {

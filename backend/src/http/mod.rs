@@ -2,6 +2,7 @@
 
 mod admin;
 mod assessments;
+pub mod console;
 pub(crate) mod embed;
 mod meta;
 mod openapi;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .merge(embed::router())
         .merge(assessments::router())
         .merge(admin::router())
+        .merge(console::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))

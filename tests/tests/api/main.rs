@@ -7,6 +7,7 @@ mod admin;
 mod assessments;
 mod clients;
 mod connections;
+mod console;
 mod erasure;
 mod helpers;
 mod hostile;

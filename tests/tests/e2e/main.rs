@@ -14,6 +14,7 @@ mod helpers;
 mod harness;
 
 mod a11y;
+mod admin_console;
 mod carry_over;
 mod console;
 mod cross_origin;

@@ -85,7 +85,7 @@ macro_rules! with_writer {
             Database::Sqlite { write, writes, .. } => {
                 let mut guard = write.lock().await;
                 writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let $conn: &mut SqliteConnection = &mut guard;
+                let $conn: &mut sqlx::sqlite::SqliteConnection = &mut guard;
                 $body
             }
             Database::Postgres(pool) => {
@@ -96,6 +96,9 @@ macro_rules! with_writer {
         }
     };
 }
+
+mod console;
+pub use console::{Account, LeadCursor, Role, SessionRow, SignInFailure};
 
 /// A new assessment to store, already evaluated by the engine.
 pub struct NewAssessment {
