@@ -259,6 +259,73 @@ impl Limits {
     }
 }
 
+/// Console sign-in attempts per email and client. An attempt is counted before its
+/// password is checked (so guesses sent in parallel count too) and forgotten when it
+/// succeeds; after `lock_after` in a row that client may not try that email for
+/// [`SIGN_IN_LOCK`]. Keyed by client as well as email, an attacker who locks themselves
+/// out of an account does not lock its owner out; unknown emails count the same as known
+/// ones, so the answers tell nothing about which accounts exist. In memory: an instance
+/// restart forgets them, as it forgets the other per-client limits.
+pub struct SignIns {
+    lock_after: u32,
+    attempts: Mutex<HashMap<(String, ClientKey), (u32, Instant)>>,
+}
+
+/// How long a client stays locked out of an email after too many failed sign-ins.
+pub const SIGN_IN_LOCK: Duration = Duration::from_secs(15 * 60);
+
+impl SignIns {
+    /// Locks after `lock_after` failed attempts in a row (at least one).
+    pub fn new(lock_after: u32) -> SignIns {
+        SignIns {
+            lock_after: lock_after.max(1),
+            attempts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts an attempt; `Err(wait)` when this client is locked out of this email.
+    pub fn attempt(&self, email: &str, client: ClientKey) -> Result<(), Duration> {
+        let Ok(mut attempts) = self.attempts.lock() else {
+            return Ok(());
+        };
+        let now = Instant::now();
+        let entry = attempts
+            .entry((email.to_string(), client))
+            .or_insert((0, now));
+        if now.duration_since(entry.1) >= SIGN_IN_LOCK {
+            *entry = (0, now);
+        }
+        if entry.0 >= self.lock_after {
+            return Err(SIGN_IN_LOCK.saturating_sub(now.duration_since(entry.1)));
+        }
+        entry.0 += 1;
+        entry.1 = now;
+        Ok(())
+    }
+
+    /// Whether this attempt, counted and failed, has just locked the client out.
+    pub fn locked_now(&self, email: &str, client: ClientKey) -> bool {
+        self.attempts.lock().is_ok_and(|a| {
+            a.get(&(email.to_string(), client))
+                .is_some_and(|(n, _)| *n >= self.lock_after)
+        })
+    }
+
+    /// Forgets the attempts after a successful sign-in.
+    pub fn succeeded(&self, email: &str, client: ClientKey) {
+        if let Ok(mut attempts) = self.attempts.lock() {
+            attempts.remove(&(email.to_string(), client));
+        }
+    }
+
+    /// Forgets attempts older than the lock.
+    pub fn prune(&self) {
+        if let Ok(mut attempts) = self.attempts.lock() {
+            attempts.retain(|_, (_, last)| last.elapsed() < SIGN_IN_LOCK);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,6 +30,7 @@ pub async fn run_forever(state: AppState) {
             }
         }
         state.limits.prune();
+        state.sign_ins.prune();
         if !first && let Err(e) = state.metrics.refresh_gauges(&state.db).await {
             tracing::warn!(error = %e, "gauges could not be read from the database");
         }

@@ -111,7 +111,8 @@ pub struct Config {
     /// Hours a console session lasts after signing in.
     #[arg(long, env = "AIMS_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: u32,
-    /// Failed console sign-ins in a row after which an account is locked for 15 minutes.
+    /// Failed console sign-ins in a row, for one email from one client, after which that
+    /// client may not try that email for 15 minutes.
     #[arg(long, env = "AIMS_CONSOLE_LOCKOUT_AFTER", default_value_t = 5)]
     pub console_lockout_after: u32,
 }
@@ -222,6 +223,8 @@ pub struct Shared {
     pub metrics: Arc<metrics::Metrics>,
     /// The per-client limits (POSTs, stored assessments, failed admin sign-ins).
     pub limits: Arc<clients::Limits>,
+    /// Console sign-in attempts per email and client.
+    pub sign_ins: Arc<clients::SignIns>,
     /// Whose forwarding headers are believed.
     pub proxies: Arc<clients::TrustedProxies>,
     /// The open connections.
@@ -273,6 +276,7 @@ impl Application {
     pub async fn build(mut config: Config) -> Result<Application, String> {
         config.resolve_secrets()?;
         let bank = load_bank(&config)?;
+        http::console::prepare();
         let cta = config.call_to_action()?;
         http::embed::check_frame_ancestors(&config.frame_ancestors)?;
         // A release binary carries the widget: served when `--widget-dir` is not there.
@@ -320,6 +324,7 @@ impl Application {
                 config.daily_assessments_per_client,
                 config.admin_lockout_after,
             )),
+            sign_ins: Arc::new(clients::SignIns::new(config.console_lockout_after)),
             proxies: Arc::new(proxies),
             connections,
             config: Arc::new(config),

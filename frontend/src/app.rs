@@ -46,6 +46,15 @@ fn host_cta(host: &web_sys::Element) -> Option<CallToAction> {
         .ok()
 }
 
+/// The funnel steps of this page view: which were counted, which wait for the API's
+/// answer on the page's origin, and that answer.
+#[derive(Default)]
+struct Funnel {
+    counted: Vec<(&'static str, Mode)>,
+    waiting: Vec<(&'static str, Mode)>,
+    origin_allowed: Option<bool>,
+}
+
 /// The widget.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
@@ -99,10 +108,47 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // The funnel: each step counted once per page view and mode (a visitor who edits
+    // their answers sees the results again but completed once); a view once per page
+    // view, whatever the mode (a quiz carried over to the full assessment was one view).
+    // Steps wait for the API's answer on this page's origin: an origin it does not accept
+    // counts nothing (and the browser would log each refused request).
+    let funnel = use_mut_ref(Funnel::default);
+    let count_once = {
+        let host = props.host.clone();
+        let funnel = funnel.clone();
+        move |event: &'static str, mode: Mode| {
+            let mut f = funnel.borrow_mut();
+            let seen = f
+                .counted
+                .iter()
+                .any(|&(e, m)| e == event && (m == mode || event == "view"));
+            if !seen {
+                f.counted.push((event, mode));
+                match f.origin_allowed {
+                    Some(true) => service::funnel(&host, event, mode),
+                    Some(false) => {}
+                    None => f.waiting.push((event, mode)),
+                }
+            }
+        }
+    };
+    {
+        let count_once = count_once.clone();
+        let started = state.screen != Screen::Intro;
+        use_effect_with((started, state.mode), move |&(started, mode)| {
+            count_once("view", mode);
+            if started {
+                count_once("start", mode);
+            }
+        });
+    }
+
     // Ready, and the API's bank when there is an API.
     {
         let state = state.clone();
         let host = props.host.clone();
+        let funnel = funnel.clone();
         use_effect_with((), move |_| {
             // For the host page and for measuring: the first screen is on the page and
             // answers input (mark `aims:ready` in the Performance timeline).
@@ -123,6 +169,16 @@ pub fn app(props: &AppProps) -> Html {
                     // Without the API's bank the embedded one is used: same engine, and the
                     // server checks the version when the visitor submits.
                     if let Ok((bank, origin_allowed)) = service::fetch_bank(&api).await {
+                        let waiting = {
+                            let mut f = funnel.borrow_mut();
+                            f.origin_allowed = Some(origin_allowed);
+                            std::mem::take(&mut f.waiting)
+                        };
+                        if origin_allowed {
+                            for (event, mode) in waiting {
+                                service::funnel(&host, event, mode);
+                            }
+                        }
                         state.dispatch(Action::BankLoaded(BankRef(Rc::new(bank))));
                         if !origin_allowed {
                             let origin = web_sys::window().and_then(|w| w.location().origin().ok());
@@ -147,8 +203,10 @@ pub fn app(props: &AppProps) -> Html {
                     e.result.blockers,
                 )
             });
+        let (count_once, mode) = (count_once.clone(), state.mode);
         use_effect_with(summary, move |summary| {
             if let Some((overall, band, blockers)) = *summary {
+                count_once("complete", mode);
                 host::emit(
                     &host,
                     "aims:complete",
@@ -172,6 +230,7 @@ pub fn app(props: &AppProps) -> Html {
         };
         let state = state.clone();
         let host = props.host.clone();
+        let count_once = count_once.clone();
         use_effect_with(attempt, move |&attempt| {
             if attempt == 0 {
                 return;
@@ -184,6 +243,7 @@ pub fn app(props: &AppProps) -> Html {
                 match service::submit(&api, body, &key).await {
                     Ok(id) => {
                         host::emit(&host, "aims:lead-submitted", &[("id", id.as_str().into())]);
+                        count_once("lead", state.mode);
                         state.dispatch(Action::LeadStored { id });
                     }
                     Err(error) => {

@@ -120,6 +120,28 @@ pub async fn submit(api: &str, body: String, idempotency_key: &str) -> Result<St
         .map_err(|_| ApiError::Unexpected("no assessment id in the response".into()))
 }
 
+/// Counts a step of the visitor's journey (`view`, `start`, `complete`, `lead`) on the
+/// consultancy's funnel, without waiting for it: the step and the mode only (the browser
+/// adds the page's origin; no cookies are sent). Off without `data-api` and with
+/// `data-analytics="off"` on the host element.
+pub fn funnel(host: &web_sys::Element, event: &str, mode: aims_engine::Mode) {
+    let Some(api) = host.get_attribute("data-api") else {
+        return;
+    };
+    if host.get_attribute("data-analytics").as_deref() == Some("off") {
+        return;
+    }
+    let body = format!(r#"{{"event":"{event}","mode":"{}"}}"#, mode.as_str());
+    if let Ok(request) = Request::post(&url(api.trim(), "/api/v1/events"))
+        .header("Content-Type", "application/json")
+        .body(body)
+    {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = request.send().await;
+        });
+    }
+}
+
 /// A fresh random key for `Idempotency-Key` (128 bits from the browser's CSPRNG when
 /// available).
 pub fn new_idempotency_key() -> String {

@@ -7,9 +7,7 @@ CREATE TABLE accounts (
     email          TEXT NOT NULL UNIQUE,
     password_hash  TEXT NOT NULL,
     role           TEXT NOT NULL CHECK (role IN ('owner', 'viewer')),
-    created_at     TIMESTAMPTZ NOT NULL,
-    failed_signins BIGINT NOT NULL DEFAULT 0,
-    locked_until   TIMESTAMPTZ
+    created_at     TIMESTAMPTZ NOT NULL
 );
 
 CREATE TABLE sessions (

@@ -7,9 +7,7 @@ CREATE TABLE accounts (
     email          TEXT NOT NULL UNIQUE,
     password_hash  TEXT NOT NULL,
     role           TEXT NOT NULL CHECK (role IN ('owner', 'viewer')),
-    created_at     TEXT NOT NULL,
-    failed_signins INTEGER NOT NULL DEFAULT 0,
-    locked_until   TEXT
+    created_at     TEXT NOT NULL
 );
 
 CREATE TABLE sessions (

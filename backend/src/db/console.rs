@@ -1,9 +1,9 @@
-//! The console's storage: accounts, their sessions and failed sign-ins, and the lead list
-//! paged by keyset (its cost does not grow with the page number).
+//! The console's storage: accounts, their sessions and failed sign-ins, the lead list
+//! paged by keyset (its cost does not grow with the page number), and the funnel's counts.
 
 use super::{Database, DbError, LeadFilter, LeadRow};
 use crate::timestamp::Timestamp;
-use sqlx::{Connection, QueryBuilder};
+use sqlx::QueryBuilder;
 
 /// What an account may do in the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,10 +42,6 @@ pub struct Account {
     pub password_hash: String,
     /// `owner` or `viewer`.
     pub role: String,
-    /// Failed sign-ins in a row.
-    pub failed_signins: i64,
-    /// Locked until then after too many failures.
-    pub locked_until: Option<Timestamp>,
 }
 
 /// A live session and its account.
@@ -63,15 +59,6 @@ pub struct SessionRow {
     pub expires_at: Timestamp,
 }
 
-/// What a failed sign-in did to the account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignInFailure {
-    /// Counted; not locked yet.
-    Counted,
-    /// This failure locked the account until then.
-    Locked(Timestamp),
-}
-
 /// Where a page of leads starts: after this lead in newest-first order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeadCursor {
@@ -79,6 +66,17 @@ pub struct LeadCursor {
     pub created_at: Timestamp,
     /// The last listed lead's ID (ties on time are ordered by ID).
     pub id: String,
+}
+
+/// One site's count of one funnel step over a period.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FunnelCount {
+    /// The embedding page's origin.
+    pub origin: String,
+    /// `view`, `start`, `complete` or `lead`.
+    pub event: String,
+    /// How many.
+    pub count: i64,
 }
 
 const LEAD_COLUMNS: &str = "SELECT l.id, l.assessment_id, l.created_at, l.name, l.email, l.company, l.phone, l.role, \
@@ -114,7 +112,7 @@ impl Database {
     pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, DbError> {
         with_pool!(self, |pool| {
             Ok(sqlx::query_as(
-                "SELECT id, email, password_hash, role, failed_signins, locked_until FROM accounts WHERE email = $1",
+                "SELECT id, email, password_hash, role FROM accounts WHERE email = $1",
             )
             .bind(email)
             .fetch_optional(pool)
@@ -122,35 +120,7 @@ impl Database {
         })
     }
 
-    /// Counts a failed sign-in; the `lock_after`-th in a row locks the account until `until`.
-    pub async fn sign_in_failed(
-        &self,
-        account_id: &str,
-        lock_after: i64,
-        until: Timestamp,
-    ) -> Result<SignInFailure, DbError> {
-        let failures: i64 = with_writer!(self, |conn| {
-            sqlx::query_scalar(
-                "UPDATE accounts SET failed_signins = failed_signins + 1 WHERE id = $1 RETURNING failed_signins",
-            )
-            .bind(account_id)
-            .fetch_one(&mut *conn)
-            .await?
-        });
-        if failures < lock_after {
-            return Ok(SignInFailure::Counted);
-        }
-        with_writer!(self, |conn| {
-            sqlx::query("UPDATE accounts SET locked_until = $1, failed_signins = 0 WHERE id = $2")
-                .bind(until)
-                .bind(account_id)
-                .execute(&mut *conn)
-                .await?;
-        });
-        Ok(SignInFailure::Locked(until))
-    }
-
-    /// Opens a session (stored by its token's hash) and clears the failure count.
+    /// Opens a session (stored by its token's hash).
     pub async fn open_session(
         &self,
         account_id: &str,
@@ -159,13 +129,6 @@ impl Database {
         expires_at: Timestamp,
     ) -> Result<(), DbError> {
         with_writer!(self, |conn| {
-            let mut tx = conn.begin().await?;
-            sqlx::query(
-                "UPDATE accounts SET failed_signins = 0, locked_until = NULL WHERE id = $1",
-            )
-            .bind(account_id)
-            .execute(&mut *tx)
-            .await?;
             sqlx::query(
                 "INSERT INTO sessions (token_hash, account_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
             )
@@ -174,9 +137,8 @@ impl Database {
             .bind(csrf)
             .bind(Timestamp::now())
             .bind(expires_at)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -227,12 +189,14 @@ impl Database {
         after: Option<&LeadCursor>,
         limit: i64,
     ) -> Result<Vec<LeadRow>, DbError> {
+        // `!` escapes the wildcards (a backslash would depend on PostgreSQL's string
+        // settings). Both sides are lowered by the database: Unicode in PostgreSQL, ASCII
+        // letters only in SQLite.
         let search = search.map(str::trim).filter(|t| !t.is_empty()).map(|text| {
             let escaped: String = text
-                .to_lowercase()
                 .chars()
                 .flat_map(|c| match c {
-                    '%' | '_' | '\\' => vec!['\\', c],
+                    '%' | '_' | '!' => vec!['!', c],
                     c => vec![c],
                 })
                 .collect();
@@ -251,11 +215,11 @@ impl Database {
                 q.push(" AND l.created_at < ").push_bind(to);
             }
             if let Some(pattern) = &search {
-                q.push(" AND (LOWER(l.company) LIKE ")
+                q.push(" AND (LOWER(l.company) LIKE LOWER(")
                     .push_bind(pattern.clone())
-                    .push(" ESCAPE '\\' OR LOWER(l.email) LIKE ")
+                    .push(") ESCAPE '!' OR LOWER(l.email) LIKE LOWER(")
                     .push_bind(pattern.clone())
-                    .push(" ESCAPE '\\')");
+                    .push(") ESCAPE '!')");
             }
             if let Some(c) = after {
                 q.push(" AND (l.created_at < ")
@@ -278,6 +242,52 @@ impl Database {
             let mut q = QueryBuilder::new(LEAD_COLUMNS);
             q.push(" AND l.id = ").push_bind(id.to_string());
             Ok(q.build_query_as().fetch_optional(pool).await?)
+        })
+    }
+
+    /// Adds one to a day's count of a funnel step (one statement: exact under concurrency).
+    pub async fn count_event(
+        &self,
+        day: &str,
+        origin: &str,
+        mode: &str,
+        event: &str,
+    ) -> Result<(), DbError> {
+        with_writer!(self, |conn| {
+            sqlx::query(
+                "INSERT INTO funnel (day, origin, mode, event, count) VALUES ($1, $2, $3, $4, 1) \
+                 ON CONFLICT (day, origin, mode, event) DO UPDATE SET count = funnel.count + 1",
+            )
+            .bind(day)
+            .bind(origin)
+            .bind(mode)
+            .bind(event)
+            .execute(&mut *conn)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The funnel's counts per site and step from day `from` to day `to` (both included,
+    /// `YYYY-MM-DD`), of one mode or of both.
+    pub async fn funnel(
+        &self,
+        from: &str,
+        to: &str,
+        mode: Option<&str>,
+    ) -> Result<Vec<FunnelCount>, DbError> {
+        with_pool!(self, |pool| {
+            let mut q = QueryBuilder::new(
+                "SELECT origin, event, CAST(SUM(count) AS BIGINT) AS count FROM funnel WHERE day >= ",
+            );
+            q.push_bind(from.to_string())
+                .push(" AND day <= ")
+                .push_bind(to.to_string());
+            if let Some(mode) = mode {
+                q.push(" AND mode = ").push_bind(mode.to_string());
+            }
+            q.push(" GROUP BY origin, event ORDER BY origin, event");
+            Ok(q.build_query_as().fetch_all(pool).await?)
         })
     }
 }

@@ -98,7 +98,7 @@ macro_rules! with_writer {
 }
 
 mod console;
-pub use console::{Account, LeadCursor, Role, SessionRow, SignInFailure};
+pub use console::{Account, FunnelCount, LeadCursor, Role, SessionRow};
 
 /// A new assessment to store, already evaluated by the engine.
 pub struct NewAssessment {

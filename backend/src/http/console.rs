@@ -3,11 +3,12 @@
 //! password (argon2id); a session is a random token in an `HttpOnly`, `SameSite=Strict`
 //! cookie, stored in the database by its hash so that several instances share it; every
 //! form carries the session's CSRF token. The bearer-token API stays for integrations.
+//! The funnel page shows what the widget counted (`POST /api/v1/events`).
 
 use super::Client;
 use super::admin::{date_bound, leads_csv};
 use crate::AppState;
-use crate::db::{LeadCursor, LeadFilter, LeadRow, Role, SessionRow, SignInFailure};
+use crate::db::{LeadCursor, LeadFilter, LeadRow, Role, SessionRow};
 use crate::timestamp::Timestamp;
 use aims_engine::Band;
 use aims_engine::num::one_decimal;
@@ -31,8 +32,6 @@ const SESSION_COOKIE: &str = "aims_session";
 const SIGN_IN_COOKIE: &str = "aims_signin";
 /// Leads per page.
 const PAGE: i64 = 50;
-/// How long an account stays locked after too many failed sign-ins in a row.
-const ACCOUNT_LOCK_SECS: i64 = 15 * 60;
 /// Shortest password `admin create` accepts.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
@@ -45,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/leads.csv", get(export))
         .route("/admin/leads/{id}", get(lead))
         .route("/admin/leads/{id}/erase", post(erase))
+        .route("/admin/funnel", get(funnel))
         .route("/admin/console.css", get(stylesheet))
         .layer(super::no_store())
         .layer(SetResponseHeaderLayer::overriding(
@@ -83,11 +83,20 @@ fn password_matches(password: &str, hash: &str) -> bool {
     })
 }
 
-/// A hash to check unknown emails against, so that they take as long as known ones.
+/// A hash to check unknown emails against, so that they take as long as known ones
+/// (made at start: [`prepare`]).
 static DECOY_HASH: LazyLock<String> =
     LazyLock::new(|| hash_password("no account has this password").unwrap_or_default());
 
-/// 256 random bits (two version-4 UUIDs from the OS's generator), URL-safe.
+/// Password checks running at once.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+/// Work done once at start rather than in the first sign-in.
+pub fn prepare() {
+    LazyLock::force(&DECOY_HASH);
+}
+
+/// Two version-4 UUIDs from the OS's generator (244 random bits), URL-safe.
 fn random_token() -> String {
     let mut bytes = [0u8; 32];
     bytes[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
@@ -122,14 +131,16 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 }
 
 /// A `Set-Cookie` value: `HttpOnly`, `SameSite=Strict`, and `Secure` unless the server
-/// listens on loopback (plain HTTP on the operator's own machine; anywhere else it sits
-/// behind a TLS proxy). `max_age` 0 deletes it.
+/// runs plain HTTP on loopback (the operator's own machine: it listens on loopback and no
+/// TLS proxy is configured in front of it with `--trusted-proxies`). `max_age` 0
+/// deletes it.
 fn set_cookie(state: &AppState, name: &str, value: &str, path: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.config.listen.ip().is_loopback() {
-        ""
-    } else {
-        "; Secure"
-    };
+    let secure =
+        if state.config.listen.ip().is_loopback() && state.config.trusted_proxies.is_empty() {
+            ""
+        } else {
+            "; Secure"
+        };
     HeaderValue::from_str(&format!(
         "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
     ))
@@ -317,13 +328,13 @@ async fn sign_in(
     );
     let locked_out = |wait: std::time::Duration| {
         state.metrics.admin_auth_failed.inc();
+        let minutes = wait.as_secs().div_ceil(60).max(1);
         let mut r = sign_in_form(
             &state,
             StatusCode::TOO_MANY_REQUESTS,
             &email,
             Some(&format!(
-                "Too many failed sign-ins from your address. Wait {} seconds, then try again.",
-                wait.as_secs().max(1)
+                "Too many failed sign-ins from your address. Try again in {minutes} minute(s)."
             )),
         );
         r.headers_mut().insert(
@@ -335,41 +346,45 @@ async fn sign_in(
     if let Some(wait) = state.limits.admin_lockout(client) {
         return locked_out(wait);
     }
+    // Counted before the password is checked, so that guesses sent at once count too.
+    if let Err(wait) = state.sign_ins.attempt(&email, client) {
+        return locked_out(wait);
+    }
     let account = match state.db.account_by_email(&email).await {
         Ok(a) => a,
         Err(e) => return storage_failed(e),
     };
-    let now = Timestamp::now();
-    if let Some(until) = account
-        .as_ref()
-        .and_then(|a| a.locked_until)
-        .filter(|u| *u > now)
-    {
-        state.metrics.admin_auth_failed.inc();
-        return sign_in_form(
-            &state,
-            StatusCode::TOO_MANY_REQUESTS,
-            &email,
-            Some(&format!(
-                "This account is locked after too many failed sign-ins, until {} UTC.",
-                clock(until)
-            )),
-        );
-    }
     let hash = account
         .as_ref()
         .map_or_else(|| DECOY_HASH.clone(), |a| a.password_hash.clone());
     let password = form.password;
+    // At most a few hashes at once: each takes about 19 MiB and a core for a while.
+    let Ok(Ok(_permit)) =
+        tokio::time::timeout(std::time::Duration::from_secs(5), HASHING.acquire()).await
+    else {
+        return message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            None,
+            "Busy",
+            "Too many sign-ins at once. Try again in a moment.",
+        );
+    };
     let matches = tokio::task::spawn_blocking(move || password_matches(&password, &hash))
         .await
         .unwrap_or(false);
     match account {
         Some(account) if matches => {
+            state.sign_ins.succeeded(&email, client);
             let token = random_token();
-            let expires = Timestamp::in_secs(i64::from(state.config.session_hours.max(1)) * 3600);
+            let lifetime = i64::from(state.config.session_hours.max(1)) * 3600;
             if let Err(e) = state
                 .db
-                .open_session(&account.id, &token_hash(&token), &random_token(), expires)
+                .open_session(
+                    &account.id,
+                    &token_hash(&token),
+                    &random_token(),
+                    Timestamp::in_secs(lifetime),
+                )
                 .await
             {
                 return storage_failed(e);
@@ -378,13 +393,7 @@ async fn sign_in(
             let h = r.headers_mut();
             h.append(
                 header::SET_COOKIE,
-                set_cookie(
-                    &state,
-                    SESSION_COOKIE,
-                    &token,
-                    "/admin",
-                    i64::from(state.config.session_hours.max(1)) * 3600,
-                ),
+                set_cookie(&state, SESSION_COOKIE, &token, "/admin", lifetime),
             );
             h.append(
                 header::SET_COOKIE,
@@ -392,34 +401,17 @@ async fn sign_in(
             );
             r
         }
-        found => {
+        _ => {
             if let Some(wait) = state.limits.admin_failed(client) {
                 return locked_out(wait);
             }
             state.metrics.admin_auth_failed.inc();
-            let mut error = "The email or the password is not right.".to_string();
-            if let Some(account) = found {
-                let lock_after = i64::from(state.config.console_lockout_after.max(1));
-                match state
-                    .db
-                    .sign_in_failed(
-                        &account.id,
-                        lock_after,
-                        Timestamp::in_secs(ACCOUNT_LOCK_SECS),
-                    )
-                    .await
-                {
-                    Ok(SignInFailure::Locked(until)) => {
-                        error = format!(
-                            "The email or the password is not right. The account is now locked until {} UTC.",
-                            clock(until)
-                        );
-                    }
-                    Ok(SignInFailure::Counted) => {}
-                    Err(e) => return storage_failed(e),
-                }
-            }
-            sign_in_form(&state, StatusCode::UNAUTHORIZED, &email, Some(&error))
+            let error = if state.sign_ins.locked_now(&email, client) {
+                "The email or the password is not right. That was the last try from your address for 15 minutes."
+            } else {
+                "The email or the password is not right."
+            };
+            sign_in_form(&state, StatusCode::UNAUTHORIZED, &email, Some(error))
         }
     }
 }
@@ -456,6 +448,18 @@ fn clock(t: Timestamp) -> String {
     text.get(..16).unwrap_or(&text).replacen('T', " ", 1)
 }
 
+fn mailto_address(email: &str) -> String {
+    email
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'+' | b'@' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// A lead as a row of the list.
 struct LeadView {
     id: String,
@@ -464,6 +468,9 @@ struct LeadView {
     heading: String,
     name: String,
     email: String,
+    /// `mailto:` and the address with everything but its plain characters percent-encoded
+    /// (an address may hold `?` or `&`, which would add headers to the mail).
+    mailto: String,
     company: String,
     phone: String,
     role: String,
@@ -490,6 +497,7 @@ impl From<&LeadRow> for LeadView {
             },
             name: text(&r.name),
             email: text(&r.email),
+            mailto: format!("mailto:{}", mailto_address(&text(&r.email))),
             company,
             phone: text(&r.phone),
             role: text(&r.role),
@@ -810,4 +818,169 @@ async fn erase(
         ),
         Err(e) => storage_failed(e),
     }
+}
+
+/// One bar of the funnel.
+struct Step {
+    label: &'static str,
+    count: i64,
+    /// Its bar's length in the chart (of 400).
+    width: i64,
+    /// Its row's top in the chart.
+    y: usize,
+    of_previous: String,
+    of_views: String,
+}
+
+/// One site's row: its counts in the funnel's order and its leads per view.
+struct SiteRow {
+    origin: String,
+    counts: [i64; 4],
+    rate: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/funnel.html")]
+struct FunnelPage<'a> {
+    user: Option<&'a SessionRow>,
+    nav: &'a str,
+    from: String,
+    to: String,
+    /// (value, label, chosen)
+    modes: Vec<(&'static str, &'static str, bool)>,
+    steps: Vec<Step>,
+    chart_height: usize,
+    summary: String,
+    sites: Vec<SiteRow>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct FunnelQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    mode: String,
+}
+
+/// `part` as a whole percentage of `of`, or a dash when there is nothing to divide by.
+fn percent(part: i64, of: i64) -> String {
+    if of <= 0 {
+        "–".into()
+    } else {
+        format!("{} %", (part * 100 + of / 2) / of)
+    }
+}
+
+async fn funnel(
+    State(state): State<AppState>,
+    signed: Signed,
+    query: Result<Query<FunnelQuery>, QueryRejection>,
+) -> Response {
+    use super::events::FunnelEvent;
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let today = time::OffsetDateTime::now_utc().date();
+    let day = |text: &str, default: time::Date| {
+        if text.is_empty() {
+            return Ok(default);
+        }
+        time::Date::parse(text, &time::format_description::well_known::Iso8601::DATE)
+            .map_err(|_| format!("Give the dates as YYYY-MM-DD (not “{text}”)."))
+    };
+    let period = day(&query.from, today - time::Duration::days(29))
+        .and_then(|from| Ok((from, day(&query.to, today)?)));
+    let mode = aims_engine::Mode::ALL
+        .iter()
+        .find(|m| m.as_str() == query.mode)
+        .copied();
+    let mut page = FunnelPage {
+        user: Some(&signed.session),
+        nav: "funnel",
+        from: query.from.clone(),
+        to: query.to.clone(),
+        modes: std::iter::once(("", "Both", mode.is_none()))
+            .chain(
+                aims_engine::Mode::ALL
+                    .iter()
+                    .map(|m| (m.as_str(), m.label(), Some(*m) == mode)),
+            )
+            .collect(),
+        steps: Vec::new(),
+        chart_height: 4 * 36,
+        summary: String::new(),
+        sites: Vec::new(),
+        error: None,
+    };
+    let (from, to) = match period {
+        Ok((from, to)) if from <= to => (from, to),
+        Ok(_) => {
+            page.error = Some("The period ends before it starts.".into());
+            return render(StatusCode::BAD_REQUEST, &page);
+        }
+        Err(e) => {
+            page.error = Some(e);
+            return render(StatusCode::BAD_REQUEST, &page);
+        }
+    };
+    (page.from, page.to) = (from.to_string(), to.to_string());
+    let counts = match state
+        .db
+        .funnel(&page.from, &page.to, mode.map(|m| m.as_str()))
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return storage_failed(e),
+    };
+    let step_of = |name: &str| FunnelEvent::ALL.iter().position(|e| e.as_str() == name);
+    let mut totals = [0i64; 4];
+    for c in &counts {
+        let Some(i) = step_of(&c.event) else { continue };
+        totals[i] += c.count;
+        match page.sites.iter_mut().find(|s| s.origin == c.origin) {
+            Some(site) => site.counts[i] += c.count,
+            None => {
+                let mut row = SiteRow {
+                    origin: c.origin.clone(),
+                    counts: [0; 4],
+                    rate: String::new(),
+                };
+                row.counts[i] = c.count;
+                page.sites.push(row);
+            }
+        }
+    }
+    for site in &mut page.sites {
+        site.rate = percent(site.counts[3], site.counts[0]);
+    }
+    page.sites.sort_by(|a, b| b.counts[0].cmp(&a.counts[0]));
+    let max = totals.iter().copied().max().unwrap_or(0).max(1);
+    page.steps = FunnelEvent::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Step {
+            label: e.label(),
+            count: totals[i],
+            width: totals[i] * 400 / max,
+            y: i * 36,
+            of_previous: if i == 0 {
+                "–".into()
+            } else {
+                percent(totals[i], totals[i - 1])
+            },
+            of_views: percent(totals[i], totals[0]),
+        })
+        .collect();
+    page.summary = format!(
+        "From {} to {}: {} views, {} starts, {} results, {} leads ({} of views).",
+        page.from,
+        page.to,
+        totals[0],
+        totals[1],
+        totals[2],
+        totals[3],
+        percent(totals[3], totals[0])
+    );
+    render(StatusCode::OK, &page)
 }

@@ -60,20 +60,29 @@ pub fn check_frame_ancestors(list: &str) -> Result<(), String> {
     }
 }
 
-/// The embed page. `?mode=full` for the full assessment, anything else gives the quick quiz.
+/// The embed page. `?mode=full` for the full assessment, anything else gives the quick quiz;
+/// `analytics=off` keeps the widget from counting the funnel.
 #[utoipa::path(get, path = "/embed", tag = "widget",
-    params(("mode" = Option<String>, Query, description = "`quick` (default) or `full`")),
+    params(("mode" = Option<String>, Query, description = "`quick` (default) or `full`"),
+        ("analytics" = Option<String>, Query, description = "`off`: the widget counts no funnel step")),
     responses((status = 200, description = "A page holding one widget, for an iframe", content_type = "text/html")))]
 async fn embed(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
-    let full = query
-        .as_deref()
-        .is_some_and(|q| q.split('&').any(|pair| pair == "mode=full"));
-    let mode = if full { "full" } else { "quick" };
+    let given = |wanted: &str| {
+        query
+            .as_deref()
+            .is_some_and(|q| q.split('&').any(|pair| pair == wanted))
+    };
+    let mode = if given("mode=full") { "full" } else { "quick" };
+    let analytics = if given("analytics=off") {
+        " data-analytics=\"off\""
+    } else {
+        ""
+    };
     let page = format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>ISO/IEC 42001 readiness</title>\n<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n<main>\n\
-         <div data-aims-readiness data-api=\"\" data-mode=\"{mode}\"></div>\n</main>\n\
+         <div data-aims-readiness data-api=\"\" data-mode=\"{mode}\"{analytics}></div>\n</main>\n\
          <script type=\"module\" src=\"/widget/aims-readiness.js\"></script>\n\
          <script src=\"/embed/height.js\" defer></script>\n</body>\n</html>\n"
     );

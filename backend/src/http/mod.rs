@@ -4,6 +4,7 @@ mod admin;
 mod assessments;
 pub mod console;
 pub(crate) mod embed;
+mod events;
 mod meta;
 mod openapi;
 
@@ -20,7 +21,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assessments::router())
         .merge(admin::router())
         .merge(console::router())
+        .merge(events::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -67,11 +69,14 @@ pub fn router(state: AppState) -> Router {
             count_responses,
         ))
         .layer(cors)
-        // One line per request: method, path, status, latency. Paths and queries carry
-        // IDs and filters only; bodies (where contact details live) are never logged.
+        // One line per request: method, path, status, latency. Paths carry IDs only; the
+        // query (the console's search can hold an email) and bodies (where contact details
+        // live) are never logged.
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .make_span_with(|r: &Request| {
+                    tracing::info_span!("request", method = %r.method(), path = %r.uri().path())
+                })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(SetResponseHeaderLayer::overriding(

@@ -27,6 +27,7 @@ impl Modify for AdminToken {
         super::meta::evaluate, super::assessments::create, super::assessments::read,
         super::assessments::report_page, super::assessments::soa, super::assessments::controls,
         super::admin::list, super::admin::export, super::admin::erase, super::embed::embed,
+        super::events::count,
     ),
     components(schemas(
         aims_engine::Text, aims_engine::TextList, aims_engine::Date, aims_engine::Status,

@@ -16,25 +16,28 @@ on_both_engines!(
     the_lead_list_pages_and_searches
 );
 
-const PASSWORD: &str = "correct horse battery staple";
+pub const PASSWORD: &str = "correct horse battery staple";
 
 /// A browser without JavaScript: keeps cookies, does not follow redirects.
-struct Browser {
+pub struct Browser {
     base: String,
     client: reqwest::Client,
     cookies: HashMap<String, String>,
+    /// The address a trusted proxy says the request came from.
+    forwarded_for: Option<&'static str>,
 }
 
-struct Page {
-    status: u16,
-    location: String,
-    set_cookies: Vec<String>,
-    html: String,
+pub struct Page {
+    pub retry_after: String,
+    pub status: u16,
+    pub location: String,
+    pub set_cookies: Vec<String>,
+    pub html: String,
 }
 
 impl Page {
     /// The value of the page's (first) hidden CSRF field.
-    fn csrf(&self) -> String {
+    pub fn csrf(&self) -> String {
         let at = self
             .html
             .find("name=\"csrf\" value=\"")
@@ -45,7 +48,7 @@ impl Page {
 }
 
 impl Browser {
-    fn new(app: &TestApp) -> Browser {
+    pub fn new(app: &TestApp) -> Browser {
         Browser {
             base: app.base.clone(),
             client: reqwest::Client::builder()
@@ -53,6 +56,15 @@ impl Browser {
                 .build()
                 .unwrap(),
             cookies: HashMap::new(),
+            forwarded_for: None,
+        }
+    }
+
+    /// The same, behind the test's trusted proxy, as the client at `address`.
+    fn from(app: &TestApp, address: &'static str) -> Browser {
+        Browser {
+            forwarded_for: Some(address),
+            ..Browser::new(app)
         }
     }
 
@@ -63,6 +75,10 @@ impl Browser {
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join("; ");
+        let r = match self.forwarded_for {
+            Some(a) => r.header("x-forwarded-for", a),
+            None => r,
+        };
         let r = r.header("cookie", cookie).send().await.expect("request");
         let set_cookies: Vec<String> = r
             .headers()
@@ -80,6 +96,11 @@ impl Browser {
             }
         }
         Page {
+            retry_after: r
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default(),
             status: r.status().as_u16(),
             location: r
                 .headers()
@@ -91,12 +112,12 @@ impl Browser {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub async fn get(&mut self, path: &str) -> Page {
         let r = self.client.get(format!("{}{path}", self.base));
         self.send(r).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let r = self
             .client
             .post(format!("{}{path}", self.base))
@@ -106,7 +127,7 @@ impl Browser {
     }
 
     /// Signs in through the form, as a person would.
-    async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Page {
         let form = self.get("/admin/sign-in").await;
         assert_eq!(form.status, 200);
         let csrf = form.csrf();
@@ -118,7 +139,7 @@ impl Browser {
     }
 }
 
-async fn account(app: &TestApp, email: &str, role: Role) {
+pub async fn account(app: &TestApp, email: &str, role: Role) {
     let config = config(&app.database_url);
     aims_backend::create_account(&config, email, PASSWORD, role)
         .await
@@ -147,7 +168,7 @@ async fn lead(app: &TestApp, company: &str, email: &str) -> String {
 }
 
 /// Runs one statement on the test's database, as an operator (or the clock) would.
-async fn sql(app: &TestApp, statement: &str) {
+pub async fn sql(app: &TestApp, statement: &str) {
     if app.database_url.starts_with("postgres") {
         let pool = sqlx::PgPool::connect(&app.database_url).await.unwrap();
         sqlx::query(statement).execute(&pool).await.unwrap();
@@ -307,24 +328,20 @@ async fn an_account_locks_after_repeated_failures(engine: Engine) {
     let url = fresh_database(engine).await;
     let mut c = config(&url);
     c.console_lockout_after = 3;
+    c.trusted_proxies = vec!["127.0.0.1".into()];
     let app = TestApp::with_config(c).await;
     account(&app, "owner@consultancy.example", Role::Owner).await;
-    let mut b = Browser::new(&app);
+    let owner = "owner@consultancy.example";
 
-    let unknown = b.sign_in("nobody@consultancy.example", PASSWORD).await;
-    assert_eq!(unknown.status, 401);
-    assert!(
-        unknown
-            .html
-            .contains("The email or the password is not right.")
-    );
+    // An attacker guesses from one address: three tries, then that address is locked out
+    // of that email, even with the right password.
+    let mut attacker = Browser::from(&app, "203.0.113.7");
     for attempt in 1..=3 {
-        let r = b
-            .sign_in("owner@consultancy.example", "wrong password!")
-            .await;
+        let r = attacker.sign_in(owner, "wrong password!").await;
         assert_eq!(r.status, 401, "attempt {attempt}");
+        assert!(r.html.contains("The email or the password is not right."));
         assert_eq!(
-            r.html.contains("now locked until"),
+            r.html.contains("last try from your address"),
             attempt == 3,
             "attempt {attempt}"
         );
@@ -333,19 +350,73 @@ async fn an_account_locks_after_repeated_failures(engine: Engine) {
             "the email is kept"
         );
     }
-    let locked = b.sign_in("owner@consultancy.example", PASSWORD).await;
-    assert_eq!(locked.status, 429, "the right password while locked");
-    assert!(locked.html.contains("This account is locked"));
-    assert!(!b.cookies.contains_key("aims_session"));
+    let locked = attacker.sign_in(owner, PASSWORD).await;
+    assert_eq!(locked.status, 429, "the right password while locked out");
+    assert!(
+        locked
+            .html
+            .contains("Too many failed sign-ins from your address")
+    );
+    assert!(!locked.retry_after.is_empty());
+    assert!(!attacker.cookies.contains_key("aims_session"));
 
-    // Once the lock has run out, the right password opens a session again.
-    sql(&app, "UPDATE accounts SET locked_until = NULL").await;
+    // An unknown email is answered the same way: the answers tell nothing of who exists.
+    let mut prober = Browser::from(&app, "203.0.113.8");
+    for attempt in 1..=3 {
+        let r = prober
+            .sign_in("nobody@consultancy.example", "wrong password!")
+            .await;
+        assert_eq!(r.status, 401);
+        assert_eq!(r.html.contains("last try from your address"), attempt == 3);
+    }
     assert_eq!(
-        b.sign_in("owner@consultancy.example", PASSWORD)
+        prober
+            .sign_in("nobody@consultancy.example", PASSWORD)
             .await
             .status,
-        303
+        429
     );
+
+    // The owner, elsewhere, is not locked out by the attacker; behind the proxy the
+    // session cookie is Secure.
+    let mut real = Browser::from(&app, "198.51.100.9");
+    let signed = real.sign_in(owner, PASSWORD).await;
+    assert_eq!(signed.status, 303);
+    assert!(
+        signed
+            .set_cookies
+            .iter()
+            .any(|c| c.starts_with("aims_session=") && c.contains("; Secure"))
+    );
+
+    // Ten guesses sent at once from one address: at most three are checked.
+    let mut guessers = Vec::new();
+    for _ in 0..10 {
+        let mut b = Browser::from(&app, "192.0.2.44");
+        let form = b.get("/admin/sign-in").await;
+        guessers.push((b, form.csrf()));
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for (mut b, csrf) in guessers {
+        tasks.spawn(async move {
+            b.post(
+                "/admin/sign-in",
+                &[
+                    ("email", "owner@consultancy.example"),
+                    ("password", "guess!"),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await
+            .status
+        });
+    }
+    let mut statuses = Vec::new();
+    while let Some(s) = tasks.join_next().await {
+        statuses.push(s.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(statuses, [401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
     app.stop().await;
 }
 

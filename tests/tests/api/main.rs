@@ -9,6 +9,7 @@ mod clients;
 mod connections;
 mod console;
 mod erasure;
+mod funnel;
 mod helpers;
 mod hostile;
 mod meta;

@@ -1,5 +1,6 @@
 //! The console in headless Chromium: sign in by keyboard alone, see the lead the widget
-//! has just sent, open it, erase it; axe-core on every console page.
+//! has just sent, open it, erase it, and see the visit in the funnel (a page with
+//! analytics off counts nothing); axe-core on every console page.
 
 use crate::harness::{Answer, Ctx};
 use fantoccini::Locator;
@@ -47,6 +48,18 @@ async fn an_owner_signs_in_sees_the_widgets_lead_and_erases_it() {
     )
     .await
     .expect("an owner account");
+
+    // A page with analytics off sends no funnel step, even once the visitor starts.
+    ctx.open("/embed?analytics=off").await;
+    ctx.click_button("Start").await;
+    ctx.wait_screen("profile").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let sent = "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/events')).length;";
+    assert_eq!(
+        ctx.js(sent, vec![]).await,
+        0,
+        "no event from a page with analytics off"
+    );
 
     // A visitor takes the quick quiz and leaves their details.
     ctx.open("/").await;
@@ -145,6 +158,30 @@ async fn an_owner_signs_in_sees_the_widgets_lead_and_erases_it() {
     );
     assert!(after.contains("Erased"));
     axe_clean(&ctx, "lead list after an erasure").await;
+
+    // The funnel: the one visit with analytics, each step once.
+    ctx.client.goto(&ctx.url("/admin/funnel")).await.unwrap();
+    ctx.wait_for(
+        "return document.querySelector('h1')?.textContent === 'Funnel';",
+        "the funnel",
+    )
+    .await;
+    let rows = ctx
+        .js(
+            "return [...document.querySelectorAll('table')[0].tBodies[0].rows].map(r => r.cells[0].textContent + ' ' + r.cells[1].textContent);",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        rows,
+        serde_json::json!([
+            "Saw the widget 1",
+            "Started 1",
+            "Saw their results 1",
+            "Left their details 1"
+        ])
+    );
+    axe_clean(&ctx, "funnel").await;
 
     // A filter that matches nothing, and a bad date: both pages pass axe too.
     ctx.client
