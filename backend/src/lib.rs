@@ -10,6 +10,7 @@ pub mod db;
 mod embedded_widget;
 mod housekeeping;
 mod http;
+mod mail;
 pub mod metrics;
 pub mod report;
 pub mod server;
@@ -108,6 +109,21 @@ pub struct Config {
     /// Without it the results show no link of their own.
     #[arg(long, env = "AIMS_CTA_URL")]
     pub cta_url: Option<String>,
+    /// The mail server for new-lead emails: `smtp://host:port` (plain, or
+    /// `?tls=required` for STARTTLS), `smtps://host:port` (TLS); `user:password@` for
+    /// authentication. A secret: it can hold a password.
+    #[arg(long, env = "AIMS_SMTP_URL", hide_env_values = true, value_parser = secret)]
+    pub smtp_url: Option<SecretString>,
+    /// The sender of the emails, e.g. `AIMS Readiness <readiness@consultancy.example>`.
+    #[arg(long, env = "AIMS_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Who is told of each new lead by email (comma-separated addresses).
+    #[arg(long, env = "AIMS_NOTIFY_EMAIL", value_delimiter = ',')]
+    pub notify_email: Vec<String>,
+    /// This server's public address (`https://readiness.consultancy.example`), for the
+    /// links in emails; without it they are paths.
+    #[arg(long, env = "AIMS_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Hours a console session lasts after signing in.
     #[arg(long, env = "AIMS_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: u32,
@@ -118,6 +134,11 @@ pub struct Config {
 }
 
 impl Config {
+    /// Whether new-lead emails are sent (a mail server, a sender and recipients).
+    pub fn mail_enabled(&self) -> bool {
+        self.smtp_url.is_some() && self.mail_from.is_some() && !self.notify_email.is_empty()
+    }
+
     /// The call to action the widget is given with the bank, checked.
     pub fn call_to_action(&self) -> Result<Option<aims_engine::CallToAction>, String> {
         let Some(url) = &self.cta_url else {
@@ -186,6 +207,20 @@ impl Config {
         };
         check("the admin token", &self.admin_token)?;
         check("the webhook secret", &self.webhook_secret)?;
+        let mail = [
+            self.smtp_url.is_some(),
+            self.mail_from.is_some(),
+            !self.notify_email.is_empty(),
+        ];
+        if mail.contains(&true) && mail.contains(&false) {
+            return Err(
+                "new-lead emails need all three of --smtp-url, --mail-from and --notify-email"
+                    .into(),
+            );
+        }
+        if self.mail_enabled() {
+            mail::check(self)?;
+        }
         if self.webhook_url.is_some() && self.webhook_secret.is_none() {
             return Err("--webhook-url needs --webhook-secret (AIMS_WEBHOOK_SECRET): every delivery is signed".into());
         }
@@ -365,6 +400,15 @@ impl Application {
                 url,
                 secret,
             )));
+        }
+        if state.config.mail_enabled() {
+            match mail::Mailer::new(&state.config) {
+                Ok(mailer) => background.push(tokio::spawn(mail::deliver_forever(
+                    state.db.clone(),
+                    mailer,
+                ))),
+                Err(e) => tracing::error!(error = %e, "new-lead emails are off"),
+            }
         }
         let db = state.db.clone();
         let connections = state.connections.clone();

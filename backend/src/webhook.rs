@@ -85,7 +85,7 @@ async fn deliver_due(
     url: &str,
     secret: &SecretString,
 ) -> Result<(), crate::db::DbError> {
-    for item in db.due_outbox(Timestamp::now(), 20).await? {
+    for item in db.due_outbox("webhook", Timestamp::now(), 20).await? {
         // Claim the item first so that another instance does not send it too.
         let lease = Timestamp::in_secs(60);
         if !db

@@ -147,9 +147,24 @@ fn setup() -> Result<(), String> {
 /// with it and submit through it).
 const PYTHON_CLIENT_GENERATOR: &str = "openapi-python-client==0.29.1";
 
-/// From PyPI: schemathesis, for the API conformance run, and openapi-python-client.
+/// The test SMTP server the API tests deliver new-lead emails to.
+const SMTP_SERVER: &str = "aiosmtpd==1.4.6";
+
+/// From PyPI: schemathesis, for the API conformance run, openapi-python-client, and
+/// aiosmtpd (a real SMTP server for the email tests).
 fn python_tools() -> Result<(), String> {
-    step("schemathesis (API conformance) and openapi-python-client (a generated client)");
+    step(
+        "schemathesis (API conformance), openapi-python-client (a generated client), aiosmtpd (test SMTP server)",
+    );
+    let has_smtp = Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_smtp {
+        let mut c = Command::new("python3");
+        c.args(["-m", "pip", "install", "-q", SMTP_SERVER]);
+        status(c, "pip install aiosmtpd")?;
+    }
     if output("st", &["--version"]).is_none() {
         let mut c = Command::new("python3");
         c.args(["-m", "pip", "install", "-q", "schemathesis"]);

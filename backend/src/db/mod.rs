@@ -124,10 +124,11 @@ pub struct NewAssessment {
     pub request_hash: String,
     /// Contact details, if the visitor left them.
     pub lead: Option<NewLead>,
-    /// Whether to queue a webhook delivery for the lead (a webhook is configured). The
-    /// delivery's body is built when it is sent, from the lead's row, so that the outbox
-    /// never holds a copy of personal data that an erasure could miss.
-    pub notify: bool,
+    /// The outbox channels to queue a delivery on for the lead: `webhook` when a webhook
+    /// is configured, `mail` when new-lead emails are. A delivery's body is built when it
+    /// is sent, from the lead's row, so that the outbox never holds a copy of personal
+    /// data that an erasure could miss.
+    pub notify: Vec<&'static str>,
 }
 
 /// Contact details to store.
@@ -521,16 +522,20 @@ impl Database {
                         .push_bind(true);
                 });
                 q.build().execute(&mut *tx).await?;
-                let queued: Vec<_> = with_lead.iter().filter(|(a, _)| a.notify).collect();
+                let queued: Vec<_> = with_lead
+                    .iter()
+                    .flat_map(|(a, lead)| a.notify.iter().map(move |channel| (a, lead, *channel)))
+                    .collect();
                 if !queued.is_empty() {
                     let mut q = QueryBuilder::new(
-                        "INSERT INTO outbox (id, lead_id, attempts, next_attempt_at) ",
+                        "INSERT INTO outbox (id, lead_id, attempts, next_attempt_at, channel) ",
                     );
-                    q.push_values(queued, |mut row, (a, lead)| {
+                    q.push_values(queued, |mut row, (a, lead, channel)| {
                         row.push_bind(uuid::Uuid::new_v4().to_string())
                             .push_bind(&lead.id)
                             .push_bind(0i64)
-                            .push_bind(a.created_at);
+                            .push_bind(a.created_at)
+                            .push_bind(channel);
                     });
                     q.build().execute(&mut *tx).await?;
                 }
@@ -744,11 +749,17 @@ impl Database {
         })
     }
 
-    /// Webhook deliveries due now, oldest first.
-    pub async fn due_outbox(&self, now: Timestamp, limit: i64) -> Result<Vec<OutboxItem>, DbError> {
+    /// Deliveries of a channel (`webhook`, `mail`) due now, oldest first.
+    pub async fn due_outbox(
+        &self,
+        channel: &str,
+        now: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<OutboxItem>, DbError> {
         with_pool!(self, |pool| {
-            let rows = sqlx::query_as("SELECT id, lead_id, attempts, next_attempt_at FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1 \
-                 ORDER BY next_attempt_at LIMIT $2")
+            let rows = sqlx::query_as("SELECT id, lead_id, attempts, next_attempt_at FROM outbox WHERE channel = $1 AND delivered_at IS NULL \
+                 AND next_attempt_at <= $2 ORDER BY next_attempt_at LIMIT $3")
+            .bind(channel)
             .bind(now)
             .bind(limit)
             .fetch_all(pool)
@@ -809,11 +820,11 @@ impl Database {
     /// Webhook deliveries not yet made.
     pub async fn pending_outbox(&self) -> Result<i64, DbError> {
         with_pool!(self, |pool| {
-            Ok(
-                sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL")
-                    .fetch_one(pool)
-                    .await?,
+            Ok(sqlx::query_scalar(
+                "SELECT COUNT(*) FROM outbox WHERE channel = 'webhook' AND delivered_at IS NULL",
             )
+            .fetch_one(pool)
+            .await?)
         })
     }
 }

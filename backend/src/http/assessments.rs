@@ -357,7 +357,13 @@ async fn create(
         input_json: serde_json::to_string(&input).map_err(Problem::internal)?,
         idempotency_key: key,
         request_hash: hex(&Sha256::digest(text.as_bytes())),
-        notify: lead.is_some() && state.config.webhook_url.is_some(),
+        notify: if lead.is_some() {
+            let webhook = state.config.webhook_url.is_some().then_some("webhook");
+            let mail = state.config.mail_enabled().then_some("mail");
+            webhook.into_iter().chain(mail).collect()
+        } else {
+            Vec::new()
+        },
         lead,
     };
     let (stored_id, fresh) = state.writer.insert(new).await?;

@@ -12,6 +12,7 @@ mod erasure;
 mod funnel;
 mod helpers;
 mod hostile;
+mod mail;
 mod meta;
 mod quotas;
 mod webhook;

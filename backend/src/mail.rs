@@ -1,0 +1,161 @@
+//! New-lead emails to the consultancy, through SMTP (`lettre`) from the same durable outbox
+//! as the webhook (channel `mail`): written with the lead, retried with backoff while the
+//! mail server is down, claimed by one instance, erased with the lead. The message is
+//! built when it is sent, from the lead's row, so the outbox holds no personal data.
+
+use crate::Config;
+use crate::db::{Database, DbError, LeadEvent};
+use crate::timestamp::Timestamp;
+use crate::webhook::backoff_secs;
+use aims_engine::Band;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
+use std::time::Duration;
+
+/// How often the outbox is polled.
+const POLL: Duration = Duration::from_millis(500);
+
+/// The addresses and the sender, checked so that a typo stops the server at start.
+pub fn check(config: &Config) -> Result<(), String> {
+    mailboxes(config).map(|_| ())
+}
+
+fn mailboxes(config: &Config) -> Result<(Mailbox, Vec<Mailbox>), String> {
+    let from = config.mail_from.as_deref().unwrap_or_default();
+    let from = from
+        .parse::<Mailbox>()
+        .map_err(|e| format!("--mail-from {from:?} is not an address: {e}"))?;
+    let to = config
+        .notify_email
+        .iter()
+        .map(|a| {
+            a.trim()
+                .parse::<Mailbox>()
+                .map_err(|e| format!("--notify-email {a:?} is not an address: {e}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((from, to))
+}
+
+/// What sends the emails.
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    to: Vec<Mailbox>,
+    public_url: String,
+}
+
+impl Mailer {
+    /// The transport for `--smtp-url` and the checked addresses.
+    pub fn new(config: &Config) -> Result<Mailer, String> {
+        crate::install_tls_provider();
+        let url = config
+            .smtp_url
+            .as_ref()
+            .map(|u| u.expose_secret().to_string())
+            .unwrap_or_default();
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
+            .map_err(|e| format!("--smtp-url is not usable: {e}"))?
+            .timeout(Some(Duration::from_secs(10)))
+            .build();
+        let (from, to) = mailboxes(config)?;
+        Ok(Mailer {
+            transport,
+            from,
+            to,
+            public_url: config
+                .public_url
+                .as_deref()
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_string(),
+        })
+    }
+
+    /// The new-lead message for the consultancy.
+    fn new_lead(&self, lead: &LeadEvent) -> Result<Message, String> {
+        let band = lead.band.parse::<Band>().map_or("", Band::label);
+        let who = if lead.company.is_empty() {
+            lead.name.clone()
+        } else {
+            format!("{} ({})", lead.name, lead.company)
+        };
+        let score = aims_engine::num::whole(lead.overall);
+        let mut body = format!(
+            "A new lead left their details with their ISO/IEC 42001 readiness results.\n\n\
+             Name: {}\nEmail: {}\n",
+            lead.name, lead.email
+        );
+        for (label, value) in [
+            ("Company", &lead.company),
+            ("Phone", &lead.phone),
+            ("Role", &lead.role),
+        ] {
+            if !value.is_empty() {
+                body.push_str(&format!("{label}: {value}\n"));
+            }
+        }
+        body.push_str(&format!(
+            "Score: {score} / 100 ({band}), {} must-fix item(s)\n\n\
+             In the console: {}/admin/leads/{}\nGap Analysis Report: {}/api/v1/assessments/{}/report\n",
+            lead.blockers, self.public_url, lead.lead_id, self.public_url, lead.assessment_id
+        ));
+        let mut message = Message::builder()
+            .from(self.from.clone())
+            .subject(format!("New lead: {who}, readiness {score} / 100 ({band})"));
+        for to in &self.to {
+            message = message.to(to.clone());
+        }
+        if let Ok(reply_to) = lead.email.parse::<Mailbox>() {
+            message = message.reply_to(reply_to);
+        }
+        message.body(body).map_err(|e| e.to_string())
+    }
+}
+
+/// Sends due emails until the task is aborted.
+pub async fn deliver_forever(db: Database, mailer: Mailer) {
+    loop {
+        if let Err(e) = deliver_due(&db, &mailer).await {
+            tracing::warn!(error = %e, "mail outbox could not be read");
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+async fn deliver_due(db: &Database, mailer: &Mailer) -> Result<(), DbError> {
+    for item in db.due_outbox("mail", Timestamp::now(), 20).await? {
+        if !db
+            .claim_outbox(&item.id, item.next_attempt_at, Timestamp::in_secs(60))
+            .await?
+        {
+            continue;
+        }
+        // Erased since it was queued: the erasure deleted the row; nothing to send.
+        let Some(lead) = db.lead_event(&item.lead_id).await? else {
+            continue;
+        };
+        let sent = match mailer.new_lead(&lead) {
+            Ok(message) => mailer
+                .transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("the mail server refused or could not be reached: {e}")),
+            Err(e) => Err(format!("the message could not be built: {e}")),
+        };
+        let now = Timestamp::now();
+        match sent {
+            Ok(()) => db.record_delivery(&item.id, now, Ok(())).await?,
+            Err(error) => {
+                // The error names the server, never the lead.
+                tracing::info!(outbox = %item.id, attempts = item.attempts + 1, %error, "new-lead email not sent; will retry");
+                let next = Timestamp::in_secs(backoff_secs(item.attempts));
+                db.record_delivery(&item.id, now, Err((next, error)))
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
