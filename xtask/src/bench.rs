@@ -550,9 +550,51 @@ pub fn engine() -> Result<(), String> {
     Ok(())
 }
 
-/// `cargo xtask bench-api`: the API under load.
+/// The console with a million leads on SQLite (`console_with_a_million_leads` in
+/// tests/tests/api/console_bench.rs, release build): list pages' p99, one search, and
+/// the memory the CSV export takes while it streams.
+fn console_million() -> Result<Vec<Row>, String> {
+    step("Console: a million leads on SQLite (release build of the API tests)");
+    let mut c = cargo();
+    c.args([
+        "test",
+        "--release",
+        "-p",
+        "aims-tests",
+        "--test",
+        "api",
+        "--",
+        "--ignored",
+        "--exact",
+        "console_bench::console_with_a_million_leads",
+        "--nocapture",
+    ]);
+    let out = run_capturing(c, "the console benchmark")?;
+    let (p99, pages) = figure(&out, "console.leads.page_p99_ms")?;
+    let (search, search_n) = figure(&out, "console.leads.search_ms")?;
+    let (grew, csv) = figure(&out, "console.csv.rss_growth_mib")?;
+    Ok(vec![
+        Row::new(
+            format!("console, lead list with 1M leads: page p99 ({pages})"),
+            format!("{p99:.1} ms"),
+        )
+        .budget("≤ 50 ms", p99 <= 50.0),
+        Row::new(
+            format!("console, lead search with 1M leads ({search_n})"),
+            format!("{search:.0} ms"),
+        ),
+        Row::new(
+            format!("console, CSV export of 1M leads: memory growth while it streams ({csv})"),
+            format!("{grew:.1} MiB"),
+        )
+        .budget("constant (≤ 64 MB)", grew <= 64.0),
+    ])
+}
+
+/// `cargo xtask bench-api`: the API under load, and the console with a million leads.
 pub fn api_only() -> Result<(), String> {
-    let rows = api()?;
+    let mut rows = api()?;
+    rows.extend(console_million()?);
     print_table(&rows);
     Ok(())
 }
@@ -562,12 +604,13 @@ pub fn api_only() -> Result<(), String> {
 pub fn all() -> Result<(), String> {
     crate::setup()?;
     let started = std::time::Instant::now();
-    let parts: [(&str, Part); 6] = [
+    let parts: [(&str, Part); 7] = [
         ("engine, native", engine_native),
         ("engine, Wasm", engine_wasm),
         ("widget size", widget_size),
         ("widget timings", widget_timing),
         ("API", api),
+        ("console, 1M leads", console_million),
         ("connection attacks", crate::attack::attacks),
     ];
     let mut rows = Vec::new();

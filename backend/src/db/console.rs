@@ -221,14 +221,14 @@ impl Database {
                     .push_bind(pattern.clone())
                     .push(") ESCAPE '!')");
             }
+            // A row-value comparison, which both engines answer with a range scan of the
+            // (created_at, id) index: a deep page costs what the first does.
             if let Some(c) = after {
-                q.push(" AND (l.created_at < ")
+                q.push(" AND (l.created_at, l.id) < (")
                     .push_bind(c.created_at)
-                    .push(" OR (l.created_at = ")
-                    .push_bind(c.created_at)
-                    .push(" AND l.id < ")
+                    .push(", ")
                     .push_bind(c.id.clone())
-                    .push("))");
+                    .push(")");
             }
             q.push(" ORDER BY l.created_at DESC, l.id DESC LIMIT ")
                 .push_bind(limit + 1);

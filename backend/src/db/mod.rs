@@ -641,7 +641,7 @@ impl Database {
     /// database file's free space either); on PostgreSQL the two tables are vacuumed, so
     /// that the old row version leaves their pages (the server's WAL keeps it until its
     /// segments are recycled; see the README). Returns `None` when there is no such lead,
-    /// else how many deliveries were still pending.
+    /// else how many webhook deliveries were still pending.
     pub async fn erase_lead(&self, id: &str, now: Timestamp) -> Result<Option<i64>, DbError> {
         let (found, pending) = with_writer!(self, |conn| {
             let mut tx = conn.begin().await?;
@@ -655,7 +655,7 @@ impl Database {
             .await?
             .rows_affected();
             let pending: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM outbox WHERE lead_id = $1 AND delivered_at IS NULL",
+                "SELECT COUNT(*) FROM outbox WHERE lead_id = $1 AND channel = 'webhook' AND delivered_at IS NULL",
             )
             .bind(id)
             .fetch_one(&mut *tx)

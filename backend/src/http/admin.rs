@@ -10,7 +10,7 @@ use aims_report::csv::cell as csv_cell;
 use axum::Router;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use secrecy::ExposeSecret;
@@ -223,27 +223,29 @@ pub(super) struct LeadsPage {
     total: i64,
 }
 
-pub(crate) fn leads_csv(rows: &[LeadRow]) -> Result<String, Problem> {
+/// CSV lines for `rows`, after the header line when `header`.
+fn csv_rows(rows: &[LeadRow], header: bool) -> Result<Vec<u8>, csv::Error> {
     // Every text cell quoted, so that a `;` in a cell cannot split it in spreadsheets of
     // locales that separate with `;` (formula characters are neutralised by `csv_cell`).
     let mut w = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::NonNumeric)
         .from_writer(Vec::new());
-    w.write_record([
-        "id",
-        "created_at",
-        "name",
-        "email",
-        "company",
-        "phone",
-        "role",
-        "assessment_id",
-        "mode",
-        "overall",
-        "band",
-        "erased_at",
-    ])
-    .map_err(Problem::internal)?;
+    if header {
+        w.write_record([
+            "id",
+            "created_at",
+            "name",
+            "email",
+            "company",
+            "phone",
+            "role",
+            "assessment_id",
+            "mode",
+            "overall",
+            "band",
+            "erased_at",
+        ])?;
+    }
     for r in rows {
         let overall = r.overall.to_string();
         let (created_at, erased_at) =
@@ -261,11 +263,79 @@ pub(crate) fn leads_csv(rows: &[LeadRow]) -> Result<String, Problem> {
             overall.as_str(),
             r.band.as_str(),
             erased_at.as_deref().unwrap_or(""),
-        ])
-        .map_err(Problem::internal)?;
+        ])?;
     }
-    let bytes = w.into_inner().map_err(Problem::internal)?;
-    String::from_utf8(bytes).map_err(Problem::internal)
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// Leads read and sent a page at a time.
+const EXPORT_PAGE: i64 = 1000;
+
+/// The leads the filter (and search) select as a CSV download that streams: a page of
+/// rows is read by keyset, written and sent before the next is read, so memory stays
+/// flat however many leads there are.
+pub(crate) fn leads_csv_download(
+    db: crate::db::Database,
+    filter: LeadFilter,
+    search: Option<String>,
+) -> Response {
+    struct Export {
+        db: crate::db::Database,
+        filter: LeadFilter,
+        search: Option<String>,
+        after: Option<crate::db::LeadCursor>,
+        first: bool,
+        done: bool,
+    }
+    let start = Export {
+        db,
+        filter,
+        search,
+        after: None,
+        first: true,
+        done: false,
+    };
+    let pages = futures_util::stream::unfold(start, |mut e| async move {
+        if e.done {
+            return None;
+        }
+        let page =
+            e.db.lead_page(
+                &e.filter,
+                e.search.as_deref(),
+                e.after.as_ref(),
+                EXPORT_PAGE,
+            )
+            .await;
+        let mut rows = match page {
+            Ok(rows) => rows,
+            Err(err) => {
+                tracing::error!(error = %err, "lead export: storage failed; the download is cut short");
+                e.done = true;
+                return Some((Err(std::io::Error::other("storage failed")), e));
+            }
+        };
+        e.done = rows.len() as i64 <= EXPORT_PAGE;
+        rows.truncate(EXPORT_PAGE as usize);
+        e.after = rows.last().map(|l| crate::db::LeadCursor {
+            created_at: l.created_at,
+            id: l.id.clone(),
+        });
+        let chunk = csv_rows(&rows, e.first).map_err(std::io::Error::other);
+        e.first = false;
+        Some((chunk.map(axum::body::Bytes::from), e))
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"leads.csv\"",
+            ),
+        ],
+        axum::body::Body::from_stream(pages),
+    )
+        .into_response()
 }
 
 /// All leads (with the same filters) as CSV, safe to open in a spreadsheet. Admin token required.
@@ -291,24 +361,7 @@ async fn export(
     q.page = None;
     q.per_page = None;
     let (filter, _, _) = filter_of(q)?;
-    let mut rows = Vec::new();
-    let mut offset = 0;
-    loop {
-        let (batch, _) = state.db.leads(&filter, 1000, offset).await?;
-        let n = batch.len() as i64;
-        rows.extend(batch);
-        if n < 1000 {
-            break;
-        }
-        offset += n;
-    }
-    let text = leads_csv(&rows)?;
-    let mut r = ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], text).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"leads.csv\""),
-    );
-    Ok(r)
+    Ok(leads_csv_download(state.db.clone(), filter, None))
 }
 
 /// Erases a lead's personal data; the anonymous assessment stays. Admin token required.

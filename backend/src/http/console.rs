@@ -6,7 +6,7 @@
 //! The funnel page shows what the widget counted (`POST /api/v1/events`).
 
 use super::Client;
-use super::admin::{date_bound, leads_csv};
+use super::admin::{date_bound, leads_csv_download};
 use crate::AppState;
 use crate::db::{LeadCursor, LeadFilter, LeadRow, Role, SessionRow};
 use crate::timestamp::Timestamp;
@@ -649,7 +649,8 @@ async fn leads(
     render(StatusCode::OK, &page)
 }
 
-/// The CSV of the leads the filters select (the same columns as the API's export).
+/// The CSV of the leads the filters select (the same columns as the API's export),
+/// streamed.
 async fn export(
     State(state): State<AppState>,
     _signed: Signed,
@@ -664,42 +665,8 @@ async fn export(
             "Fix the filters on the leads page, then export again.",
         );
     };
-    let mut rows = Vec::new();
-    let mut after = None;
-    loop {
-        let mut batch = match state
-            .db
-            .lead_page(&filter, Some(&query.q), after.as_ref(), 1000)
-            .await
-        {
-            Ok(b) => b,
-            Err(e) => return storage_failed(e),
-        };
-        let more = batch.len() > 1000;
-        batch.truncate(1000);
-        after = batch.last().map(|l| LeadCursor {
-            created_at: l.created_at,
-            id: l.id.clone(),
-        });
-        rows.extend(batch);
-        if !more {
-            break;
-        }
-    }
-    match leads_csv(&rows) {
-        Ok(text) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"leads.csv\"",
-                ),
-            ],
-            text,
-        )
-            .into_response(),
-        Err(p) => p.into_response(),
-    }
+    let search = Some(query.q).filter(|q| !q.trim().is_empty());
+    leads_csv_download(state.db.clone(), filter, search)
 }
 
 /// What the lead page shows of the assessment, recomputed by the engine.
@@ -806,7 +773,9 @@ async fn erase(
         );
     }
     match state.db.erase_lead(&id, Timestamp::now()).await {
-        Ok(Some(_)) => {
+        Ok(Some(pending)) => {
+            state.metrics.leads_erased.inc();
+            state.metrics.webhook_pending.dec_by(pending);
             tracing::info!(lead = %id, "lead erased from the console");
             Redirect::to("/admin/leads?erased=1").into_response()
         }

@@ -126,6 +126,14 @@ impl Browser {
         self.send(r).await
     }
 
+    /// The session cookie's value.
+    pub fn cookies_session(&self) -> String {
+        self.cookies
+            .get("aims_session")
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// Signs in through the form, as a person would.
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Page {
         let form = self.get("/admin/sign-in").await;

@@ -8,6 +8,7 @@ mod assessments;
 mod clients;
 mod connections;
 mod console;
+mod console_bench;
 mod erasure;
 mod funnel;
 mod helpers;
