@@ -16,9 +16,10 @@ use std::time::Duration;
 /// How often the outbox is polled.
 const POLL: Duration = Duration::from_millis(500);
 
-/// The addresses and the sender, checked so that a typo stops the server at start.
+/// The mail server's URL, the sender and the recipients, checked so that a typo stops
+/// the server at start (rather than leave every new-lead email queued for ever).
 pub fn check(config: &Config) -> Result<(), String> {
-    mailboxes(config).map(|_| ())
+    Mailer::new(config).map(|_| ())
 }
 
 fn mailboxes(config: &Config) -> Result<(Mailbox, Vec<Mailbox>), String> {
@@ -114,6 +115,22 @@ impl Mailer {
     }
 }
 
+/// What went wrong, for the log and the outbox: the SMTP status and its class, without
+/// the server's words.
+fn smtp_failure(e: &lettre::transport::smtp::Error) -> String {
+    let kind = if e.is_permanent() {
+        "refused it for good (5xx)"
+    } else if e.is_transient() {
+        "refused it for now (4xx)"
+    } else {
+        "could not be reached or the connection failed"
+    };
+    match e.status() {
+        Some(code) => format!("the mail server {kind}: SMTP {code}"),
+        None => format!("the mail server {kind}"),
+    }
+}
+
 /// Sends due emails until the task is aborted.
 pub async fn deliver_forever(db: Database, mailer: Mailer) {
     loop {
@@ -136,20 +153,25 @@ async fn deliver_due(db: &Database, mailer: &Mailer) -> Result<(), DbError> {
         let Some(lead) = db.lead_event(&item.lead_id).await? else {
             continue;
         };
+        // Well within the claim's 60 s, so that no other instance sends it as well.
         let sent = match mailer.new_lead(&lead) {
-            Ok(message) => mailer
-                .transport
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| format!("the mail server refused or could not be reached: {e}")),
+            Ok(message) => {
+                match tokio::time::timeout(Duration::from_secs(45), mailer.transport.send(message))
+                    .await
+                {
+                    Ok(Ok(_)) => Ok(()),
+                    Ok(Err(e)) => Err(smtp_failure(&e)),
+                    Err(_) => Err("the mail server did not answer within 45 s".to_string()),
+                }
+            }
             Err(e) => Err(format!("the message could not be built: {e}")),
         };
         let now = Timestamp::now();
         match sent {
             Ok(()) => db.record_delivery(&item.id, now, Ok(())).await?,
             Err(error) => {
-                // The error names the server, never the lead.
+                // The error gives the SMTP status only, never the server's text (which can
+                // quote addresses).
                 tracing::info!(outbox = %item.id, attempts = item.attempts + 1, %error, "new-lead email not sent; will retry");
                 let next = Timestamp::in_secs(backoff_secs(item.attempts));
                 db.record_delivery(&item.id, now, Err((next, error)))

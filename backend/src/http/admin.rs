@@ -274,16 +274,23 @@ const EXPORT_PAGE: i64 = 1000;
 /// The leads the filter (and search) select as a CSV download that streams: a page of
 /// rows is read by keyset, written and sent before the next is read, so memory stays
 /// flat however many leads there are.
-pub(crate) fn leads_csv_download(
+pub(crate) async fn leads_csv_download(
     db: crate::db::Database,
     filter: LeadFilter,
     search: Option<String>,
-) -> Response {
+) -> Result<Response, crate::db::DbError> {
+    // The first page is read before the answer starts, so that a storage failure is a
+    // 503 rather than a cut-short 200.
+    let first = db
+        .lead_page(&filter, search.as_deref(), None, EXPORT_PAGE)
+        .await?;
     struct Export {
         db: crate::db::Database,
         filter: LeadFilter,
         search: Option<String>,
         after: Option<crate::db::LeadCursor>,
+        /// The first page, read already.
+        read: Option<Vec<LeadRow>>,
         first: bool,
         done: bool,
     }
@@ -292,6 +299,7 @@ pub(crate) fn leads_csv_download(
         filter,
         search,
         after: None,
+        read: Some(first),
         first: true,
         done: false,
     };
@@ -299,14 +307,18 @@ pub(crate) fn leads_csv_download(
         if e.done {
             return None;
         }
-        let page =
-            e.db.lead_page(
-                &e.filter,
-                e.search.as_deref(),
-                e.after.as_ref(),
-                EXPORT_PAGE,
-            )
-            .await;
+        let page = match e.read.take() {
+            Some(rows) => Ok(rows),
+            None => {
+                e.db.lead_page(
+                    &e.filter,
+                    e.search.as_deref(),
+                    e.after.as_ref(),
+                    EXPORT_PAGE,
+                )
+                .await
+            }
+        };
         let mut rows = match page {
             Ok(rows) => rows,
             Err(err) => {
@@ -325,7 +337,7 @@ pub(crate) fn leads_csv_download(
         e.first = false;
         Some((chunk.map(axum::body::Bytes::from), e))
     });
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
             (
@@ -335,7 +347,7 @@ pub(crate) fn leads_csv_download(
         ],
         axum::body::Body::from_stream(pages),
     )
-        .into_response()
+        .into_response())
 }
 
 /// All leads (with the same filters) as CSV, safe to open in a spreadsheet. Admin token required.
@@ -361,7 +373,7 @@ async fn export(
     q.page = None;
     q.per_page = None;
     let (filter, _, _) = filter_of(q)?;
-    Ok(leads_csv_download(state.db.clone(), filter, None))
+    Ok(leads_csv_download(state.db.clone(), filter, None).await?)
 }
 
 /// Erases a lead's personal data; the anonymous assessment stays. Admin token required.

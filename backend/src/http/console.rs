@@ -667,6 +667,8 @@ async fn export(
     };
     let search = Some(query.q).filter(|q| !q.trim().is_empty());
     leads_csv_download(state.db.clone(), filter, search)
+        .await
+        .unwrap_or_else(storage_failed)
 }
 
 /// What the lead page shows of the assessment, recomputed by the engine.

@@ -1,7 +1,7 @@
 //! New-lead emails through a real SMTP server (aiosmtpd, from PyPI, started here): the
 //! message reaches every recipient with the right subject; with the mail server down it
 //! waits in the outbox and arrives once, when the server comes up; an erased lead is never
-//! mailed; half a mail configuration stops the server at start.
+//! mailed; half a mail configuration, or one it cannot use, stops the server at start.
 
 use crate::helpers::{Engine, TestApp, config, fresh_database, quick_input, with_lead};
 use crate::on_both_engines;
@@ -223,6 +223,13 @@ async fn half_a_mail_configuration_stops_the_server_at_start() {
         "new-lead emails need all three of --smtp-url, --mail-from and --notify-email"
     );
     c.mail_from = Some("readiness@consultancy.example".into());
+    c.notify_email = vec!["sales@consultancy.example".into()];
+    c.smtp_url = Some("ftp://127.0.0.1:2525".to_string().into());
+    let Err(e) = aims_backend::Application::build(c.clone()).await else {
+        panic!("started with a mail server URL it cannot use");
+    };
+    assert!(e.starts_with("--smtp-url is not usable"), "{e}");
+    c.smtp_url = Some("smtp://127.0.0.1:2525".to_string().into());
     c.notify_email = vec!["not an address".into()];
     let Err(e) = aims_backend::Application::build(c).await else {
         panic!("started with a bad recipient");
