@@ -1,6 +1,6 @@
 //! The question bank and every assumption of the estimator, read from versioned data.
 
-use crate::error::Error;
+use crate::error::{Error, Problem, ProblemKind};
 use crate::input::{AiSystem, Customisation, Framework, Origin, RiskTier, Size};
 use crate::names::named_enum;
 use crate::text::{Text, TextList};
@@ -9,12 +9,39 @@ use std::sync::OnceLock;
 
 /// Refuses the bank, with `reason` (a format string and its arguments) at `pointer`, if
 /// `broken` holds.
+/// Notes a problem with the bank, with `reason` (a format string and its arguments) at
+/// `pointer`, if `broken` holds; validation goes on, so that every problem is listed.
 macro_rules! fail_if {
-    ($broken:expr, $pointer:expr, $($reason:tt)+) => {
+    ($problems:ident; $broken:expr, $pointer:expr, $($reason:tt)+) => {
         if $broken {
-            return Err(Error::bank($pointer, format!($($reason)+)));
+            note(&mut $problems, $pointer, format!($($reason)+));
         }
     };
+}
+
+/// Returns the problems noted so far, if there are any: what follows relies on them
+/// being absent.
+macro_rules! stop_if_any {
+    ($problems:ident) => {
+        if let Some(e) = Error::from_problems(std::mem::take(&mut $problems)) {
+            return Err(e);
+        }
+    };
+}
+
+fn note(problems: &mut Vec<Problem>, pointer: impl Into<String>, reason: String) {
+    if problems.len() < Error::MAX_PROBLEMS {
+        problems.push(Problem {
+            kind: ProblemKind::InvalidBank { reason },
+            pointer: pointer.into(),
+        });
+    }
+}
+
+/// The problems noted so far and one that stops validation here.
+fn stop(mut problems: Vec<Problem>, pointer: impl Into<String>, reason: String) -> Error {
+    note(&mut problems, pointer, reason);
+    Error::from_problems(problems).expect("one problem at least")
 }
 
 /// The default bank, embedded at compile time.
@@ -210,6 +237,128 @@ pub struct Site {
     /// The results' call to action, when the site has its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cta: Option<CallToAction>,
+    /// The consultancy's name, shown above the widget and on its reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// An `https://` address of its logo (an image shown about 40 px high).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// Its accent colour, `#rrggbb`, dark enough for white text and for links on white.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accent: Option<String>,
+    /// A paragraph of its own on the widget's first screen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intro: Option<String>,
+    /// Its privacy notice, linked from the lead form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_url: Option<String>,
+}
+
+/// Longest site name accepted, in characters.
+pub const MAX_SITE_NAME_CHARS: usize = 80;
+/// Longest intro paragraph accepted, in characters.
+pub const MAX_SITE_INTRO_CHARS: usize = 600;
+/// The contrast an accent needs against white (WCAG 2.1 AA for text).
+pub const MIN_ACCENT_CONTRAST: f64 = 4.5;
+
+impl Site {
+    /// Every field that is not right (`"name"`, `"logo_url"`, `"accent"`, `"intro"`,
+    /// `"privacy_url"`, `"cta/label"`, `"cta/url"`) and why.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let line = |text: &str, max: usize| {
+            let t = text.trim();
+            !t.is_empty()
+                && t.chars().count() <= max
+                && !t.chars().any(|c| crate::forbidden_char(c, false))
+        };
+        if let Some(name) = &self.name
+            && !line(name, MAX_SITE_NAME_CHARS)
+        {
+            out.push((
+                "name",
+                format!("give a name of 1 to {MAX_SITE_NAME_CHARS} characters on one line"),
+            ));
+        }
+        if let Some(url) = &self.logo_url
+            && (!url.starts_with("https://") || !plain_url(url))
+        {
+            out.push((
+                "logo_url",
+                "give an absolute https:// address of the image, without spaces or quotes".into(),
+            ));
+        }
+        if let Some(accent) = &self.accent {
+            match accent_contrast(accent) {
+                None => out.push(("accent", "give a colour as #rrggbb, such as #1d4ed8".into())),
+                Some(c) if c < MIN_ACCENT_CONTRAST => out.push((
+                    "accent",
+                    format!(
+                        "{accent} is too light: white text on it and links in it on white have a contrast of {:.1}:1, and readable text needs {MIN_ACCENT_CONTRAST}:1; choose a darker shade",
+                        (c * 10.0).floor() / 10.0
+                    ),
+                )),
+                Some(_) => {}
+            }
+        }
+        if let Some(intro) = &self.intro {
+            let t = intro.trim();
+            if t.is_empty()
+                || t.chars().count() > MAX_SITE_INTRO_CHARS
+                || t.chars().any(|c| crate::forbidden_char(c, true))
+            {
+                out.push((
+                    "intro",
+                    format!("give an introduction of 1 to {MAX_SITE_INTRO_CHARS} characters"),
+                ));
+            }
+        }
+        if let Some(url) = &self.privacy_url
+            && !plain_url(url)
+        {
+            out.push((
+                "privacy_url",
+                "give an absolute https:// or http:// address without spaces or quotes".into(),
+            ));
+        }
+        if let Some((field, reason)) = self.cta.as_ref().and_then(CallToAction::problem) {
+            out.push((
+                if field == "label" {
+                    "cta/label"
+                } else {
+                    "cta/url"
+                },
+                reason.into(),
+            ));
+        }
+        out
+    }
+}
+
+/// An absolute http(s) URL with a host and no space, quote or angle bracket.
+fn plain_url(url: &str) -> bool {
+    let rest = ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| url.strip_prefix(scheme));
+    let bad = |c: char| c.is_whitespace() || c.is_control() || "\"'<>\\`".contains(c);
+    rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/') && !rest.contains(bad))
+}
+
+/// The contrast ratio (WCAG 2.1) of a `#rrggbb` colour against white, or `None` when the
+/// text is not such a colour.
+pub fn accent_contrast(colour: &str) -> Option<f64> {
+    let hex = colour.strip_prefix('#').filter(|h| h.len() == 6)?;
+    let mut luminance = 0.0;
+    for (i, weight) in [0.2126, 0.7152, 0.0722].into_iter().enumerate() {
+        let channel = f64::from(u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()?) / 255.0;
+        let linear = if channel <= 0.04045 {
+            channel / 12.92
+        } else {
+            ((channel + 0.055) / 1.055).powf(2.4)
+        };
+        luminance += weight * linear;
+    }
+    Some(1.05 / (luminance + 0.05))
 }
 
 /// A link the results offer, such as a booking page. `{band}` and `{score}` in the URL
@@ -256,16 +405,13 @@ impl CallToAction {
         {
             return Some(("label", "give a label of 1 to 60 characters on one line"));
         }
-        let rest = ["https://", "http://"]
-            .iter()
-            .find_map(|scheme| self.url.strip_prefix(scheme));
-        let bad = |c: char| c.is_whitespace() || c.is_control() || "\"'<>\\`".contains(c);
-        match rest {
-            Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !rest.contains(bad) => None,
-            _ => Some((
+        if plain_url(&self.url) {
+            None
+        } else {
+            Some((
                 "url",
                 "give an absolute https:// or http:// address without spaces or quotes",
-            )),
+            ))
         }
     }
 }
@@ -976,21 +1122,22 @@ impl Bank {
     /// Validates bank data: unique IDs, valid references, weights and factors in range,
     /// every requirement covered exactly once in each mode.
     pub fn new(data: BankData) -> Result<Bank, Error> {
-        fail_if!(data.id.trim().is_empty(), "/id", "the bank needs an id");
-        fail_if!(
+        let mut problems = Vec::new();
+        fail_if!(problems; data.id.trim().is_empty(), "/id", "the bank needs an id");
+        fail_if!(problems;
             !is_version(&data.version),
             "/version",
             "version must look like 1.0.0"
         );
         // Groups.
         for (i, g) in data.groups.iter().enumerate() {
-            fail_if!(
+            fail_if!(problems;
                 data.groups[..i].iter().any(|o| o.id == g.id),
                 at("groups", i, "id"),
                 "group `{}` appears twice",
                 g.id
             );
-            fail_if!(
+            fail_if!(problems;
                 g.soa_reason
                     .as_deref()
                     .is_some_and(|r| !r.trim().is_empty())
@@ -1003,14 +1150,15 @@ impl Bank {
         // Requirements.
         let mut requirement_group = Vec::with_capacity(data.requirements.len());
         for (i, r) in data.requirements.iter().enumerate() {
-            fail_if!(
+            fail_if!(problems;
                 data.requirements[..i].iter().any(|o| o.id == r.id),
                 at("requirements", i, "id"),
                 "requirement `{}` appears twice",
                 r.id
             );
             let Some(g) = data.groups.iter().position(|g| g.id == r.group) else {
-                return Err(Error::bank(
+                return Err(stop(
+                    std::mem::take(&mut problems),
                     at("requirements", i, "group"),
                     format!("no group `{}`", r.group),
                 ));
@@ -1024,7 +1172,7 @@ impl Bank {
                 let ok = target.is_some_and(|t| {
                     data.groups[requirement_group[t] as usize].kind == GroupKind::Clause
                 }) && data.groups[requirement_group[i] as usize].kind == GroupKind::AnnexA;
-                fail_if!(
+                fail_if!(problems;
                     !ok,
                     at("requirements", i, "restates"),
                     "`{}` may only restate a clause requirement, and only from Annex A",
@@ -1033,13 +1181,16 @@ impl Bank {
                 restates[i] = target.map(|t| t as u16);
             }
         }
-        fail_if!(
-            data.requirements.is_empty()
-                || data.requirements.len() > 1000
-                || data.questions.len() > 2000,
-            "/requirements",
-            "between 1 and 1000 requirements and at most 2000 questions"
-        );
+        if data.requirements.is_empty()
+            || data.requirements.len() > 1000
+            || data.questions.len() > 2000
+        {
+            return Err(stop(
+                problems,
+                "/requirements",
+                "between 1 and 1000 requirements and at most 2000 questions".into(),
+            ));
+        }
         let requirement_index = |id: &str| data.requirements.iter().position(|r| r.id == id);
         let is_clause =
             |req: usize| data.groups[requirement_group[req] as usize].kind == GroupKind::Clause;
@@ -1052,7 +1203,7 @@ impl Bank {
         let mut full_cover: Vec<Option<u16>> = vec![None; data.requirements.len()];
         let mut question_refs: Vec<Vec<u16>> = Vec::with_capacity(data.questions.len());
         for (i, q) in data.questions.iter().enumerate() {
-            fail_if!(
+            fail_if!(problems;
                 q.id.trim().is_empty()
                     || q.text.trim().is_empty()
                     || q.title.trim().is_empty()
@@ -1060,14 +1211,14 @@ impl Bank {
                 at("questions", i, "id"),
                 "every question needs an id, title, text and help"
             );
-            fail_if!(
+            fail_if!(problems;
                 by_id.iter().any(|(id, _)| id == &q.id),
                 at("questions", i, "id"),
                 "question `{}` appears twice",
                 q.id
             );
             by_id.push((q.id.clone(), i as u16));
-            fail_if!(
+            fail_if!(problems;
                 q.refs.is_empty(),
                 at("questions", i, "refs"),
                 "question `{}` covers no requirement",
@@ -1076,7 +1227,8 @@ impl Bank {
             let mut refs = Vec::with_capacity(q.refs.len());
             for (j, r) in q.refs.iter().enumerate() {
                 let Some(ri) = requirement_index(r) else {
-                    return Err(Error::bank(
+                    return Err(stop(
+                        std::mem::take(&mut problems),
                         format!("/questions/{i}/refs/{j}"),
                         format!("question `{}` refers to unknown requirement `{r}`", q.id),
                     ));
@@ -1087,13 +1239,15 @@ impl Bank {
                     &mut full_cover
                 };
                 if let Some(other) = cover[ri] {
-                    return Err(Error::bank(
+                    note(
+                        &mut problems,
                         format!("/questions/{i}/refs/{j}"),
                         format!(
                             "requirement `{r}` is covered by both `{}` and `{}` in the same mode",
                             data.questions[other as usize].id, q.id
                         ),
-                    ));
+                    );
+                    continue;
                 }
                 cover[ri] = Some(i as u16);
                 refs.push(ri as u16);
@@ -1104,25 +1258,25 @@ impl Bank {
                 .find_map(|&r| restates[r as usize].map(|c| (r, c)));
             restated.push(restated_here);
             na_allowed.push(all_annex && restated_here.is_none());
-            fail_if!(
+            fail_if!(problems;
                 q.applicability.is_some() && (!all_annex || restated_here.is_some() || q.quick),
                 at("questions", i, "applicability"),
                 "question `{}` covers a mandatory clause (or restates one, or is a quick question) and cannot be proposed as not applicable",
                 q.id
             );
-            fail_if!(
+            fail_if!(problems;
                 q.applicability
                     .as_ref()
                     .is_some_and(|a| a.justification.trim().is_empty()),
                 at("questions", i, "applicability"),
                 "applicability needs a justification"
             );
-            fail_if!(
+            fail_if!(problems;
                 !(0.0..=50.0).contains(&q.per_system_days),
                 at("questions", i, "per_system_days"),
                 "per_system_days is 0-50"
             );
-            fail_if!(
+            fail_if!(problems;
                 !q.quick && all_annex && !q.help.contains(EVIDENCE),
                 at("questions", i, "help"),
                 "Annex A question `{}` needs `{EVIDENCE}` in its help: the Statement of Applicability lists it",
@@ -1137,7 +1291,7 @@ impl Bank {
                     && q.deliverable
                         .as_deref()
                         .is_some_and(|t| !t.trim().is_empty());
-                fail_if!(
+                fail_if!(problems;
                     !ok,
                     at("questions", i, "effort_days"),
                     "full question `{}` needs phase 1-6, owner, effort_days in (0, 100], task and deliverable",
@@ -1152,25 +1306,27 @@ impl Bank {
                 || q.risk_sensitive
                 || q.records
             {
-                return Err(Error::bank(
+                note(
+                    &mut problems,
                     at("questions", i, "quick"),
                     format!(
                         "quick question `{}` takes its estimator data from the full questions it stands for; remove phase, owner, effort_days, task, deliverable, per_system_days, risk_sensitive and records",
                         q.id
                     ),
-                ));
+                );
             }
             question_refs.push(refs);
         }
         by_id.sort();
         for (ri, r) in data.requirements.iter().enumerate() {
-            fail_if!(
+            fail_if!(problems;
                 full_cover[ri].is_none() || quick_cover[ri].is_none(),
                 "/questions",
                 "requirement `{}` must be covered by exactly one full and one quick question",
                 r.id
             );
         }
+
 
         // Items: full questions, with the quick question each one is extrapolated from.
         let mut items = Vec::new();
@@ -1181,8 +1337,11 @@ impl Bank {
                 continue;
             }
             let refs = &question_refs[i];
-            let parent = quick_cover[refs[0] as usize].unwrap_or(0);
-            fail_if!(
+            let Some(&first) = refs.first() else {
+                continue;
+            };
+            let parent = quick_cover[first as usize].unwrap_or(0);
+            fail_if!(problems;
                 refs.iter()
                     .any(|&r| quick_cover[r as usize] != Some(parent)),
                 at("questions", i, "refs"),
@@ -1209,7 +1368,7 @@ impl Bank {
 
         // Sources: every assumption and credit names one from the list.
         for (i, src) in data.sources.iter().enumerate() {
-            fail_if!(
+            fail_if!(problems;
                 src.id.trim().is_empty()
                     || src.title.trim().is_empty()
                     || data.sources[..i].iter().any(|o| o.id == src.id),
@@ -1226,7 +1385,7 @@ impl Bank {
             ("days_per_fte_week_source", &m.days_per_fte_week_source),
             ("after_certification", &m.after_certification.source),
         ] {
-            fail_if!(
+            fail_if!(problems;
                 !has_source(id),
                 format!("/model/{field}"),
                 "cites unknown source `{id}`"
@@ -1236,37 +1395,40 @@ impl Bank {
         // Frameworks.
         let mut item_credits = vec![vec![0.0; data.frameworks.len()]; items.len()];
         for (fi, f) in data.frameworks.iter().enumerate() {
-            fail_if!(
+            fail_if!(problems;
                 data.frameworks[..fi].iter().any(|o| o.id == f.id),
                 at("frameworks", fi, "id"),
                 "framework `{}` appears twice",
                 f.id.as_str()
             );
             for (ci, c) in f.credits.iter().enumerate() {
-                fail_if!(
+                fail_if!(problems;
                     !has_source(&c.source),
                     format!("/frameworks/{fi}/credits/{ci}/source"),
                     "credit cites unknown source `{}`",
                     c.source
                 );
-                fail_if!(
+                fail_if!(problems;
                     !(c.share > 0.0 && c.share <= 0.9),
                     format!("/frameworks/{fi}/credits/{ci}/share"),
                     "a credit share must be in (0, 0.9]"
                 );
                 for r in &c.refs {
                     let Some(ri) = requirement_index(r) else {
-                        return Err(Error::bank(
+                        return Err(stop(
+                            std::mem::take(&mut problems),
                             format!("/frameworks/{fi}/credits/{ci}/refs"),
                             format!("unknown requirement `{r}`"),
                         ));
                     };
                     let item = requirement_item[ri] as usize;
-                    let slot = &mut item_credits[item][fi];
-                    *slot = f64::max(*slot, c.share);
+                    // Missing only when a full question was refused above.
+                    if let Some(slot) = item_credits.get_mut(item).and_then(|c| c.get_mut(fi)) {
+                        *slot = f64::max(*slot, c.share);
+                    }
                 }
             }
-            fail_if!(
+            fail_if!(problems;
                 f.advice.iter().any(|a| !(1..=6).contains(&a.phase)),
                 at("frameworks", fi, "advice"),
                 "advice phases are 1-6"
@@ -1281,7 +1443,7 @@ impl Bank {
                 let position = data.questions.iter().position(|o| &o.id == dep);
                 deps.extend(position.map(|p| p as u16));
                 let before = position.map(|p| &data.questions[p]);
-                fail_if!(
+                fail_if!(problems;
                     q.quick || !before.is_some_and(|b| !b.quick && b.phase <= q.phase),
                     at("questions", i, "after"),
                     "`{}` may only come after full questions of its own or an earlier phase, not `{dep}`",
@@ -1293,37 +1455,36 @@ impl Bank {
 
         // Sectors.
         for (i, s) in data.sectors.iter().enumerate() {
-            fail_if!(
+            fail_if!(problems;
                 data.sectors[..i].iter().any(|o| o.id == s.id),
                 at("sectors", i, "id"),
                 "sector `{}` appears twice",
                 s.id
             );
-            fail_if!(
+            fail_if!(problems;
                 !(0.5..=2.0).contains(&s.factor),
                 at("sectors", i, "factor"),
                 "sector factors are 0.5-2"
             );
         }
-        fail_if!(
+        fail_if!(problems;
             !data.sectors.iter().any(|s| s.id == "other"),
             "/sectors",
             "the sector list needs `other`, the default"
         );
         for (i, v) in data.accepts_versions.iter().enumerate() {
-            fail_if!(
+            fail_if!(problems;
                 !is_version(v) || v == &data.version,
                 format!("/accepts_versions/{i}"),
                 "accepted versions look like 1.0.0 and are earlier than this one"
             );
         }
 
-        if let Some(cta) = data.site.as_ref().and_then(|s| s.cta.as_ref())
-            && let Some((field, reason)) = cta.problem()
-        {
-            return Err(Error::bank(format!("/site/cta/{field}"), reason));
+        for (field, reason) in data.site.as_ref().map(Site::problems).unwrap_or_default() {
+            fail_if!(problems; true, format!("/site/{field}"), "{reason}");
         }
-        validate_model(&data.model)?;
+        problems.extend(validate_model(&data.model));
+        stop_if_any!(problems);
 
         Ok(Bank {
             text: Texts::new(&data, false),
@@ -1453,28 +1614,29 @@ fn positive(x: f64, max: f64) -> bool {
     x.is_finite() && x > 0.0 && x <= max
 }
 
-fn validate_spread(s: &Spread, pointer: &str, max: f64) -> Result<(), Error> {
+fn validate_spread(problems: &mut Vec<Problem>, s: &Spread, pointer: &str, max: f64) {
     let ok = s.low.is_finite()
         && s.low >= 0.0
         && s.low <= s.likely
         && s.likely <= s.high
         && s.high <= max;
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::bank(
+    if !ok {
+        note(
+            problems,
             pointer,
             format!(
                 "needs 0 <= low <= likely <= high <= {}",
                 crate::num::decimal(max)
             ),
-        ))
+        );
     }
 }
 
-fn validate_model(m: &Model) -> Result<(), Error> {
+/// Every problem with the estimator's model.
+fn validate_model(m: &Model) -> Vec<Problem> {
+    let mut problems = Vec::new();
     let p = m.level_points;
-    fail_if!(
+    fail_if!(problems;
         p[0] != 0.0
             || p[3] != 100.0
             || p[4] != 100.0
@@ -1484,7 +1646,7 @@ fn validate_model(m: &Model) -> Result<(), Error> {
     );
     let s = m.severity_by_level;
     let ranks: Vec<u8> = s.iter().map(|x| x.map_or(0, |sev| 3 - sev as u8)).collect();
-    fail_if!(
+    fail_if!(problems;
         s[3].is_some_and(|x| x != crate::Severity::Minor)
             || s[4].is_some()
             || ranks.windows(2).any(|w| w[1] > w[0])
@@ -1493,7 +1655,7 @@ fn validate_model(m: &Model) -> Result<(), Error> {
         "severity must fall as the level rises: blocker at 0, at most minor at 3, none at 4"
     );
     let b = m.bands;
-    fail_if!(
+    fail_if!(problems;
         !(0.0 < b.developing
             && b.developing < b.advanced
             && b.advanced < b.audit_ready
@@ -1503,7 +1665,7 @@ fn validate_model(m: &Model) -> Result<(), Error> {
     );
     let size = &m.size;
     let e = size.band_employees;
-    fail_if!(
+    fail_if!(problems;
         size.curve.len() < 2
             || size
                 .curve
@@ -1522,7 +1684,7 @@ fn validate_model(m: &Model) -> Result<(), Error> {
     let sy = &m.systems;
     let t = sy.third_party;
     let r = sy.risk;
-    fail_if!(
+    fail_if!(problems;
         !(positive(sy.in_house, 5.0)
             && [t.none, t.prompting, t.rag, t.fine_tuning]
                 .windows(2)
@@ -1537,7 +1699,7 @@ fn validate_model(m: &Model) -> Result<(), Error> {
         "system weights are in (0, 5] and rise with customisation up to in-house; risk factors are 1-5 and rise with the tier; offered is 1-3; additional_share 0-1"
     );
     let ro = &m.roles;
-    fail_if!(
+    fail_if!(problems;
         !(0.0 < ro.deployer
             && ro.deployer <= ro.producer
             && ro.producer <= ro.several
@@ -1545,7 +1707,7 @@ fn validate_model(m: &Model) -> Result<(), Error> {
         "/model/roles",
         "role factors rise from deployer to producer to several, within (0, 2]"
     );
-    fail_if!(
+    fail_if!(problems;
         !(0.0..=50.0).contains(&m.prohibited.effort_days)
             || m.prohibited.title.trim().is_empty()
             || m.prohibited.explanation.trim().is_empty(),
@@ -1553,7 +1715,7 @@ fn validate_model(m: &Model) -> Result<(), Error> {
         "a prohibited practice needs a title, an explanation and effort_days 0-50"
     );
     let ac = &m.after_certification;
-    fail_if!(
+    fail_if!(problems;
         ac.years.len() != 3
             || ac.years.iter().any(|y| y.is_empty())
             || !(0.0..=20.0).contains(&ac.base_fte)
@@ -1561,26 +1723,27 @@ fn validate_model(m: &Model) -> Result<(), Error> {
         "/model/after_certification",
         "three years, each with its events; base_fte 0-20, per_system_fte 0-5"
     );
-    fail_if!(
+    fail_if!(problems;
         !(0.0..=0.9).contains(&m.max_credit),
         "/model/max_credit",
         "max_credit is 0-0.9"
     );
-    fail_if!(
+    fail_if!(problems;
         !(0.0..=10.0).contains(&m.unknown_followup_days),
         "/model/unknown_followup_days",
         "unknown_followup_days is 0-10"
     );
-    fail_if!(
+    fail_if!(problems;
         !positive(m.days_per_fte_week, 7.0),
         "/model/days_per_fte_week",
         "days_per_fte_week is in (0, 7]"
     );
     validate_spread(
+        &mut problems,
         &m.operating_period_weeks,
         "/model/operating_period_weeks",
         52.0,
-    )?;
+    );
     let u = m.uncertainty;
     let ok = (0.1..=1.0).contains(&u.answered_low)
         && (1.0..=3.0).contains(&u.answered_high)
@@ -1588,12 +1751,12 @@ fn validate_model(m: &Model) -> Result<(), Error> {
         && (1.0..=3.0).contains(&u.unknown_high)
         && (0.1..=1.0).contains(&u.quick_low)
         && (1.0..=3.0).contains(&u.quick_high);
-    fail_if!(
+    fail_if!(problems;
         !ok,
         "/model/uncertainty",
         "low multipliers are 0.1-1, high ones 1-3, unknown_low_level 0-3"
     );
-    fail_if!(
+    fail_if!(problems;
         m.phases.len() != 6
             || m.phases
                 .iter()
@@ -1603,19 +1766,24 @@ fn validate_model(m: &Model) -> Result<(), Error> {
         "there are exactly six phases, numbered 1-6 in order"
     );
     for (i, ph) in m.phases.iter().enumerate() {
-        fail_if!(
+        fail_if!(problems;
             !(0.0..=200.0).contains(&ph.fixed_effort_days) || ph.name.trim().is_empty(),
             format!("/model/phases/{i}"),
             "a phase needs a name and fixed_effort_days 0-200"
         );
-        validate_spread(&ph.min_weeks, &format!("/model/phases/{i}/min_weeks"), 52.0)?;
-        fail_if!(
+        validate_spread(
+            &mut problems,
+            &ph.min_weeks,
+            &format!("/model/phases/{i}/min_weeks"),
+            52.0,
+        );
+        fail_if!(problems;
             ph.min_weeks.low < 1.0,
             format!("/model/phases/{i}/min_weeks"),
             "every phase lasts at least one week"
         );
     }
-    Ok(())
+    problems
 }
 
 #[cfg(test)]

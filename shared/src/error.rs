@@ -160,15 +160,6 @@ impl Error {
         }
     }
 
-    pub(crate) fn bank(pointer: impl Into<String>, reason: impl Into<String>) -> Error {
-        Error::single(
-            ProblemKind::InvalidBank {
-                reason: reason.into(),
-            },
-            pointer,
-        )
-    }
-
     /// The first (or only) problem's kind.
     pub fn kind(&self) -> &ProblemKind {
         &self.problems[0].kind

@@ -405,6 +405,7 @@ fn with_cta(label: &str, url: &str) -> BankData {
             label: label.into(),
             url: url.into(),
         }),
+        ..Default::default()
     });
     d
 }
@@ -438,6 +439,125 @@ fn a_call_to_action_must_be_a_short_label_and_a_web_address() {
             "{label:?} {url:?}: {message}"
         );
     }
+}
+
+fn with_site(site: aims_engine::Site) -> BankData {
+    let mut d = data();
+    d.site = Some(site);
+    d
+}
+
+#[test]
+fn a_site_brands_the_widget_with_checked_values() {
+    use aims_engine::Site;
+    let good = Site {
+        name: Some("Northwind Assurance".into()),
+        logo_url: Some("https://northwind.example/logo.png".into()),
+        accent: Some("#0f5132".into()),
+        intro: Some("Northwind has taken 40 firms to certification.\nAsk us how.".into()),
+        privacy_url: Some("https://northwind.example/privacy".into()),
+        cta: None,
+    };
+    Bank::new(with_site(good.clone())).expect("a valid site is accepted");
+    let cases: [(Site, &str, &str); 7] = [
+        (
+            Site {
+                name: Some(" ".into()),
+                ..good.clone()
+            },
+            "/site/name",
+            "1 to 80",
+        ),
+        (
+            Site {
+                logo_url: Some("http://northwind.example/logo.png".into()),
+                ..good.clone()
+            },
+            "/site/logo_url",
+            "https://",
+        ),
+        (
+            Site {
+                logo_url: Some("https://x.example/\"onerror=\"".into()),
+                ..good.clone()
+            },
+            "/site/logo_url",
+            "quotes",
+        ),
+        (
+            Site {
+                accent: Some("blue".into()),
+                ..good.clone()
+            },
+            "/site/accent",
+            "#rrggbb",
+        ),
+        // Yellow on white: about 1.1:1, unreadable.
+        (
+            Site {
+                accent: Some("#ffff00".into()),
+                ..good.clone()
+            },
+            "/site/accent",
+            "too light",
+        ),
+        (
+            Site {
+                intro: Some("x".repeat(601)),
+                ..good.clone()
+            },
+            "/site/intro",
+            "600",
+        ),
+        (
+            Site {
+                privacy_url: Some("javascript:alert(1)".into()),
+                ..good.clone()
+            },
+            "/site/privacy_url",
+            "https://",
+        ),
+    ];
+    for (site, pointer, words) in cases {
+        let message = refused(with_site(site));
+        assert!(
+            message.contains(pointer) && message.contains(words),
+            "{message}"
+        );
+    }
+    // The default accent and a mid grey pass; a light grey does not.
+    assert!(aims_engine::accent_contrast("#1d4ed8").unwrap() > 4.5);
+    assert!(aims_engine::accent_contrast("#767676").unwrap() > 4.5);
+    assert!(aims_engine::accent_contrast("#999999").unwrap() < 4.5);
+}
+
+#[test]
+fn every_problem_of_a_broken_bank_is_listed_with_its_pointer() {
+    let mut d = data();
+    d.version = "two".into();
+    d.questions[3].effort_days = Some(-1.0);
+    d.frameworks[0].credits[0].share = 1.5;
+    d.sectors[0].factor = 9.0;
+    d.model.level_points = [0.0, 60.0, 40.0, 100.0, 100.0];
+    d.site = Some(aims_engine::Site {
+        accent: Some("#eeeeee".into()),
+        ..Default::default()
+    });
+    let e = Bank::new(d).unwrap_err();
+    let pointers: Vec<&str> = e.problems().iter().map(|p| p.pointer.as_str()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "/version",
+            "/questions/3/effort_days",
+            "/frameworks/0/credits/0/share",
+            "/sectors/0/factor",
+            "/site/accent",
+            "/model/level_points",
+        ],
+        "{e}"
+    );
+    assert!(e.problems().iter().all(|p| p.kind.is_bank_problem()));
 }
 
 #[test]
