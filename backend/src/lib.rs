@@ -10,6 +10,7 @@ pub mod db;
 mod embedded_widget;
 mod housekeeping;
 mod http;
+pub mod live;
 mod mail;
 pub mod metrics;
 pub mod report;
@@ -134,9 +135,10 @@ pub struct Config {
 }
 
 impl Config {
-    /// Whether new-lead emails are sent (a mail server, a sender and recipients).
+    /// Whether emails can be sent (a mail server and a sender); new-lead emails also need
+    /// recipients, from `--notify-email` or the console.
     pub fn mail_enabled(&self) -> bool {
-        self.smtp_url.is_some() && self.mail_from.is_some() && !self.notify_email.is_empty()
+        self.smtp_url.is_some() && self.mail_from.is_some()
     }
 
     /// The call to action the widget is given with the bank, checked.
@@ -207,14 +209,11 @@ impl Config {
         };
         check("the admin token", &self.admin_token)?;
         check("the webhook secret", &self.webhook_secret)?;
-        let mail = [
-            self.smtp_url.is_some(),
-            self.mail_from.is_some(),
-            !self.notify_email.is_empty(),
-        ];
-        if mail.contains(&true) && mail.contains(&false) {
+        if self.smtp_url.is_some() != self.mail_from.is_some()
+            || (!self.notify_email.is_empty() && !self.mail_enabled())
+        {
             return Err(
-                "new-lead emails need all three of --smtp-url, --mail-from and --notify-email"
+                "emails need both --smtp-url and --mail-from (and --notify-email, or recipients set in the console, for new-lead emails)"
                     .into(),
             );
         }
@@ -242,12 +241,11 @@ impl std::ops::Deref for AppState {
 
 /// The server's state, shared by every request.
 pub struct Shared {
-    /// The active question bank.
-    pub bank: Arc<Bank>,
-    /// The bank as served by `GET /api/v1/bank`, serialised once.
-    pub bank_json: axum::body::Bytes,
-    /// The OpenAPI document for this bank, as served by `GET /api/openapi.json`, built once.
-    pub openapi_json: axum::body::Bytes,
+    /// The server's own question bank (`--bank`, or the embedded one): active unless an
+    /// owner has activated an uploaded one.
+    pub own_bank: Arc<Bank>,
+    /// What the console can change, rebuilt when it does ([`live`]).
+    live: std::sync::RwLock<Arc<live::Live>>,
     /// Storage.
     pub db: db::Database,
     /// The write queue for assessments (group commit).
@@ -267,16 +265,14 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// The bank of a given version: the active one, or the embedded default (which
-    /// assessments made before a custom bank was configured used).
-    pub fn bank_for(&self, version: &str) -> Option<&Bank> {
-        if self.bank.accepts_version(version) {
-            Some(&self.bank)
-        } else if Bank::embedded().accepts_version(version) {
-            Some(Bank::embedded())
-        } else {
-            None
-        }
+    /// The settings, the active bank and what is served from them, as of now.
+    pub fn live(&self) -> Arc<live::Live> {
+        self.live.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The active question bank.
+    pub fn bank(&self) -> Arc<Bank> {
+        self.live().bank.clone()
     }
 }
 
@@ -312,7 +308,7 @@ impl Application {
         config.resolve_secrets()?;
         let bank = load_bank(&config)?;
         http::console::prepare();
-        let cta = config.call_to_action()?;
+        config.call_to_action()?;
         http::embed::check_frame_ancestors(&config.frame_ancestors)?;
         // A release binary carries the widget: served when `--widget-dir` is not there.
         if !config.widget_dir.is_dir() && embedded_widget::present() {
@@ -330,14 +326,10 @@ impl Application {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-        let bank_json = {
-            let mut published = bank.data().clone();
-            if let Some(cta) = cta {
-                published.site.get_or_insert_default().cta = Some(cta);
-            }
-            serde_json::to_string(&published).expect("banks serialise")
-        };
-        let openapi_json = http::openapi_document(&bank);
+        let own_bank = Arc::new(bank);
+        let live = live::load(&db, &config, &own_bank, None)
+            .await
+            .map_err(|e| format!("cannot read the settings: {e}"))?;
         let metrics = Arc::new(metrics::Metrics::default());
         metrics
             .refresh_gauges(&db)
@@ -349,9 +341,8 @@ impl Application {
             header_timeout: std::time::Duration::from_secs(config.header_timeout_secs.max(1)),
         });
         let state = AppState(Arc::new(Shared {
-            bank: Arc::new(bank),
-            bank_json: bank_json.into(),
-            openapi_json: openapi_json.into(),
+            own_bank,
+            live: std::sync::RwLock::new(Arc::new(live)),
             writer: db::Writer::start(db.clone()),
             db,
             limits: Arc::new(clients::Limits::new(
@@ -387,26 +378,18 @@ impl Application {
     ) -> Result<(), String> {
         let address = self.address();
         let state = self.state;
-        tracing::info!(%address, engine = state.db.engine(), bank_version = state.bank.version(),
+        tracing::info!(%address, engine = state.db.engine(), bank_version = state.bank().version(),
             "AIMS Readiness API listening; demo page at http://{address}/");
-        let mut background = vec![tokio::spawn(housekeeping::run_forever(state.clone()))];
-        if let (Some(url), Some(secret)) = (
-            state.config.webhook_url.clone(),
-            state.config.webhook_secret.clone(),
-        ) {
-            background.push(tokio::spawn(webhook::deliver_forever(
-                state.db.clone(),
-                state.metrics.clone(),
-                url,
-                secret,
-            )));
-        }
+        let mut background = vec![
+            tokio::spawn(housekeeping::run_forever(state.clone())),
+            tokio::spawn(live::watch(state.clone())),
+            tokio::spawn(webhook::deliver_forever(state.clone())),
+        ];
         if state.config.mail_enabled() {
             match mail::Mailer::new(&state.config) {
-                Ok(mailer) => background.push(tokio::spawn(mail::deliver_forever(
-                    state.db.clone(),
-                    mailer,
-                ))),
+                Ok(mailer) => {
+                    background.push(tokio::spawn(mail::deliver_forever(state.clone(), mailer)))
+                }
                 Err(e) => tracing::error!(error = %e, "new-lead emails are off"),
             }
         }

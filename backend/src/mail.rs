@@ -3,10 +3,10 @@
 //! mail server is down, claimed by one instance, erased with the lead. The message is
 //! built when it is sent, from the lead's row, so the outbox holds no personal data.
 
-use crate::Config;
-use crate::db::{Database, DbError, LeadEvent};
+use crate::db::{DbError, LeadEvent};
 use crate::timestamp::Timestamp;
 use crate::webhook::backoff_secs;
+use crate::{AppState, Config};
 use aims_engine::Band;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -43,8 +43,15 @@ fn mailboxes(config: &Config) -> Result<(Mailbox, Vec<Mailbox>), String> {
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
-    to: Vec<Mailbox>,
     public_url: String,
+}
+
+/// The addresses that parse; the console and the flags let only such addresses in.
+fn recipients(addresses: &[String]) -> Vec<Mailbox> {
+    addresses
+        .iter()
+        .filter_map(|a| a.trim().parse::<Mailbox>().ok())
+        .collect()
 }
 
 impl Mailer {
@@ -60,11 +67,10 @@ impl Mailer {
             .map_err(|e| format!("--smtp-url is not usable: {e}"))?
             .timeout(Some(Duration::from_secs(10)))
             .build();
-        let (from, to) = mailboxes(config)?;
+        let (from, _) = mailboxes(config)?;
         Ok(Mailer {
             transport,
             from,
-            to,
             public_url: config
                 .public_url
                 .as_deref()
@@ -75,7 +81,7 @@ impl Mailer {
     }
 
     /// The new-lead message for the consultancy.
-    fn new_lead(&self, lead: &LeadEvent) -> Result<Message, String> {
+    fn new_lead(&self, lead: &LeadEvent, to: &[Mailbox]) -> Result<Message, String> {
         let band = lead.band.parse::<Band>().map_or("", Band::label);
         let who = if lead.company.is_empty() {
             lead.name.clone()
@@ -105,7 +111,7 @@ impl Mailer {
         let mut message = Message::builder()
             .from(self.from.clone())
             .subject(format!("New lead: {who}, readiness {score} / 100 ({band})"));
-        for to in &self.to {
+        for to in to {
             message = message.to(to.clone());
         }
         if let Ok(reply_to) = lead.email.parse::<Mailbox>() {
@@ -132,16 +138,17 @@ fn smtp_failure(e: &lettre::transport::smtp::Error) -> String {
 }
 
 /// Sends due emails until the task is aborted.
-pub async fn deliver_forever(db: Database, mailer: Mailer) {
+pub async fn deliver_forever(state: AppState, mailer: Mailer) {
     loop {
-        if let Err(e) = deliver_due(&db, &mailer).await {
+        if let Err(e) = deliver_due(&state, &mailer).await {
             tracing::warn!(error = %e, "mail outbox could not be read");
         }
         tokio::time::sleep(POLL).await;
     }
 }
 
-async fn deliver_due(db: &Database, mailer: &Mailer) -> Result<(), DbError> {
+async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<(), DbError> {
+    let db = &state.db;
     for item in db.due_outbox("mail", Timestamp::now(), 20).await? {
         if !db
             .claim_outbox(&item.id, item.next_attempt_at, Timestamp::in_secs(60))
@@ -154,7 +161,9 @@ async fn deliver_due(db: &Database, mailer: &Mailer) -> Result<(), DbError> {
             continue;
         };
         // Well within the claim's 60 s, so that no other instance sends it as well.
-        let sent = match mailer.new_lead(&lead) {
+        let to = recipients(&state.live().notify_emails(&state.config));
+        let sent = match mailer.new_lead(&lead, &to) {
+            Ok(_) if to.is_empty() => Err("no recipients are set for new-lead emails".to_string()),
             Ok(message) => {
                 match tokio::time::timeout(Duration::from_secs(45), mailer.transport.send(message))
                     .await

@@ -2,6 +2,7 @@
 //! askama template (`templates/report.html`, escaping by default) with its stylesheet
 //! (`templates/report.css`) inlined, so the page stands alone and prints to PDF.
 
+use aims_engine::Site;
 use aims_report::{Block, Document, ReportContext, gap_report};
 use askama::Template;
 
@@ -10,15 +11,18 @@ use askama::Template;
 struct ReportPage<'a> {
     doc: &'a Document<'a>,
     css: &'static str,
+    /// The consultancy that publishes the widget: its name and logo head the report.
+    site: &'a Site,
 }
 
 /// The report as a complete HTML document (no script). Rendering fails only if a value's
 /// `Display` does, which none of the model's does.
-pub fn html(ctx: &ReportContext) -> Result<String, askama::Error> {
+pub fn html(ctx: &ReportContext, site: &Site) -> Result<String, askama::Error> {
     let doc = gap_report(ctx);
     let page = ReportPage {
         doc: &doc,
         css: include_str!("../templates/report.css"),
+        site,
     };
     page.render()
 }
@@ -32,6 +36,10 @@ mod tests {
         include_str!("../../shared/tests/golden/startup-uses-third-party-ai.input.json");
 
     fn render(organisation: Option<&str>, justification: Option<&str>) -> String {
+        render_for(organisation, justification, &Site::default())
+    }
+
+    fn render_for(organisation: Option<&str>, justification: Option<&str>, site: &Site) -> String {
         let mut input = AssessmentInput::from_json(STARTUP).expect("the golden input parses");
         if let Some(text) = justification {
             let answer = input.answers.iter_mut().find(|a| a.question == "q-a-6-1-2");
@@ -46,7 +54,7 @@ mod tests {
             input: &input,
             evaluation: &evaluation,
         };
-        html(&ctx).expect("the report renders")
+        html(&ctx, site).expect("the report renders")
     }
 
     #[test]
@@ -58,6 +66,21 @@ mod tests {
         assert!(!html.contains("<script"), "no script element at all");
         assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
         assert!(html.contains("&#60;script&#62;alert(2)&#60;/script&#62;"));
+    }
+
+    #[test]
+    fn carries_the_consultancys_name_and_logo_escaped() {
+        let site = Site {
+            name: Some("Northwind <Assurance>".into()),
+            logo_url: Some("https://northwind.example/logo.png".into()),
+            ..Site::default()
+        };
+        let html = render_for(None, None, &site);
+        assert!(html.contains("Prepared by <strong>Northwind &#60;Assurance&#62;</strong>"));
+        assert!(html.contains(
+            "<img src=\"https://northwind.example/logo.png\" alt=\"Northwind &#60;Assurance&#62;\""
+        ));
+        assert!(!render(None, None).contains("Prepared by"));
     }
 
     #[test]

@@ -9,13 +9,13 @@
 //! `webhook-id` (the same on every retry), `webhook-timestamp` (Unix seconds) and
 //! `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`.
 
+use crate::AppState;
 use crate::db::Database;
 use crate::metrics::Metrics;
 use crate::timestamp::Timestamp;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
-use std::sync::Arc;
 use std::time::Duration;
 
 /// How often the outbox is polled.
@@ -56,13 +56,9 @@ pub fn signature(secret: &SecretString, id: &str, timestamp: i64, body: &[u8]) -
     )
 }
 
-/// Delivers due webhooks until the task is aborted.
-pub async fn deliver_forever(
-    db: Database,
-    metrics: Arc<Metrics>,
-    url: SecretString,
-    secret: SecretString,
-) {
+/// Delivers due webhooks until the task is aborted, to the receiver set now (the
+/// console's, else the flags'); with none set, deliveries wait.
+pub async fn deliver_forever(state: AppState) {
     let client = match client() {
         Ok(c) => c,
         Err(e) => {
@@ -71,7 +67,16 @@ pub async fn deliver_forever(
         }
     };
     loop {
-        if let Err(e) = deliver_due(&db, &metrics, &client, url.expose_secret(), &secret).await {
+        if let Some((url, secret)) = state.live().webhook(&state.config)
+            && let Err(e) = deliver_due(
+                &state.db,
+                &state.metrics,
+                &client,
+                url.expose_secret(),
+                &secret,
+            )
+            .await
+        {
             tracing::warn!(error = %e, "webhook outbox could not be read");
         }
         tokio::time::sleep(POLL).await;
@@ -138,6 +143,40 @@ async fn deliver_due(
         }
     }
     Ok(())
+}
+
+/// Sends one signed test delivery now (`"event": "webhook.test"`, no personal data) and
+/// says how the receiver answered.
+pub async fn send_test(url: &str, secret: &SecretString) -> Result<String, String> {
+    let client = client().map_err(|e| format!("the client could not be built: {e}"))?;
+    let id = format!("test_{}", uuid::Uuid::new_v4().simple());
+    let timestamp = Timestamp::now().unix();
+    let body = serde_json::to_vec(&serde_json::json!({
+        "event": "webhook.test",
+        "sent_at": Timestamp::now().to_string(),
+    }))
+    .expect("JSON serialises");
+    let sent = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("webhook-id", &id)
+        .header("webhook-timestamp", timestamp.to_string())
+        .header(
+            "webhook-signature",
+            signature(secret, &id, timestamp, &body),
+        )
+        .body(body)
+        .send()
+        .await;
+    match sent {
+        Ok(r) if r.status().is_success() => Ok(format!("the receiver answered {}", r.status())),
+        Ok(r) if r.status().is_redirection() => Err(format!(
+            "the receiver answered {}; redirects are not followed",
+            r.status()
+        )),
+        Ok(r) => Err(format!("the receiver answered {}", r.status())),
+        Err(e) => Err(format!("could not reach the receiver: {}", e.without_url())),
+    }
 }
 
 #[cfg(test)]

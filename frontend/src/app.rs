@@ -284,9 +284,26 @@ pub fn app(props: &AppProps) -> Html {
         }
     });
 
+    // The consultancy's branding, from the bank's site block (checked by the server).
+    let site = state.bank.data().site.clone().unwrap_or_default();
+    let accent = site.accent.map(|a| format!("--site-a:{a}"));
+    let brand = (site.name.is_some() || site.logo_url.is_some()).then(|| {
+        html! {
+            <p class="brand">
+                if let Some(logo) = site.logo_url {
+                    <img src={logo} alt={site.name.clone().unwrap_or_default()} height="40" />
+                }
+                if let Some(name) = site.name {
+                    <span>{ name }</span>
+                }
+            </p>
+        }
+    });
+
     html! {
         <ContextProvider<Store> context={state}>
-            <div class="aims" lang="en">
+            <div class="aims" lang="en" style={accent}>
+                { for brand }
                 { for notice }
                 { page }
             </div>

@@ -244,6 +244,11 @@ fn bank(n: Node) -> BankData {
                 label: c.field("label").string(),
                 url: c.field("url").string(),
             }),
+            name: s.field("name").optional(Node::string),
+            logo_url: s.field("logo_url").optional(Node::string),
+            accent: s.field("accent").optional(Node::string),
+            intro: s.field("intro").optional(Node::string),
+            privacy_url: s.field("privacy_url").optional(Node::string),
         }),
     }
 }

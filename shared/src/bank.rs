@@ -1327,7 +1327,6 @@ impl Bank {
             );
         }
 
-
         // Items: full questions, with the quick question each one is extrapolated from.
         let mut items = Vec::new();
         let mut requirement_weight = vec![0.0; data.requirements.len()];

@@ -98,7 +98,9 @@ macro_rules! with_writer {
 }
 
 mod console;
+mod settings;
 pub use console::{Account, FunnelCount, LeadCursor, Role, SessionRow};
+pub use settings::{BankRow, DeliveryRow, SettingsRow};
 
 /// A new assessment to store, already evaluated by the engine.
 pub struct NewAssessment {

@@ -237,21 +237,31 @@ fn body<'a>(
 
 /// Recomputes a stored assessment's evaluation with the bank it was made with (the engine
 /// is deterministic, so this is what was computed when it was stored).
-pub(crate) fn recompute<'s>(
-    state: &'s AppState,
+pub(crate) fn recompute(
+    state: &AppState,
     stored: &crate::db::StoredAssessment,
-) -> Result<(&'s aims_engine::Bank, AssessmentInput, Evaluation), Problem> {
-    let bank = state.bank_for(&stored.bank_version).ok_or_else(|| {
-        Problem::new(
-            StatusCode::CONFLICT,
-            "Bank version not available",
-            format!(
-                "This assessment was made with question bank {}, which this server no longer runs (it runs {}).",
-                stored.bank_version,
-                state.bank.version()
-            ),
-        )
-    })?;
+) -> Result<
+    (
+        std::sync::Arc<aims_engine::Bank>,
+        AssessmentInput,
+        Evaluation,
+    ),
+    Problem,
+> {
+    let live = state.live();
+    let bank = live
+        .bank_for(&state.own_bank, &stored.bank_version)
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::CONFLICT,
+                "Bank version not available",
+                format!(
+                    "This assessment was made with question bank {}, which this server no longer has (it runs {}).",
+                    stored.bank_version,
+                    live.bank.version()
+                ),
+            )
+        })?;
     let mut input = AssessmentInput::from_json(&stored.input_json).map_err(Problem::internal)?;
     // Stored before control characters and direction overrides were refused: read without
     // them (the engine now refuses them, and no report should show them).
@@ -326,7 +336,8 @@ async fn create(
     let key = idempotency_key(&headers)?;
     let preference = prefers_representation(&headers);
     let (input, lead_value) = read_submission(&text)?;
-    let evaluation = state
+    let live = state.live();
+    let evaluation = live
         .bank
         .evaluate_input(&input)
         .map_err(|e| Problem::from_engine(&e))?;
@@ -350,7 +361,7 @@ async fn create(
         id: id.clone(),
         created_at,
         mode: input.mode.as_str().to_string(),
-        bank_version: state.bank.version().to_string(),
+        bank_version: live.bank.version().to_string(),
         overall: evaluation.result.overall,
         band: evaluation.result.band.as_str().to_string(),
         blockers: i64::from(evaluation.result.blockers),
@@ -358,8 +369,10 @@ async fn create(
         idempotency_key: key,
         request_hash: hex(&Sha256::digest(text.as_bytes())),
         notify: if lead.is_some() {
-            let webhook = state.config.webhook_url.is_some().then_some("webhook");
-            let mail = state.config.mail_enabled().then_some("mail");
+            let webhook = live.webhook(&state.config).is_some().then_some("webhook");
+            let mail = (state.config.mail_enabled()
+                && !live.notify_emails(&state.config).is_empty())
+            .then_some("mail");
             webhook.into_iter().chain(mail).collect()
         } else {
             Vec::new()
@@ -372,7 +385,7 @@ async fn create(
         state.metrics.assessments.inc();
         if has_lead {
             state.metrics.leads_stored.inc();
-            if state.config.webhook_url.is_some() {
+            if live.webhook(&state.config).is_some() {
                 state.metrics.webhook_pending.inc();
             }
         }
@@ -450,7 +463,7 @@ struct ReportQuery {
 }
 
 const REPORT_CSP: &str =
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; frame-ancestors 'none'";
 
 async fn with_report<F>(state: &AppState, id: &str, render: F) -> Result<String, Problem>
 where
@@ -463,7 +476,7 @@ where
         id: &stored.id,
         created_at: &created_at,
         organisation: stored.company.as_deref().filter(|c| !c.is_empty()),
-        bank,
+        bank: &bank,
         input: &input,
         evaluation: &evaluation,
     };
@@ -491,8 +504,9 @@ async fn report_page(
         q.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "Invalid query", e.body_text()))?;
     match q.format.as_deref() {
         None | Some("html") => {
+            let site = state.live().site.clone();
             let html = with_report(&state, &id, |ctx| {
-                crate::report::html(ctx).map_err(Problem::internal)
+                crate::report::html(ctx, &site).map_err(Problem::internal)
             })
             .await?;
             let mut r =

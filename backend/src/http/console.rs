@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/leads/{id}/erase", post(erase))
         .route("/admin/funnel", get(funnel))
         .route("/admin/console.css", get(stylesheet))
+        .merge(super::settings::router())
         .layer(super::no_store())
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -150,7 +151,7 @@ fn set_cookie(state: &AppState, name: &str, value: &str, path: &str, max_age: i6
 // ---- pages ----
 
 /// A page of the console: its template rendered, or the error page.
-fn render(status: StatusCode, page: &impl Template) -> Response {
+pub(super) fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => (status, axum::response::Html(html)).into_response(),
         Err(e) => {
@@ -174,7 +175,12 @@ struct Message<'a> {
     back: &'a str,
 }
 
-fn message(status: StatusCode, user: Option<&SessionRow>, title: &str, detail: &str) -> Response {
+pub(super) fn message(
+    status: StatusCode,
+    user: Option<&SessionRow>,
+    title: &str,
+    detail: &str,
+) -> Response {
     render(
         status,
         &Message {
@@ -187,7 +193,7 @@ fn message(status: StatusCode, user: Option<&SessionRow>, title: &str, detail: &
     )
 }
 
-fn storage_failed(e: impl std::fmt::Display) -> Response {
+pub(super) fn storage_failed(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "console: storage failed");
     message(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -199,17 +205,17 @@ fn storage_failed(e: impl std::fmt::Display) -> Response {
 
 /// A signed-in request. Without a live session the browser is sent to the sign-in page.
 pub struct Signed {
-    session: SessionRow,
+    pub(super) session: SessionRow,
     token_hash: String,
 }
 
 impl Signed {
-    fn owner(&self) -> bool {
+    pub(super) fn owner(&self) -> bool {
         Role::parse(&self.session.role) == Some(Role::Owner)
     }
 
     /// The refusal of a form whose CSRF token is not this session's; `None` when it is.
-    fn refuse_forged(&self, given: &str) -> Option<Response> {
+    pub(super) fn refuse_forged(&self, given: &str) -> Option<Response> {
         if same(given, &self.session.csrf) {
             None
         } else {
@@ -443,7 +449,7 @@ async fn sign_out(
 }
 
 /// `2027-01-04 09:30` from a time.
-fn clock(t: Timestamp) -> String {
+pub(super) fn clock(t: Timestamp) -> String {
     let text = t.to_string();
     text.get(..16).unwrap_or(&text).replacen('T', " ", 1)
 }

@@ -88,7 +88,7 @@ async fn embed(State(state): State<AppState>, RawQuery(query): RawQuery) -> Resp
     );
     let csp = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-         connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; \
+         connect-src 'self'; img-src 'self' data: https:; base-uri 'none'; form-action 'self'; \
          frame-ancestors {}",
         state.config.frame_ancestors
     );

@@ -65,7 +65,7 @@ async fn cache_headers(request: Request, next: Next) -> Response {
 }
 
 const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-    style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'self'";
+    style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data: https:; frame-ancestors 'self'";
 
 async fn demo() -> Response {
     let mut r = Html(include_str!("demo.html")).into_response();
@@ -86,7 +86,7 @@ async fn healthz() -> &'static str {
 async fn openapi(State(state): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
-        state.openapi_json.clone(),
+        state.live().openapi_json.clone(),
     )
         .into_response()
 }
@@ -145,17 +145,38 @@ async fn bank(State(state): State<AppState>, headers: HeaderMap) -> Response {
             .iter()
             .any(|o| o.trim() == origin)
     });
+    let live = state.live();
+    let etag = HeaderValue::from_str(&live.bank_etag).expect("a hex entity tag");
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == live.bank_etag));
+    let common = [
+        (
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ),
+        (
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(ORIGIN_ALLOWED),
+        ),
+        (
+            HeaderName::from_static(ORIGIN_ALLOWED),
+            HeaderValue::from_static(if allowed { "yes" } else { "no" }),
+        ),
+        // Kept by the browser and checked each time (a 304 when unchanged), so that a
+        // change in the console shows on the next visit.
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::ETAG, etag),
+        (header::VARY, HeaderValue::from_static("origin")),
+    ];
+    if fresh {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
     (
-        [
-            (header::CONTENT_TYPE, "application/json"),
-            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
-            (header::ACCESS_CONTROL_EXPOSE_HEADERS, ORIGIN_ALLOWED),
-            (
-                HeaderName::from_static(ORIGIN_ALLOWED),
-                if allowed { "yes" } else { "no" },
-            ),
-        ],
-        state.bank_json.clone(),
+        common,
+        [(header::CONTENT_TYPE, "application/json")],
+        live.bank_json.clone(),
     )
         .into_response()
 }
@@ -179,7 +200,7 @@ async fn evaluate(
     let input =
         aims_engine::AssessmentInput::from_json(&text).map_err(|e| Problem::from_engine(&e))?;
     let evaluation = state
-        .bank
+        .bank()
         .evaluate_input(&input)
         .map_err(|e| Problem::from_engine(&e))?;
     state.metrics.evaluations.inc();

@@ -7,6 +7,7 @@ pub(crate) mod embed;
 mod events;
 mod meta;
 mod openapi;
+mod settings;
 
 pub(crate) use openapi::document as openapi_document;
 
@@ -412,7 +413,13 @@ async fn read_bodies(State(state): State<AppState>, request: Request, next: Next
     if !chunked && declared.unwrap_or(0) == 0 {
         return next.run(request).await;
     }
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+    // A question bank uploaded in the console is the one larger body.
+    let limit = if request.uri().path() == "/admin/banks" {
+        settings::MAX_BANK_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    if declared.is_some_and(|n| n > limit as u64) {
         return closing(too_large());
     }
     if let Some(encoding) = headers.get(header::CONTENT_ENCODING) {
@@ -436,7 +443,7 @@ async fn read_bodies(State(state): State<AppState>, request: Request, next: Next
     }
     let (parts, body) = request.into_parts();
     let timeout = Duration::from_secs(state.config.body_timeout_secs.max(1));
-    match tokio::time::timeout(timeout, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
         Ok(Ok(bytes)) => {
             next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
                 .await

@@ -68,6 +68,9 @@ pub fn intro() -> Html {
                 { mode_name(state.mode) }
                 { " tells you how far your organisation is from certification, what is missing, how long it is likely to take and in what order to work." }
             </p>
+            if let Some(intro) = state.bank.data().site.as_ref().and_then(|s| s.intro.clone()) {
+                <p class="site-intro">{ intro }</p>
+            }
             <ul class="facts">
                 <li>{ format!("{total} questions, {minutes}.") }</li>
                 <li>{ "You get a readiness score, your top gaps, an effort and time estimate, and a six-phase roadmap." }</li>

@@ -96,6 +96,9 @@ pub fn lead_form() -> Html {
                     <label for="aims-lead-consent">{ "I agree that my contact details and answers are stored to follow up on this assessment. I can ask for them to be erased at any time. *" }</label>
                     { field_error("aims-err-lead-consent", &errors.consent) }
                 </div>
+                if let Some(url) = state.bank.data().site.as_ref().and_then(|s| s.privacy_url.clone()) {
+                    <p><a href={url} target="_blank" rel="noopener">{ "How we handle your data (privacy notice)" }</a></p>
+                }
                 { status }
                 if !matches!(state.submission, Submission::Failed { retry: true, .. }) {
                     <div class="actions">

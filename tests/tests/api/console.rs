@@ -126,6 +126,35 @@ impl Browser {
         self.send(r).await
     }
 
+    /// Posts a file upload form (`multipart/form-data`): its text fields and one file.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &str),
+    ) -> Page {
+        let boundary = "----aims-test-boundary-7d3f";
+        let mut body = String::new();
+        for (name, value) in fields {
+            body.push_str(&format!(
+                "--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
+        }
+        let (name, filename, content) = file;
+        body.push_str(&format!(
+            "--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\ncontent-type: application/json\r\n\r\n{content}\r\n--{boundary}--\r\n"
+        ));
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        self.send(r).await
+    }
+
     /// The session cookie's value.
     pub fn cookies_session(&self) -> String {
         self.cookies

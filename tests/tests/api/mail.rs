@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 on_both_engines!(
     a_new_lead_is_emailed_to_the_consultancy,
     with_the_mail_server_down_the_email_waits_and_arrives_once,
-    an_erased_lead_is_never_emailed
+    an_erased_lead_is_never_emailed,
+    recipients_set_in_the_console_replace_the_flags
 );
 
 /// aiosmtpd on a port, saving what it receives into a maildir.
@@ -220,7 +221,7 @@ async fn half_a_mail_configuration_stops_the_server_at_start() {
     };
     assert_eq!(
         e,
-        "new-lead emails need all three of --smtp-url, --mail-from and --notify-email"
+        "emails need both --smtp-url and --mail-from (and --notify-email, or recipients set in the console, for new-lead emails)"
     );
     c.mail_from = Some("readiness@consultancy.example".into());
     c.notify_email = vec!["sales@consultancy.example".into()];
@@ -238,4 +239,47 @@ async fn half_a_mail_configuration_stops_the_server_at_start() {
         e.starts_with("--notify-email \"not an address\" is not an address"),
         "{e}"
     );
+}
+
+async fn recipients_set_in_the_console_replace_the_flags(engine: Engine) {
+    use crate::console::{Browser, PASSWORD, account};
+    let port = free_port();
+    let smtp = start_smtp(port).await;
+    let url = fresh_database(engine).await;
+    let mut c = config(&url);
+    c.smtp_url = Some(format!("smtp://127.0.0.1:{port}").into());
+    c.mail_from = Some("readiness@consultancy.example".into());
+    // No --notify-email: the console sets who is told.
+    let app = TestApp::with_config(c).await;
+    submit(&app, true).await;
+    assert!(mail_outbox(&app).await.is_empty(), "nobody to tell yet");
+
+    account(
+        &app,
+        "owner@consultancy.example",
+        aims_backend::db::Role::Owner,
+    )
+    .await;
+    let mut b = Browser::new(&app);
+    b.sign_in("owner@consultancy.example", PASSWORD).await;
+    let form = b.get("/admin/settings").await;
+    assert!(!form.html.contains("No mail server is configured"));
+    let at = form.html.find("name=\"revision\" value=\"").unwrap() + 23;
+    let revision = form.html[at..].split('"').next().unwrap().to_string();
+    let saved = b
+        .post(
+            "/admin/settings",
+            &[
+                ("csrf", &form.csrf()),
+                ("revision", &revision),
+                ("notify_emails", "Partner@Consultancy.example"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.html);
+    submit(&app, true).await;
+    let got = smtp.wait_for(1).await;
+    let m = got[0].replace("\r\n", "\n");
+    assert!(m.contains("To: partner@consultancy.example"), "{m}");
+    app.stop().await;
 }

@@ -16,4 +16,5 @@ mod hostile;
 mod mail;
 mod meta;
 mod quotas;
+mod settings;
 mod webhook;

@@ -15,15 +15,15 @@ on_both_engines!(
 
 /// What a receiver saw of one delivery.
 #[derive(Clone, Debug)]
-struct Delivery {
-    id: String,
-    timestamp: String,
-    signature: String,
-    body: String,
+pub struct Delivery {
+    pub id: String,
+    pub timestamp: String,
+    pub signature: String,
+    pub body: String,
 }
 
 /// A receiver that answers 503 to the first `failures` deliveries, then 200.
-async fn receiver(failures: u32) -> (String, Arc<Mutex<Vec<Delivery>>>, Arc<AtomicU32>) {
+pub async fn receiver(failures: u32) -> (String, Arc<Mutex<Vec<Delivery>>>, Arc<AtomicU32>) {
     let received = Arc::new(Mutex::new(Vec::new()));
     let attempts = Arc::new(AtomicU32::new(0));
     let (r, a) = (received.clone(), attempts.clone());
@@ -65,7 +65,7 @@ async fn serve(app: axum::Router) -> String {
 
 /// The signature a receiver computes, by the recipe in the README (HMAC-SHA256 over
 /// `id.timestamp.body`, base64), with the hmac crate directly.
-fn expected_signature(d: &Delivery) -> String {
+pub fn expected_signature(d: &Delivery) -> String {
     use base64::Engine as _;
     use hmac::{Hmac, Mac};
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(WEBHOOK_SECRET.as_bytes()).unwrap();
@@ -78,7 +78,7 @@ fn expected_signature(d: &Delivery) -> String {
 
 /// Polls `/metrics` until the value of `name` passes `test` (the server's own state, not
 /// the receiver's, which sees a delivery before the server records it).
-async fn wait_for_metric(app: &TestApp, name: &str, test: impl Fn(i64) -> bool) {
+pub async fn wait_for_metric(app: &TestApp, name: &str, test: impl Fn(i64) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let metrics = app.get("/metrics").await.text;
