@@ -256,3 +256,67 @@ pub fn webhook_url_problem(url: &str) -> Option<&'static str> {
         _ => Some("give an absolute https:// or http:// address without spaces"),
     }
 }
+
+/// The contrast an accent needs against white: WCAG 2.1 AA for text, since the widget
+/// writes white text on it and links in it on white.
+pub const MIN_ACCENT_CONTRAST: f64 = 4.5;
+
+/// Every problem of a site block: the engine's checks of each field, and an accent too
+/// light to read (the engine, which also runs in the browser, leaves colour science here).
+pub fn site_problems(site: &Site) -> Vec<(&'static str, String)> {
+    let mut problems = site.problems();
+    if let Some(accent) = &site.accent
+        && let Some(contrast) = contrast_on_white(accent)
+        && contrast < MIN_ACCENT_CONTRAST
+    {
+        problems.push((
+            "accent",
+            format!(
+                "{accent} is too light: white text on it, and links in it on white, have a contrast of {:.1}:1, and readable text needs {MIN_ACCENT_CONTRAST}:1; choose a darker shade",
+                (contrast * 10.0).floor() / 10.0
+            ),
+        ));
+    }
+    problems
+}
+
+/// The contrast ratio (WCAG 2.1) of a `#rrggbb` colour against white.
+pub fn contrast_on_white(colour: &str) -> Option<f64> {
+    let hex = colour.strip_prefix('#').filter(|h| h.len() == 6)?;
+    let mut luminance = 0.0;
+    for (i, weight) in [0.2126, 0.7152, 0.0722].into_iter().enumerate() {
+        let channel = f64::from(u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()?) / 255.0;
+        let linear = if channel <= 0.04045 {
+            channel / 12.92
+        } else {
+            ((channel + 0.055) / 1.055).powf(2.4)
+        };
+        luminance += weight * linear;
+    }
+    Some(1.05 / (luminance + 0.05))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{contrast_on_white, site_problems};
+
+    #[test]
+    fn accents_too_light_for_white_text_are_refused() {
+        // The widget's default blue and the darkest grey that passes AA; a lighter grey
+        // and yellow fail.
+        assert!(contrast_on_white("#1d4ed8").unwrap() > 4.5);
+        assert!(contrast_on_white("#767676").unwrap() > 4.5);
+        assert!(contrast_on_white("#999999").unwrap() < 4.5);
+        assert!((contrast_on_white("#000000").unwrap() - 21.0).abs() < 1e-9);
+        let site = |accent: &str| aims_engine::Site {
+            accent: Some(accent.into()),
+            ..Default::default()
+        };
+        let problems = site_problems(&site("#ffff00"));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "accent");
+        assert!(problems[0].1.contains("1.0:1"), "{}", problems[0].1);
+        assert!(site_problems(&site("#0f5132")).is_empty());
+        assert_eq!(site_problems(&site("blue"))[0].0, "accent");
+    }
+}

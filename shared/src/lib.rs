@@ -79,7 +79,7 @@ pub use bank::{
     CallToAction, Credit, DEFAULT_BANK_JSON, DEFAULT_CTA_LABEL, FrameworkData, Group, GroupKind,
     MAX_CTA_LABEL_CHARS, Model, Owner, PerCustomisation, PerRisk, PerSize, PhaseAdvice, PhaseModel,
     PilotFirst, ProhibitedModel, Question, Requirement, RoleModel, Sector, Site, SizeModel,
-    SoaModel, Source, Spread, SystemModel, Uncertainty, accent_contrast,
+    SoaModel, Source, Spread, SystemModel, Uncertainty,
 };
 pub use date::Date;
 #[cfg(feature = "pointers")]

@@ -459,7 +459,7 @@ fn a_site_brands_the_widget_with_checked_values() {
         cta: None,
     };
     Bank::new(with_site(good.clone())).expect("a valid site is accepted");
-    let cases: [(Site, &str, &str); 7] = [
+    let cases: [(Site, &str, &str); 6] = [
         (
             Site {
                 name: Some(" ".into()),
@@ -492,15 +492,6 @@ fn a_site_brands_the_widget_with_checked_values() {
             "/site/accent",
             "#rrggbb",
         ),
-        // Yellow on white: about 1.1:1, unreadable.
-        (
-            Site {
-                accent: Some("#ffff00".into()),
-                ..good.clone()
-            },
-            "/site/accent",
-            "too light",
-        ),
         (
             Site {
                 intro: Some("x".repeat(601)),
@@ -525,10 +516,6 @@ fn a_site_brands_the_widget_with_checked_values() {
             "{message}"
         );
     }
-    // The default accent and a mid grey pass; a light grey does not.
-    assert!(aims_engine::accent_contrast("#1d4ed8").unwrap() > 4.5);
-    assert!(aims_engine::accent_contrast("#767676").unwrap() > 4.5);
-    assert!(aims_engine::accent_contrast("#999999").unwrap() < 4.5);
 }
 
 #[test]
@@ -540,7 +527,7 @@ fn every_problem_of_a_broken_bank_is_listed_with_its_pointer() {
     d.sectors[0].factor = 9.0;
     d.model.level_points = [0.0, 60.0, 40.0, 100.0, 100.0];
     d.site = Some(aims_engine::Site {
-        accent: Some("#eeeeee".into()),
+        accent: Some("eeeeee".into()),
         ..Default::default()
     });
     let e = Bank::new(d).unwrap_err();

@@ -215,7 +215,7 @@ fn check_site(form: &SiteForm) -> Result<(Site, Vec<String>), Vec<FieldError>> {
         intro: given(&form.intro).map(|t| t.replace("\r\n", "\n")),
         privacy_url: given(&form.privacy_url),
     };
-    for (field, reason) in site.problems() {
+    for (field, reason) in crate::live::site_problems(&site) {
         let field = match field {
             "cta/label" => "cta_label",
             "cta/url" => "cta_url",
@@ -761,6 +761,26 @@ async fn upload_bank(
             .await;
         }
     };
+    let too_light: Vec<(String, String)> = bank
+        .data()
+        .site
+        .as_ref()
+        .map(crate::live::site_problems)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(field, reason)| (format!("/site/{field}"), reason))
+        .collect();
+    if !too_light.is_empty() {
+        return banks_response(
+            &state,
+            &signed,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            too_light,
+            Some("The bank was not stored: fix these problems and upload it again.".into()),
+            None,
+        )
+        .await;
+    }
     let version = bank.version().to_string();
     let live = state.live();
     let taken = state.own_bank.version() == version

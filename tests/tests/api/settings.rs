@@ -260,7 +260,7 @@ async fn an_uploaded_bank_is_checked_previewed_activated_and_kept(engine: Engine
         serde_json::from_str(&custom_bank("9.0.0", "Do you?")).unwrap();
     broken["version"] = "nine".into();
     broken["sectors"][0]["factor"] = 9.into();
-    broken["site"] = serde_json::json!({ "accent": "#eeeeee" });
+    broken["site"] = serde_json::json!({ "accent": "eeeeee" });
     let refused = owner
         .post_file(
             "/admin/banks",
@@ -284,6 +284,23 @@ async fn an_uploaded_bank_is_checked_previewed_activated_and_kept(engine: Engine
         )
         .await;
     assert_eq!(not_json.status, 422);
+    // Sound, but with an accent too light to read on.
+    let mut pale: serde_json::Value =
+        serde_json::from_str(&custom_bank("9.0.0", "Do you?")).unwrap();
+    pale["site"] = serde_json::json!({ "accent": "#eeeeee" });
+    let refused = owner
+        .post_file(
+            "/admin/banks",
+            &[("csrf", &csrf)],
+            ("bank", "pale.json", &pale.to_string()),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .html
+            .contains("<code>/site/accent</code>: #eeeeee is too light")
+    );
     assert!(!owner.get("/admin/banks").await.html.contains("9.0.0"));
 
     // A good one: stored, not yet active, previewed.

@@ -196,3 +196,235 @@ async fn an_owner_signs_in_sees_the_widgets_lead_and_erases_it() {
     axe_clean(&ctx, "lead list with a filter error").await;
     ctx.finish().await;
 }
+
+/// Signs in through the form (the keyboard-only path is the test above).
+async fn sign_in(ctx: &Ctx, email: &str) {
+    ctx.client.goto(&ctx.url("/admin/sign-in")).await.unwrap();
+    ctx.wait_for(
+        "return document.querySelector('#email') !== null;",
+        "the sign-in form",
+    )
+    .await;
+    ctx.client
+        .find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    ctx.client
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys("correct horse battery staple")
+        .await
+        .unwrap();
+    ctx.keys(&[Key::Enter]).await;
+    ctx.wait_for(
+        "return document.querySelector('h1')?.textContent === 'Leads';",
+        "the lead list",
+    )
+    .await;
+}
+
+/// Replaces a console field's value by typing, as a person would.
+async fn fill(ctx: &Ctx, id: &str, value: &str) {
+    let field = ctx
+        .client
+        .find(Locator::Css(&format!("#{id}")))
+        .await
+        .unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+async fn submit(ctx: &Ctx, css: &str) {
+    ctx.client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_rebrands_the_widget_and_swaps_its_question_bank() {
+    let ctx = Ctx::start().await;
+    let config = crate::helpers::config(&ctx.app.database_url);
+    aims_backend::create_account(
+        &config,
+        "owner@consultancy.example",
+        "correct horse battery staple",
+        aims_backend::db::Role::Owner,
+    )
+    .await
+    .expect("an owner account");
+    sign_in(&ctx, "owner@consultancy.example").await;
+
+    // Branding: a colour too light is named next to its field; a dark one is saved.
+    ctx.client.goto(&ctx.url("/admin/settings")).await.unwrap();
+    ctx.wait_for(
+        "return document.querySelector('h1')?.textContent.startsWith('Branding');",
+        "the settings page",
+    )
+    .await;
+    axe_clean(&ctx, "settings page").await;
+    fill(&ctx, "name", "Northwind Assurance").await;
+    fill(&ctx, "accent", "#ffee00").await;
+    fill(
+        &ctx,
+        "intro",
+        "Northwind has taken 40 firms to certification.",
+    )
+    .await;
+    fill(&ctx, "cta_label", "Book a readiness call").await;
+    fill(
+        &ctx,
+        "cta_url",
+        "https://northwind.example/book?band={band}",
+    )
+    .await;
+    submit(&ctx, "button.primary").await;
+    ctx.wait_for(
+        "return document.querySelector('#accent-error')?.textContent.includes('too light');",
+        "the accent's error",
+    )
+    .await;
+    axe_clean(&ctx, "settings page with an error").await;
+    fill(&ctx, "accent", "#0f5132").await;
+    submit(&ctx, "button.primary").await;
+    ctx.wait_for(
+        "return document.body.innerText.includes('Saved.');",
+        "the saved notice",
+    )
+    .await;
+    axe_clean(&ctx, "settings page, saved").await;
+
+    // The widget shows them: name, intro, accent, and the call to action on the results.
+    ctx.open("/").await;
+    let brand = ctx
+        .in_widget("return root.querySelector('.brand')?.textContent.trim();")
+        .await;
+    assert_eq!(brand, "Northwind Assurance");
+    let intro = ctx
+        .in_widget("return root.querySelector('.site-intro')?.textContent;")
+        .await;
+    assert_eq!(intro, "Northwind has taken 40 firms to certification.");
+    let start = ctx
+        .in_widget(
+            "return getComputedStyle([...root.querySelectorAll('button.primary')].find(b => b.textContent.trim() === 'Start')).backgroundColor;",
+        )
+        .await;
+    assert_eq!(start, "rgb(15, 81, 50)", "the accent #0f5132");
+    ctx.start_and_fill_profile().await;
+    ctx.answer_all(|_, _| Answer::Level(2)).await;
+    let cta = ctx
+        .wait_in_widget(
+            "const a = root.querySelector('p.cta a'); return a && [a.textContent, a.getAttribute('href')];",
+            "the call to action",
+        )
+        .await;
+    assert_eq!(cta[0], "Book a readiness call");
+    let href = cta[1].as_str().unwrap();
+    let band = href
+        .strip_prefix("https://northwind.example/book?band=")
+        .unwrap_or_else(|| panic!("{href}"));
+    assert!(
+        ["early", "developing", "advanced", "audit_ready"].contains(&band),
+        "the visitor's band in the link: {href}"
+    );
+
+    // A broken bank: every problem is listed with its pointer, and nothing is stored.
+    let mut bank: serde_json::Value = serde_json::from_str(aims_engine::DEFAULT_BANK_JSON).unwrap();
+    bank["version"] = "9.0.0".into();
+    bank["accepts_versions"] = serde_json::json!([]);
+    let first = bank["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|q| q["quick"] == true)
+        .unwrap();
+    bank["questions"][first]["text"] = "Is your board behind an AI management system?".into();
+    let mut broken = bank.clone();
+    broken["version"] = "nine".into();
+    broken["sectors"][0]["factor"] = 9.into();
+    let dir = std::env::temp_dir().join(format!("aims-banks-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (broken_file, good_file) = (dir.join("broken.json"), dir.join("good.json"));
+    std::fs::write(&broken_file, broken.to_string()).unwrap();
+    std::fs::write(&good_file, bank.to_string()).unwrap();
+
+    ctx.client.goto(&ctx.url("/admin/banks")).await.unwrap();
+    ctx.wait_for(
+        "return document.querySelector('h1')?.textContent === 'Question bank';",
+        "the bank page",
+    )
+    .await;
+    axe_clean(&ctx, "question bank page").await;
+    let upload = |file: std::path::PathBuf| {
+        let ctx = &ctx;
+        async move {
+            ctx.client
+                .find(Locator::Css("#bank"))
+                .await
+                .unwrap()
+                .send_keys(file.to_str().unwrap())
+                .await
+                .unwrap();
+            submit(ctx, "form[enctype] button.primary").await;
+        }
+    };
+    upload(broken_file).await;
+    let problems = ctx
+        .wait_for(
+            "const items = [...document.querySelectorAll('.problems li')]; return items.length && items.map(li => li.textContent);",
+            "the bank's problems",
+        )
+        .await;
+    let problems = problems.to_string();
+    assert!(
+        problems.contains("/version: ") && problems.contains("/sectors/0/factor: "),
+        "{problems}"
+    );
+    axe_clean(&ctx, "question bank page with problems").await;
+
+    // A good one: previewed, then activated; the widget asks its questions.
+    upload(good_file).await;
+    ctx.wait_for(
+        "return document.body.innerText.includes('passed every check');",
+        "the preview",
+    )
+    .await;
+    assert!(
+        text(&ctx)
+            .await
+            .contains("Is your board behind an AI management system?")
+    );
+    axe_clean(&ctx, "bank preview").await;
+    submit(&ctx, "button.primary").await;
+    ctx.wait_for(
+        "return document.body.innerText.includes('Bank 9.0.0 is active');",
+        "the activation notice",
+    )
+    .await;
+    std::fs::remove_dir_all(&dir).ok();
+
+    ctx.js("localStorage.clear();", vec![]).await;
+    ctx.open("/").await;
+    ctx.start_and_fill_profile().await;
+    let shown = ctx
+        .wait_in_widget(
+            "return [...root.querySelectorAll('fieldset.question legend')].map(l => l.textContent).join(' | ');",
+            "the first questions",
+        )
+        .await;
+    assert!(
+        shown
+            .as_str()
+            .unwrap()
+            .contains("Is your board behind an AI management system?"),
+        "{shown}"
+    );
+    ctx.finish().await;
+}
