@@ -121,13 +121,17 @@ impl Live {
 /// The site block the widget gets: the console's, else the bank's own with the flags'
 /// call to action over it.
 fn effective_site(settings: &Settings, bank: &Bank, config: &Config) -> Site {
-    if let Some(site) = &settings.site {
-        return site.clone();
-    }
-    let mut site = bank.data().site.clone().unwrap_or_default();
-    if let Ok(Some(cta)) = config.call_to_action() {
-        site.cta = Some(cta);
-    }
+    let mut site = match &settings.site {
+        Some(site) => site.clone(),
+        None => {
+            let mut site = bank.data().site.clone().unwrap_or_default();
+            if let Ok(Some(cta)) = config.call_to_action() {
+                site.cta = Some(cta);
+            }
+            site
+        }
+    };
+    site.emails_report = config.mail_enabled();
     site
 }
 

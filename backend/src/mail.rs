@@ -121,6 +121,59 @@ impl Mailer {
     }
 }
 
+impl Mailer {
+    /// The Gap Analysis Report for the visitor who asked for it: a short note with the
+    /// score and the report's link, and the report itself attached (HTML that prints to
+    /// PDF). Replies go to the consultancy's first new-lead recipient.
+    fn report(
+        &self,
+        lead: &LeadEvent,
+        html: String,
+        site: &aims_engine::Site,
+        reply_to: Option<&Mailbox>,
+    ) -> Result<Message, String> {
+        use lettre::message::header::ContentType;
+        use lettre::message::{Attachment, MultiPart, SinglePart};
+        let to = lead
+            .email
+            .parse::<Mailbox>()
+            .map_err(|_| "the lead's address does not parse".to_string())?;
+        let band = lead.band.parse::<Band>().map_or("", Band::label);
+        let score = aims_engine::num::whole(lead.overall);
+        let from_whom = site
+            .name
+            .as_deref()
+            .map(|n| format!("\n\n{n}"))
+            .unwrap_or_default();
+        let body = format!(
+            "Hello {},\n\nThank you for taking the ISO/IEC 42001 readiness assessment. Your Gap \
+             Analysis Report is attached: open it in a browser, and print it to PDF to keep or share it.\n\n\
+             Your readiness: {score} / 100 ({band}), {} must-fix item(s).\n\
+             The report online: {}/api/v1/assessments/{}/report\n\n\
+             You receive this email because you asked for it with your results; no further emails \
+             follow from this request.{from_whom}\n",
+            lead.name, lead.blockers, self.public_url, lead.assessment_id
+        );
+        let mut message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject("Your ISO/IEC 42001 Gap Analysis Report");
+        if let Some(reply_to) = reply_to {
+            message = message.reply_to(reply_to.clone());
+        }
+        let html_type = ContentType::parse("text/html; charset=utf-8").expect("a valid type");
+        message
+            .multipart(
+                MultiPart::mixed()
+                    .singlepart(SinglePart::plain(body))
+                    .singlepart(
+                        Attachment::new("gap-analysis-report.html".into()).body(html, html_type),
+                    ),
+            )
+            .map_err(|e| e.to_string())
+    }
+}
+
 /// What went wrong, for the log and the outbox: the SMTP status and its class, without
 /// the server's words.
 fn smtp_failure(e: &lettre::transport::smtp::Error) -> String {
@@ -149,42 +202,59 @@ pub async fn deliver_forever(state: AppState, mailer: Mailer) {
 
 async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<(), DbError> {
     let db = &state.db;
-    for item in db.due_outbox("mail", Timestamp::now(), 20).await? {
-        if !db
-            .claim_outbox(&item.id, item.next_attempt_at, Timestamp::in_secs(60))
-            .await?
-        {
-            continue;
-        }
-        // Erased since it was queued: the erasure deleted the row; nothing to send.
-        let Some(lead) = db.lead_event(&item.lead_id).await? else {
-            continue;
-        };
-        // Well within the claim's 60 s, so that no other instance sends it as well.
-        let to = recipients(&state.live().notify_emails(&state.config));
-        let sent = match mailer.new_lead(&lead, &to) {
-            Ok(_) if to.is_empty() => Err("no recipients are set for new-lead emails".to_string()),
-            Ok(message) => {
-                match tokio::time::timeout(Duration::from_secs(45), mailer.transport.send(message))
-                    .await
-                {
-                    Ok(Ok(_)) => Ok(()),
-                    Ok(Err(e)) => Err(smtp_failure(&e)),
-                    Err(_) => Err("the mail server did not answer within 45 s".to_string()),
-                }
+    for channel in ["mail", "report"] {
+        for item in db.due_outbox(channel, Timestamp::now(), 20).await? {
+            if !db
+                .claim_outbox(&item.id, item.next_attempt_at, Timestamp::in_secs(60))
+                .await?
+            {
+                continue;
             }
-            Err(e) => Err(format!("the message could not be built: {e}")),
-        };
-        let now = Timestamp::now();
-        match sent {
-            Ok(()) => db.record_delivery(&item.id, now, Ok(())).await?,
-            Err(error) => {
-                // The error gives the SMTP status only, never the server's text (which can
-                // quote addresses).
-                tracing::info!(outbox = %item.id, attempts = item.attempts + 1, %error, "new-lead email not sent; will retry");
-                let next = Timestamp::in_secs(backoff_secs(item.attempts));
-                db.record_delivery(&item.id, now, Err((next, error)))
-                    .await?;
+            // Erased since it was queued: the erasure deleted the row; nothing to send.
+            let Some(lead) = db.lead_event(&item.lead_id).await? else {
+                continue;
+            };
+            let live = state.live();
+            let to = recipients(&live.notify_emails(&state.config));
+            let message = if channel == "mail" {
+                if to.is_empty() {
+                    Err("no recipients are set for new-lead emails".to_string())
+                } else {
+                    mailer.new_lead(&lead, &to)
+                }
+            } else {
+                match crate::http::report_html(state, &lead.assessment_id).await {
+                    Ok(html) => mailer.report(&lead, html, &live.site, to.first()),
+                    Err(e) => Err(format!("the report could not be made: {e}")),
+                }
+            };
+            // Well within the claim's 60 s, so that no other instance sends it as well.
+            let sent = match message {
+                Ok(message) => {
+                    match tokio::time::timeout(
+                        Duration::from_secs(45),
+                        mailer.transport.send(message),
+                    )
+                    .await
+                    {
+                        Ok(Ok(_)) => Ok(()),
+                        Ok(Err(e)) => Err(smtp_failure(&e)),
+                        Err(_) => Err("the mail server did not answer within 45 s".to_string()),
+                    }
+                }
+                Err(e) => Err(format!("the message could not be built: {e}")),
+            };
+            let now = Timestamp::now();
+            match sent {
+                Ok(()) => db.record_delivery(&item.id, now, Ok(())).await?,
+                Err(error) => {
+                    // The error gives the SMTP status only, never the server's text (which
+                    // can quote addresses).
+                    tracing::info!(outbox = %item.id, channel, attempts = item.attempts + 1, %error, "email not sent; will retry");
+                    let next = Timestamp::in_secs(backoff_secs(item.attempts));
+                    db.record_delivery(&item.id, now, Err((next, error)))
+                        .await?;
+                }
             }
         }
     }

@@ -249,6 +249,7 @@ fn bank(n: Node) -> BankData {
             accent: s.field("accent").optional(Node::string),
             intro: s.field("intro").optional(Node::string),
             privacy_url: s.field("privacy_url").optional(Node::string),
+            emails_report: s.field("emails_report").or(false, Node::boolean),
         }),
     }
 }

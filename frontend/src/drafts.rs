@@ -788,6 +788,8 @@ pub struct LeadDraft {
     pub role: String,
     /// Consent ticked.
     pub consent: bool,
+    /// The separate opt-in to have the report emailed.
+    pub send_report: bool,
 }
 
 /// A lead form field, for updates.
@@ -805,6 +807,8 @@ pub enum LeadField {
     Role(String),
     /// Consent.
     Consent(bool),
+    /// The report by email.
+    SendReport(bool),
 }
 
 impl LeadDraft {
@@ -817,6 +821,7 @@ impl LeadDraft {
             LeadField::Phone(v) => (self.phone, errors.phone) = (v, None),
             LeadField::Role(v) => (self.role, errors.role) = (v, None),
             LeadField::Consent(v) => (self.consent, errors.consent) = (v, None),
+            LeadField::SendReport(v) => self.send_report = v,
         }
     }
 
@@ -829,6 +834,7 @@ impl LeadDraft {
             phone: Some(self.phone.clone()),
             role: Some(self.role.clone()),
             consent: self.consent,
+            send_report: self.send_report,
         };
         let mut errors = LeadErrors::default();
         for p in lead.problems() {

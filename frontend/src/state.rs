@@ -393,6 +393,9 @@ impl State {
                     }
                 }
                 o.boolean("consent", l.consent);
+                if l.send_report {
+                    o.boolean("send_report", true);
+                }
             });
         }))
     }
@@ -1090,6 +1093,17 @@ mod tests {
         let body = s.lead_body().unwrap();
         assert!(body.contains("\"lead\":{\"name\":\"Ada\",\"email\":\"ada@example.org\""));
         assert!(!body.contains("overall"), "the browser never sends a score");
+        assert!(
+            !body.contains("send_report"),
+            "no report by email unless asked"
+        );
+        let asked = reduce(s.clone(), [Action::Lead(LeadField::SendReport(true))]);
+        assert!(
+            asked
+                .lead_body()
+                .unwrap()
+                .contains("\"consent\":true,\"send_report\":true}")
+        );
         let failed = reduce(
             s,
             [Action::LeadFailed {

@@ -253,6 +253,10 @@ pub struct Site {
     /// Its privacy notice, linked from the lead form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy_url: Option<String>,
+    /// Whether the server emails the report to a visitor who asks for it (set by the
+    /// server from its mail configuration; the lead form offers the opt-in then).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub emails_report: bool,
 }
 
 /// Longest site name accepted, in characters.

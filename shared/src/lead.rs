@@ -32,6 +32,9 @@ pub struct Lead {
     pub role: Option<String>,
     /// Agreement to have the details stored and used to follow up.
     pub consent: bool,
+    /// A separate opt-in: email the Gap Analysis Report to this address.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub send_report: bool,
 }
 
 /// A field of a [`Lead`] that breaks a rule, with a message for the person who typed it.

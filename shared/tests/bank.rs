@@ -457,6 +457,7 @@ fn a_site_brands_the_widget_with_checked_values() {
         intro: Some("Northwind has taken 40 firms to certification.\nAsk us how.".into()),
         privacy_url: Some("https://northwind.example/privacy".into()),
         cta: None,
+        emails_report: false,
     };
     Bank::new(with_site(good.clone())).expect("a valid site is accepted");
     let cases: [(Site, &str, &str); 6] = [

@@ -272,6 +272,7 @@ fn lead_names_refuse_control_and_direction_override_characters() {
             phone: Some(format!("+44 20 {bad}")),
             role: Some(bad.into()),
             consent: true,
+            send_report: false,
         };
         let fields: Vec<_> = lead.problems().iter().map(|p| p.field).collect();
         assert_eq!(fields, ["name", "company", "phone", "role"], "{bad:?}");

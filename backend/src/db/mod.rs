@@ -147,6 +147,8 @@ pub struct NewLead {
     pub phone: String,
     /// Role, may be empty.
     pub role: String,
+    /// Whether the report is to be emailed to them (an outbox row, not a column).
+    pub send_report: bool,
 }
 
 /// One request waiting for its assessment to be written.

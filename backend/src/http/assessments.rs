@@ -50,6 +50,7 @@ fn parse_lead(lead: aims_engine::Lead) -> Result<NewLead, Problem> {
         company: optional(&lead.company),
         phone: optional(&lead.phone),
         role: optional(&lead.role),
+        send_report: lead.send_report,
     })
 }
 
@@ -373,7 +374,10 @@ async fn create(
             let mail = (state.config.mail_enabled()
                 && !live.notify_emails(&state.config).is_empty())
             .then_some("mail");
-            webhook.into_iter().chain(mail).collect()
+            let report = (state.config.mail_enabled()
+                && lead.as_ref().is_some_and(|l| l.send_report))
+            .then_some("report");
+            webhook.into_iter().chain(mail).chain(report).collect()
         } else {
             Vec::new()
         },
@@ -481,6 +485,16 @@ where
         evaluation: &evaluation,
     };
     render(&ctx)
+}
+
+/// A stored assessment's Gap Analysis Report as HTML (for the email a visitor asks for).
+pub(crate) async fn report_html(state: &AppState, id: &str) -> Result<String, String> {
+    let site = state.live().site.clone();
+    with_report(state, id, |ctx| {
+        crate::report::html(ctx, &site).map_err(Problem::internal)
+    })
+    .await
+    .map_err(|p| format!("{} ({})", p.title, p.status))
 }
 
 /// The Gap Analysis Report: print-ready HTML (print to PDF), or Markdown with `format=md`.

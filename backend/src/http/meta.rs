@@ -131,9 +131,13 @@ pub(super) const ORIGIN_ALLOWED: &str = "aims-origin-allowed";
 /// The active question bank: requirements, questions (quick and full), frameworks, sectors
 /// and every assumption of the estimator. Public, like the widget, to every origin.
 #[utoipa::path(get, path = "/api/v1/bank", tag = "assessments",
-    responses((status = 200, description = "The question bank", body = aims_engine::BankData,
-        headers(("aims-origin-allowed" = String,
-            description = "`yes` when the requesting page's origin may send results (same origin or in `--allowed-origins`), otherwise `no`")))))]
+    params(("if-none-match" = Option<String>, Header, description = "The entity tag of a copy held; a 304 when it is still current")),
+    responses(
+        (status = 200, description = "The question bank, with the consultancy's branding and call to action in `site`", body = aims_engine::BankData,
+            headers(("aims-origin-allowed" = String,
+                description = "`yes` when the requesting page's origin may send results (same origin or in `--allowed-origins`), otherwise `no`"),
+                ("etag" = String, description = "Changes whenever the bank or the console's settings change"))),
+        (status = 304, description = "The copy held (`If-None-Match`) is current")))]
 async fn bank(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let allowed = headers.get(header::ORIGIN).is_none_or(|origin| {

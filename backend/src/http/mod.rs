@@ -9,6 +9,7 @@ mod meta;
 mod openapi;
 mod settings;
 
+pub(crate) use assessments::report_html;
 pub(crate) use openapi::document as openapi_document;
 
 use crate::AppState;

@@ -214,6 +214,7 @@ fn check_site(form: &SiteForm) -> Result<(Site, Vec<String>), Vec<FieldError>> {
         accent: given(&form.accent).map(|a| a.to_lowercase()),
         intro: given(&form.intro).map(|t| t.replace("\r\n", "\n")),
         privacy_url: given(&form.privacy_url),
+        emails_report: false,
     };
     for (field, reason) in crate::live::site_problems(&site) {
         let field = match field {

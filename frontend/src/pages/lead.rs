@@ -39,6 +39,9 @@ pub fn lead_form() -> Html {
             <section class="lead done" aria-labelledby="aims-lead-title">
                 <h3 id="aims-lead-title" tabindex="-1" ref={confirmation}>{ "Thank you" }</h3>
                 <p role="status">{ "Your results were sent. We will be in touch." }</p>
+                if state.lead.send_report {
+                    <p>{ "The report is on its way to your inbox." }</p>
+                }
                 <p>{ "Reference: " }<code class="assessment-id">{ id.clone() }</code></p>
                 <p><a href={report.clone()} target="_blank" rel="noopener">{ "Open the Gap Analysis Report" }</a></p>
             </section>
@@ -55,6 +58,12 @@ pub fn lead_form() -> Html {
         let state = state.clone();
         Callback::from(move |e: Event| {
             state.dispatch(Action::Lead(LeadField::Consent(checked(&e))))
+        })
+    };
+    let send_report = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            state.dispatch(Action::Lead(LeadField::SendReport(checked(&e))))
         })
     };
     let submit = {
@@ -96,6 +105,12 @@ pub fn lead_form() -> Html {
                     <label for="aims-lead-consent">{ "I agree that my contact details and answers are stored to follow up on this assessment. I can ask for them to be erased at any time. *" }</label>
                     { field_error("aims-err-lead-consent", &errors.consent) }
                 </div>
+                if state.bank.data().site.as_ref().is_some_and(|s| s.emails_report) {
+                    <div class="field check">
+                        <input id="aims-lead-send-report" type="checkbox" checked={lead.send_report} onchange={send_report} />
+                        <label for="aims-lead-send-report">{ "Email me the Gap Analysis Report (optional)" }</label>
+                    </div>
+                }
                 if let Some(url) = state.bank.data().site.as_ref().and_then(|s| s.privacy_url.clone()) {
                     <p><a href={url} target="_blank" rel="noopener">{ "How we handle your data (privacy notice)" }</a></p>
                 }

@@ -13,7 +13,8 @@ on_both_engines!(
     a_new_lead_is_emailed_to_the_consultancy,
     with_the_mail_server_down_the_email_waits_and_arrives_once,
     an_erased_lead_is_never_emailed,
-    recipients_set_in_the_console_replace_the_flags
+    recipients_set_in_the_console_replace_the_flags,
+    the_report_goes_to_the_visitor_only_when_they_ask
 );
 
 /// aiosmtpd on a port, saving what it receives into a maildir.
@@ -281,5 +282,57 @@ async fn recipients_set_in_the_console_replace_the_flags(engine: Engine) {
     let got = smtp.wait_for(1).await;
     let m = got[0].replace("\r\n", "\n");
     assert!(m.contains("To: partner@consultancy.example"), "{m}");
+    app.stop().await;
+}
+
+async fn the_report_goes_to_the_visitor_only_when_they_ask(engine: Engine) {
+    let port = free_port();
+    let smtp = start_smtp(port).await;
+    let app = app_mailing_to(engine, port).await;
+    // The widget offers the opt-in because this server can send it.
+    assert_eq!(
+        app.get("/api/v1/bank").await.json()["site"]["emails_report"],
+        true
+    );
+    submit(&app, true).await; // ada@fintech.example, no opt-in
+    let mut body = with_lead(quick_input(), "Navy Labs", "grace@navy.example");
+    body["lead"]["send_report"] = true.into();
+    let r = app.post_json("/api/v1/assessments", &body).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let assessment = r.json()["id"].as_str().unwrap().to_string();
+    // Two new-lead emails to the consultancy, one report to Grace.
+    let got = smtp.wait_for(3).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let all: Vec<String> = smtp
+        .messages()
+        .iter()
+        .map(|m| m.replace("\r\n", "\n").replace("=\n", ""))
+        .collect();
+    assert_eq!(all.len(), 3, "{got:?}");
+    let reports: Vec<&String> = all
+        .iter()
+        .filter(|m| m.contains("Subject: Your ISO/IEC 42001 Gap Analysis Report"))
+        .collect();
+    assert_eq!(reports.len(), 1, "only the visitor who asked");
+    let report = reports[0];
+    assert!(report.contains("\nTo: grace@navy.example"), "{report}");
+    assert!(
+        report.contains("Reply-To: sales@consultancy.example"),
+        "{report}"
+    );
+    assert!(
+        report.contains("filename=\"gap-analysis-report.html\""),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!(
+            "https://readiness.consultancy.example/api/v1/assessments/{assessment}/report"
+        )),
+        "{report}"
+    );
+    assert!(
+        !all.iter().any(|m| m.contains("\nTo: ada@fintech.example")),
+        "no report for the lead that did not ask"
+    );
     app.stop().await;
 }
