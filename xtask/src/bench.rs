@@ -554,41 +554,60 @@ pub fn engine() -> Result<(), String> {
 /// tests/tests/api/console_bench.rs, release build): list pages' p99, one search, and
 /// the memory the CSV export takes while it streams.
 fn console_million() -> Result<Vec<Row>, String> {
-    step("Console: a million leads on SQLite (release build of the API tests)");
-    let mut c = cargo();
-    c.args([
-        "test",
-        "--release",
-        "-p",
-        "aims-tests",
-        "--test",
-        "api",
-        "--",
-        "--ignored",
-        "--exact",
-        "console_bench::console_with_a_million_leads",
-        "--nocapture",
-    ]);
-    let out = run_capturing(c, "the console benchmark")?;
-    let (p99, pages) = figure(&out, "console.leads.page_p99_ms")?;
-    let (search, search_n) = figure(&out, "console.leads.search_ms")?;
-    let (grew, csv) = figure(&out, "console.csv.rss_growth_mib")?;
-    Ok(vec![
-        Row::new(
-            format!("console, lead list with 1M leads: page p99 ({pages})"),
-            format!("{p99:.1} ms"),
-        )
-        .budget("≤ 50 ms", p99 <= 50.0),
-        Row::new(
-            format!("console, lead search with 1M leads ({search_n})"),
-            format!("{search:.0} ms"),
+    let mut rows = Vec::new();
+    for (engine, test, name) in [
+        (
+            "Sqlite",
+            "console_bench::console_with_a_million_leads",
+            "SQLite",
         ),
-        Row::new(
-            format!("console, CSV export of 1M leads: memory growth while it streams ({csv})"),
-            format!("{grew:.1} MiB"),
-        )
-        .budget("constant (≤ 64 MB)", grew <= 64.0),
-    ])
+        (
+            "Postgres",
+            "console_bench::console_with_a_million_leads_on_postgres",
+            "PostgreSQL",
+        ),
+    ] {
+        step(&format!(
+            "Console: a million leads on {name} (release build of the API tests)"
+        ));
+        let mut c = cargo();
+        c.args([
+            "test",
+            "--release",
+            "-p",
+            "aims-tests",
+            "--test",
+            "api",
+            "--",
+            "--ignored",
+            "--exact",
+            test,
+            "--nocapture",
+        ]);
+        let out = run_capturing(c, "the console benchmark")?;
+        let (p99, pages) = figure(&out, &format!("console.{engine}.leads.page_p99_ms"))?;
+        let (search, search_n) = figure(&out, &format!("console.{engine}.leads.search_ms"))?;
+        let (grew, csv) = figure(&out, &format!("console.{engine}.csv.rss_growth_mib"))?;
+        rows.extend([
+            Row::new(
+                format!("console on {name}, lead list with 1M leads: page p99 ({pages})"),
+                format!("{p99:.1} ms"),
+            )
+            .budget("≤ 50 ms", p99 <= 50.0),
+            Row::new(
+                format!("console on {name}, lead search with 1M leads ({search_n})"),
+                format!("{search:.0} ms"),
+            ),
+            Row::new(
+                format!(
+                    "console on {name}, CSV export of 1M leads: memory growth while it streams ({csv})"
+                ),
+                format!("{grew:.1} MiB"),
+            )
+            .budget("constant (≤ 64 MB)", grew <= 64.0),
+        ]);
+    }
+    Ok(rows)
 }
 
 /// `cargo xtask bench-api`: the API under load, and the console with a million leads.

@@ -7,7 +7,7 @@ use super::{JsonText, Problem};
 use crate::AppState;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde::{Deserialize, Serialize};
@@ -77,22 +77,11 @@ pub const OWN_PAGES: &str = "this server's pages";
 /// server. Only those: a client could write any origin, so the funnel holds at most one
 /// row per listed site (plus one) per day, mode and step.
 fn countable_origin(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let origin = headers.get(header::ORIGIN)?.to_str().ok()?.trim();
-    if state
-        .config
-        .allowed_origins
-        .iter()
-        .any(|o| o.trim() == origin)
-    {
-        return Some(origin.to_string());
+    match super::page_origin(state, headers)? {
+        super::PageOrigin::Listed(origin) => Some(origin.to_string()),
+        super::PageOrigin::Own => Some(OWN_PAGES.to_string()),
+        super::PageOrigin::Other => None,
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let own = host.is_some_and(|h| {
-        ["http://", "https://"]
-            .iter()
-            .any(|scheme| origin.strip_prefix(scheme) == Some(h))
-    });
-    own.then(|| OWN_PAGES.to_string())
 }
 
 /// Counts one step of the funnel. Only pages of this server and of `--allowed-origins`

@@ -139,16 +139,7 @@ pub(super) const ORIGIN_ALLOWED: &str = "aims-origin-allowed";
                 ("etag" = String, description = "Changes whenever the bank or the console's settings change"))),
         (status = 304, description = "The copy held (`If-None-Match`) is current")))]
 async fn bank(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let allowed = headers.get(header::ORIGIN).is_none_or(|origin| {
-        let origin = origin.to_str().unwrap_or_default();
-        let same = host.is_some_and(|h| origin.split_once("://").is_some_and(|(_, o)| o == h));
-        same || state
-            .config
-            .allowed_origins
-            .iter()
-            .any(|o| o.trim() == origin)
-    });
+    let allowed = super::page_origin(&state, &headers) != Some(super::PageOrigin::Other);
     let live = state.live();
     let etag = HeaderValue::from_str(&live.bank_etag).expect("a hex entity tag");
     let fresh = headers

@@ -92,6 +92,49 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Where a browser's request comes from, by its `Origin` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PageOrigin<'h> {
+    /// A page of this server (`http(s)://` and the request's own `Host`).
+    Own,
+    /// One of `--allowed-origins`.
+    Listed(&'h str),
+    /// Any other site.
+    Other,
+}
+
+/// The origin of the page that sent a request, or `None` without an `Origin` header
+/// (not a browser's cross-origin request).
+pub(super) fn page_origin<'h>(
+    state: &AppState,
+    headers: &'h axum::http::HeaderMap,
+) -> Option<PageOrigin<'h>> {
+    let origin = headers
+        .get(header::ORIGIN)?
+        .to_str()
+        .unwrap_or_default()
+        .trim();
+    if state
+        .config
+        .allowed_origins
+        .iter()
+        .any(|o| o.trim() == origin)
+    {
+        return Some(PageOrigin::Listed(origin));
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let own = host.is_some_and(|h| {
+        ["http://", "https://"]
+            .iter()
+            .any(|scheme| origin.strip_prefix(scheme) == Some(h))
+    });
+    Some(if own {
+        PageOrigin::Own
+    } else {
+        PageOrigin::Other
+    })
+}
+
 /// `Cache-Control: no-store` on what a route answers (assessments, reports, leads: they
 /// are for whoever holds the link or the token, not for caches on the way).
 pub fn no_store() -> SetResponseHeaderLayer<HeaderValue> {

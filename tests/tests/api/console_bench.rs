@@ -1,5 +1,5 @@
 //! Benchmark (ignored; `cargo xtask bench-api` runs it in release): the console with a
-//! million stored leads on SQLite. The lead list's pages (the first, and older ones
+//! million stored leads, on SQLite and on PostgreSQL. The lead list's pages (the first, and older ones
 //! reached by their keyset links) timed over real HTTP, a company search, and the server
 //! process's memory while the whole CSV export streams. Figures as `AIMS-BENCH` lines.
 
@@ -35,12 +35,43 @@ fn next_link(html: &str) -> Option<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: cargo xtask bench-api"]
 async fn console_with_a_million_leads() {
-    let url = fresh_database(Engine::Sqlite).await;
-    let app = TestApp::with_config(config(&url)).await;
-    account(&app, "owner@consultancy.example", Role::Owner).await;
-    let started = Instant::now();
+    million(Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: cargo xtask bench-api"]
+async fn console_with_a_million_leads_on_postgres() {
+    million(Engine::Postgres).await
+}
+
+/// Stores a million leads (and their assessments), one a second from 2026-01-01.
+async fn seed(engine: Engine, url: &str) {
+    if engine == Engine::Postgres {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        let series = format!("FROM generate_series(1, {LEADS}) AS i");
+        sqlx::query(&format!(
+            "INSERT INTO assessments (id, created_at, mode, bank_version, overall, band, blockers, input_json, request_hash) \
+             SELECT 'a' || lpad(i::text, 7, '0'), to_timestamp(1767225600 + i), 'quick', '2.0.0', (i % 100)::float8, \
+             CASE i % 4 WHEN 0 THEN 'early' WHEN 1 THEN 'developing' WHEN 2 THEN 'advanced' ELSE 'audit_ready' END, \
+             0, '{{}}', 'x' {series}"
+        ))
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(&format!(
+            "INSERT INTO leads (id, assessment_id, created_at, name, email, company, phone, role, consent) \
+             SELECT 'l' || lpad(i::text, 7, '0'), 'a' || lpad(i::text, 7, '0'), to_timestamp(1767225600 + i), 'Person ' || i, \
+             'p' || i || '@firm' || (i % 5000) || '.example', 'Firm ' || (i % 5000), '', '', true {series}"
+        ))
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+        pool.close().await;
+        return;
+    }
     {
-        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
         let series = format!(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {LEADS})"
         );
@@ -64,6 +95,34 @@ async fn console_with_a_million_leads() {
         .unwrap();
         pool.close().await;
     }
+}
+
+/// The time of the 900,000th newest lead, as the list's page links write it.
+async fn deep_cursor(engine: Engine, url: &str) -> String {
+    let q = "SELECT created_at FROM leads WHERE id = 'l0100000'";
+    if engine == Engine::Postgres {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        let t: String = sqlx::query_scalar(
+            "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM leads WHERE id = 'l0100000'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        return t;
+    }
+    let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+    let t: String = sqlx::query_scalar(q).fetch_one(&pool).await.unwrap();
+    pool.close().await;
+    t
+}
+
+async fn million(engine: Engine) {
+    let url = fresh_database(engine).await;
+    let app = TestApp::with_config(config(&url)).await;
+    account(&app, "owner@consultancy.example", Role::Owner).await;
+    let started = Instant::now();
+    seed(engine, &url).await;
     println!(
         "stored {LEADS} leads in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -95,15 +154,7 @@ async fn console_with_a_million_leads() {
         link = next_link(&page.html);
     }
     // Deep pages: from the 900,000th newest lead on, each reached by the link before.
-    let deep_from: String = {
-        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-        let t: String = sqlx::query_scalar("SELECT created_at FROM leads WHERE id = 'l0100000'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-        t
-    };
+    let deep_from = deep_cursor(engine, &url).await;
     let mut link = Some(format!("/admin/leads?after={deep_from}~l0100000"));
     for _ in 0..50 {
         let href = link.expect("an older page");
@@ -124,7 +175,7 @@ async fn console_with_a_million_leads() {
     }
     let n = times.len();
     println!(
-        "AIMS-BENCH console.leads.page_p99_ms {:.1} (p50 {:.1} ms, {n} pages of 50 from {LEADS} leads: the first, the 150 after it, and 50 from the 900,000th on)",
+        "AIMS-BENCH console.{engine:?}.leads.page_p99_ms {:.1} (p50 {:.1} ms, {n} pages of 50 from {LEADS} leads: the first, the 150 after it, and 50 from the 900,000th on)",
         percentile(times.clone(), 0.99),
         percentile(times, 0.5)
     );
@@ -132,7 +183,7 @@ async fn console_with_a_million_leads() {
     let search = b.get("/admin/leads?q=nobody%20at%20all").await;
     assert!(search.html.contains("No leads match"));
     println!(
-        "AIMS-BENCH console.leads.search_ms {:.0} (a search that matches nothing, so scans all {LEADS} leads: no index for it)",
+        "AIMS-BENCH console.{engine:?}.leads.search_ms {:.0} (a search that matches nothing, so scans all {LEADS} leads: no index for it)",
         t.elapsed().as_secs_f64() * 1000.0
     );
 
@@ -169,7 +220,7 @@ async fn console_with_a_million_leads() {
         .load(std::sync::atomic::Ordering::Relaxed)
         .saturating_sub(before);
     println!(
-        "AIMS-BENCH console.csv.rss_growth_mib {:.1} ({:.0} MiB of CSV for {LEADS} leads in {:.1} s; process RSS {:.0} MiB before)",
+        "AIMS-BENCH console.{engine:?}.csv.rss_growth_mib {:.1} ({:.0} MiB of CSV for {LEADS} leads in {:.1} s; process RSS {:.0} MiB before)",
         grew as f64 / 1024.0,
         bytes as f64 / 1048576.0,
         t.elapsed().as_secs_f64(),

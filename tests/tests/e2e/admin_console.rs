@@ -410,6 +410,24 @@ async fn an_owner_rebrands_the_widget_and_swaps_its_question_bank() {
     .await;
     std::fs::remove_dir_all(&dir).ok();
 
+    // The webhook page, empty and with a refused secret.
+    ctx.client.goto(&ctx.url("/admin/webhook")).await.unwrap();
+    ctx.wait_for(
+        "return document.querySelector('h1')?.textContent === 'Webhook';",
+        "the webhook page",
+    )
+    .await;
+    axe_clean(&ctx, "webhook page").await;
+    fill(&ctx, "url", "https://hooks.northwind.example/leads").await;
+    fill(&ctx, "secret", "too short").await;
+    submit(&ctx, "form[action='/admin/webhook'] button.primary").await;
+    ctx.wait_for(
+        "return document.querySelector('#secret-error') !== null;",
+        "the secret's error",
+    )
+    .await;
+    axe_clean(&ctx, "webhook page with an error").await;
+
     ctx.js("localStorage.clear();", vec![]).await;
     ctx.open("/").await;
     ctx.start_and_fill_profile().await;
