@@ -20,7 +20,7 @@ pub fn embedded() -> &'static Bank {
     Bank::embedded_with(|json| read(json).expect("the embedded bank is validated by its tests"))
 }
 
-/// Reads bank data from JSON text. The engine's `Bank::new` then checks it.
+/// Reads bank data from JSON text. The engine's `Bank::new` then builds its indexes (the rules are checked by the server, and by the tests for the embedded bank).
 pub fn read(json: &str) -> Read<BankData> {
     json::read(json, bank)
 }

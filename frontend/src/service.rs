@@ -93,7 +93,7 @@ async fn send(request: gloo_net::http::Request) -> Result<String, ApiError> {
         .map_err(|_| ApiError::Network)
 }
 
-/// The API's question bank, validated by the engine, and whether the API accepts results
+/// The API's question bank (checked by the server; read here into the engine's form), and whether the API accepts results
 /// from this page's origin (its `aims-origin-allowed` header; the bank itself is public).
 pub async fn fetch_bank(api: &str) -> Result<(Bank, bool), ApiError> {
     let request = Request::get(&url(api, "/api/v1/bank"))
