@@ -5,6 +5,7 @@ use crate::state::{Action, Screen, State, Submission};
 use crate::{host, pages, service, storage};
 use aims_engine::{Bank, CallToAction, Mode};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// The state handle every component reads and dispatches to.
@@ -286,7 +287,16 @@ pub fn app(props: &AppProps) -> Html {
 
     // The consultancy's branding, from the bank's site block (checked by the server).
     let site = state.bank.data().site.clone().unwrap_or_default();
-    let accent = site.accent.map(|a| format!("--site-a:{a}"));
+    // Set through the CSSOM on the host element (inherited into the shadow root): a
+    // `style` attribute would be refused by a strict `style-src` CSP, such as /embed's.
+    {
+        let host = props.host.clone();
+        use_effect_with(site.accent.clone(), move |accent| {
+            if let (Some(accent), Some(host)) = (accent, host.dyn_ref::<web_sys::HtmlElement>()) {
+                let _ = host.style().set_property("--site-a", accent);
+            }
+        });
+    }
     let brand = (site.name.is_some() || site.logo_url.is_some()).then(|| {
         html! {
             <p class="brand">
@@ -302,7 +312,7 @@ pub fn app(props: &AppProps) -> Html {
 
     html! {
         <ContextProvider<Store> context={state}>
-            <div class="aims" lang="en" style={accent}>
+            <div class="aims" lang="en">
                 { for brand }
                 { for notice }
                 { page }
