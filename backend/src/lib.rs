@@ -246,6 +246,8 @@ pub struct Shared {
     pub own_bank: Arc<Bank>,
     /// What the console can change, rebuilt when it does ([`live`]).
     live: std::sync::RwLock<Arc<live::Live>>,
+    /// Held while `live` is rebuilt.
+    reloading: tokio::sync::Mutex<()>,
     /// Storage.
     pub db: db::Database,
     /// The write queue for assessments (group commit).
@@ -343,6 +345,7 @@ impl Application {
         let state = AppState(Arc::new(Shared {
             own_bank,
             live: std::sync::RwLock::new(Arc::new(live)),
+            reloading: tokio::sync::Mutex::new(()),
             writer: db::Writer::start(db.clone()),
             db,
             limits: Arc::new(clients::Limits::new(

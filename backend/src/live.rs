@@ -22,8 +22,10 @@ const WATCH: Duration = Duration::from_secs(2);
 
 /// The settings as stored. A field left out keeps the server's configuration (its flags
 /// and the bank's own site block); once saved from the console, it replaces them.
+///
+/// Fields this version does not know are ignored rather than refused, so that an older
+/// instance still reads what a newer one saved while both run during an upgrade.
 #[derive(Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Branding and call to action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,7 +44,6 @@ pub struct Settings {
 /// The webhook as set in the console: no URL turns it off. Not `Debug`: the URL and the
 /// secret are secrets.
 #[derive(Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Webhook {
     /// The receiver (http or https).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,11 +220,27 @@ pub async fn load(
 }
 
 impl AppState {
-    /// Rebuilds the live settings from the database now (after a change here).
+    /// The bank an assessment input is read with: the one its `bank_version` names when
+    /// this server has it (a visitor who started before an owner activated another bank
+    /// still submits), else the active one (which refuses a version it does not accept).
+    pub fn bank_named(&self, version: Option<&str>) -> Arc<Bank> {
+        let live = self.live();
+        version
+            .and_then(|v| live.bank_for(&self.own_bank, v))
+            .unwrap_or_else(|| live.bank.clone())
+    }
+
+    /// Rebuilds the live settings from the database now (after a change here). One
+    /// rebuild at a time, and never an older revision over a newer one: a save here and
+    /// the watcher can both be rebuilding.
     pub async fn reload(&self) -> Result<(), DbError> {
+        let _one_at_a_time = self.reloading.lock().await;
         let previous = self.live();
         let live = load(&self.db, &self.config, &self.own_bank, Some(&previous)).await?;
-        *self.live.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(live);
+        let mut current = self.live.write().unwrap_or_else(|e| e.into_inner());
+        if live.revision >= current.revision {
+            *current = Arc::new(live);
+        }
         Ok(())
     }
 }
@@ -244,20 +261,26 @@ pub async fn watch(state: AppState) {
     }
 }
 
-/// Whether an address is one a webhook may be sent to (http or https, with a host).
+/// What is wrong with a webhook address set in the console, if anything: it must parse
+/// as an absolute http(s) URL with a host, and plain http only reaches this machine or a
+/// private network (leads are personal data: across the internet they go encrypted).
 pub fn webhook_url_problem(url: &str) -> Option<&'static str> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    match rest {
-        Some(rest)
-            if !rest.is_empty()
-                && !rest.starts_with('/')
-                && !rest.contains(|c: char| c.is_whitespace() || c.is_control()) =>
-        {
-            None
-        }
-        _ => Some("give an absolute https:// or http:// address without spaces"),
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return Some("give an absolute https:// address, such as https://crm.example/hooks/aims");
+    };
+    let local = match parsed.host() {
+        None => return Some("give an address with a host name"),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.is_unique_local(),
+    };
+    match parsed.scheme() {
+        "https" => None,
+        "http" if local => None,
+        "http" => Some(
+            "use https:// for a receiver outside this machine and your private network: leads are personal data",
+        ),
+        _ => Some("give an https:// address"),
     }
 }
 

@@ -15,6 +15,14 @@ use std::time::Duration;
 
 /// How often the outbox is polled.
 const POLL: Duration = Duration::from_millis(500);
+/// Reports emailed to one address in 24 hours: the address is typed by a visitor, so
+/// without a cap the form would send our mail to anyone, as often as asked.
+const REPORTS_PER_ADDRESS_PER_DAY: i64 = 1;
+/// Reports emailed in an hour, by every instance together; more wait for the next hour.
+const REPORTS_PER_HOUR: i64 = 60;
+/// How far off a delivery that will never be made is put (about a century): kept, with
+/// its reason, until the lead is erased or the retention period ends.
+const NEVER_SECS: i64 = 100 * 365 * 24 * 3600;
 
 /// The mail server's URL, the sender and the recipients, checked so that a typo stops
 /// the server at start (rather than leave every new-lead email queued for ever).
@@ -145,14 +153,23 @@ impl Mailer {
             .as_deref()
             .map(|n| format!("\n\n{n}"))
             .unwrap_or_default();
+        // No name in the greeting: the visitor typed it, and this goes to the address
+        // they typed, so it would let anyone put their words in our mail.
+        let online = if self.public_url.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "The report online: {}/api/v1/assessments/{}/report\n",
+                self.public_url, lead.assessment_id
+            )
+        };
         let body = format!(
-            "Hello {},\n\nThank you for taking the ISO/IEC 42001 readiness assessment. Your Gap \
+            "Hello,\n\nThank you for taking the ISO/IEC 42001 readiness assessment. Your Gap \
              Analysis Report is attached: open it in a browser, and print it to PDF to keep or share it.\n\n\
-             Your readiness: {score} / 100 ({band}), {} must-fix item(s).\n\
-             The report online: {}/api/v1/assessments/{}/report\n\n\
+             Your readiness: {score} / 100 ({band}), {} must-fix item(s).\n{online}\n\
              You receive this email because you asked for it with your results; no further emails \
              follow from this request.{from_whom}\n",
-            lead.name, lead.blockers, self.public_url, lead.assessment_id
+            lead.blockers
         );
         let mut message = Message::builder()
             .from(self.from.clone())
@@ -175,8 +192,9 @@ impl Mailer {
 }
 
 /// What went wrong, for the log and the outbox: the SMTP status and its class, without
-/// the server's words.
-fn smtp_failure(e: &lettre::transport::smtp::Error) -> String {
+/// the server's words; and whether the server refused it for good (5xx: retrying would
+/// only be refused again).
+fn smtp_failure(e: &lettre::transport::smtp::Error) -> (String, bool) {
     let kind = if e.is_permanent() {
         "refused it for good (5xx)"
     } else if e.is_transient() {
@@ -184,10 +202,39 @@ fn smtp_failure(e: &lettre::transport::smtp::Error) -> String {
     } else {
         "could not be reached or the connection failed"
     };
-    match e.status() {
+    let text = match e.status() {
         Some(code) => format!("the mail server {kind}: SMTP {code}"),
         None => format!("the mail server {kind}"),
-    }
+    };
+    (text, e.is_permanent())
+}
+
+/// When a report to `email` must not go now: never (one went to that address in the
+/// last day), or in ten minutes (the hour's reports are spent); with the reason.
+async fn report_held(
+    db: &crate::db::Database,
+    email: &str,
+) -> Result<Option<(Timestamp, String)>, DbError> {
+    let (to_address, in_hour) = db
+        .reports_sent(
+            email,
+            Timestamp::in_secs(-24 * 3600),
+            Timestamp::in_secs(-3600),
+        )
+        .await?;
+    Ok(if to_address >= REPORTS_PER_ADDRESS_PER_DAY {
+        Some((
+            Timestamp::in_secs(NEVER_SECS),
+            "not sent: this address was sent a report in the last 24 hours".to_string(),
+        ))
+    } else if in_hour >= REPORTS_PER_HOUR {
+        Some((
+            Timestamp::in_secs(600),
+            format!("held: {REPORTS_PER_HOUR} reports were emailed in the last hour"),
+        ))
+    } else {
+        None
+    })
 }
 
 /// Sends due emails until the task is aborted.
@@ -214,18 +261,35 @@ async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<(), DbError> {
             let Some(lead) = db.lead_event(&item.lead_id).await? else {
                 continue;
             };
+            if channel == "report"
+                && let Some(held) = report_held(db, &lead.email).await?
+            {
+                tracing::info!(outbox = %item.id, "report email held by its limits");
+                db.record_delivery(&item.id, Timestamp::now(), Err(held))
+                    .await?;
+                continue;
+            }
             let live = state.live();
             let to = recipients(&live.notify_emails(&state.config));
+            // A message that cannot be built now never can (no recipients is the
+            // exception: the owner may set them), so it is not retried.
             let message = if channel == "mail" {
                 if to.is_empty() {
-                    Err("no recipients are set for new-lead emails".to_string())
+                    Err((
+                        "no recipients are set for new-lead emails".to_string(),
+                        false,
+                    ))
                 } else {
-                    mailer.new_lead(&lead, &to)
+                    mailer
+                        .new_lead(&lead, &to)
+                        .map_err(|e| (format!("the message could not be built: {e}"), true))
                 }
             } else {
                 match crate::http::report_html(state, &lead.assessment_id).await {
-                    Ok(html) => mailer.report(&lead, html, &live.site, to.first()),
-                    Err(e) => Err(format!("the report could not be made: {e}")),
+                    Ok(html) => mailer
+                        .report(&lead, html, &live.site, to.first())
+                        .map_err(|e| (format!("the message could not be built: {e}"), true)),
+                    Err(e) => Err((format!("the report could not be made: {e}"), false)),
                 }
             };
             // Well within the claim's 60 s, so that no other instance sends it as well.
@@ -239,19 +303,27 @@ async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<(), DbError> {
                     {
                         Ok(Ok(_)) => Ok(()),
                         Ok(Err(e)) => Err(smtp_failure(&e)),
-                        Err(_) => Err("the mail server did not answer within 45 s".to_string()),
+                        Err(_) => Err((
+                            "the mail server did not answer within 45 s".to_string(),
+                            false,
+                        )),
                     }
                 }
-                Err(e) => Err(format!("the message could not be built: {e}")),
+                Err(e) => Err(e),
             };
             let now = Timestamp::now();
             match sent {
                 Ok(()) => db.record_delivery(&item.id, now, Ok(())).await?,
-                Err(error) => {
+                Err((error, for_good)) => {
                     // The error gives the SMTP status only, never the server's text (which
                     // can quote addresses).
-                    tracing::info!(outbox = %item.id, channel, attempts = item.attempts + 1, %error, "email not sent; will retry");
-                    let next = Timestamp::in_secs(backoff_secs(item.attempts));
+                    let next = if for_good {
+                        tracing::warn!(outbox = %item.id, channel, %error, "email not sent; given up");
+                        Timestamp::in_secs(NEVER_SECS)
+                    } else {
+                        tracing::info!(outbox = %item.id, channel, attempts = item.attempts + 1, %error, "email not sent; will retry");
+                        Timestamp::in_secs(backoff_secs(item.attempts))
+                    };
                     db.record_delivery(&item.id, now, Err((next, error)))
                         .await?;
                 }

@@ -43,6 +43,8 @@ pub enum DbError {
     IdempotencyConflict,
     /// The write queue's task has stopped.
     WriterGone,
+    /// A stored value does not read back (it is left as it is, not overwritten).
+    Unreadable(&'static str),
 }
 
 impl std::fmt::Display for DbError {
@@ -54,6 +56,7 @@ impl std::fmt::Display for DbError {
                 f.write_str("idempotency key reused with a different request")
             }
             DbError::WriterGone => f.write_str("the write queue has stopped"),
+            DbError::Unreadable(what) => write!(f, "the stored {what} do not read back"),
         }
     }
 }
@@ -789,6 +792,33 @@ impl Database {
             .await?
             .rows_affected();
             Ok(n == 1)
+        })
+    }
+
+    /// Reports emailed since `day_ago` to `email` (any case), and to anyone since
+    /// `hour_ago`: what the report email's limits count, across every instance.
+    pub async fn reports_sent(
+        &self,
+        email: &str,
+        day_ago: Timestamp,
+        hour_ago: Timestamp,
+    ) -> Result<(i64, i64), DbError> {
+        with_pool!(self, |pool| {
+            let (to_address,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM outbox o JOIN leads l ON l.id = o.lead_id \
+                 WHERE o.channel = 'report' AND o.delivered_at > $1 AND lower(l.email) = lower($2)",
+            )
+            .bind(day_ago)
+            .bind(email)
+            .fetch_one(pool)
+            .await?;
+            let (in_hour,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM outbox WHERE channel = 'report' AND delivered_at > $1",
+            )
+            .bind(hour_ago)
+            .fetch_one(pool)
+            .await?;
+            Ok((to_address, in_hour))
         })
     }
 

@@ -4,8 +4,9 @@
 use super::{Database, DbError};
 use crate::timestamp::Timestamp;
 
-/// The stored settings: the revision and the JSON body.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// The stored settings: the revision and the JSON body. Not `Debug`: the body holds the
+/// webhook's URL and secret.
+#[derive(Clone, sqlx::FromRow)]
 pub struct SettingsRow {
     /// Raised by one on every change.
     pub revision: i64,

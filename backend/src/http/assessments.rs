@@ -338,8 +338,8 @@ async fn create(
     let preference = prefers_representation(&headers);
     let (input, lead_value) = read_submission(&text)?;
     let live = state.live();
-    let evaluation = live
-        .bank
+    let bank = state.bank_named(input.bank_version.as_deref());
+    let evaluation = bank
         .evaluate_input(&input)
         .map_err(|e| Problem::from_engine(&e))?;
     state.metrics.evaluations.inc();
@@ -362,7 +362,7 @@ async fn create(
         id: id.clone(),
         created_at,
         mode: input.mode.as_str().to_string(),
-        bank_version: live.bank.version().to_string(),
+        bank_version: bank.version().to_string(),
         overall: evaluation.result.overall,
         band: evaluation.result.band.as_str().to_string(),
         blockers: i64::from(evaluation.result.blockers),

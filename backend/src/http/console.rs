@@ -203,6 +203,18 @@ pub(super) fn storage_failed(e: impl std::fmt::Display) -> Response {
     )
 }
 
+/// Whether a request carries the session of a signed-in owner (found the way [`Signed`]
+/// finds it): only such a request may send a body larger than the API's.
+pub(super) async fn owner_session(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return false;
+    };
+    matches!(
+        state.db.session(&token_hash(token)).await,
+        Ok(Some(session)) if Role::parse(&session.role) == Some(Role::Owner)
+    )
+}
+
 /// A signed-in request. Without a live session the browser is sent to the sign-in page.
 pub struct Signed {
     pub(super) session: SessionRow,

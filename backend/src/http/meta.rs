@@ -195,7 +195,7 @@ async fn evaluate(
     let input =
         aims_engine::AssessmentInput::from_json(&text).map_err(|e| Problem::from_engine(&e))?;
     let evaluation = state
-        .bank()
+        .bank_named(input.bank_version.as_deref())
         .evaluate_input(&input)
         .map_err(|e| Problem::from_engine(&e))?;
     state.metrics.evaluations.inc();

@@ -314,7 +314,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for JsonText {
         let body = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|r| match r.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => too_large(),
+                StatusCode::PAYLOAD_TOO_LARGE => too_large(MAX_BODY_BYTES),
                 _ => Problem::new(
                     StatusCode::BAD_REQUEST,
                     "Unreadable request body",
@@ -434,11 +434,11 @@ fn closing(problem: Problem) -> Response {
     response
 }
 
-pub(super) fn too_large() -> Problem {
+pub(super) fn too_large(limit: usize) -> Problem {
     Problem::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "Request body too large",
-        format!("The body must be at most {MAX_BODY_BYTES} bytes."),
+        format!("The body must be at most {limit} bytes."),
     )
 }
 
@@ -457,14 +457,16 @@ async fn read_bodies(State(state): State<AppState>, request: Request, next: Next
     if !chunked && declared.unwrap_or(0) == 0 {
         return next.run(request).await;
     }
-    // A question bank uploaded in the console is the one larger body.
-    let limit = if request.uri().path() == "/admin/banks" {
-        settings::MAX_BANK_BYTES
+    // A question bank uploaded in the console is the one larger body, and only a
+    // signed-in owner may send it: nobody else makes the server hold a megabyte.
+    let bank_upload = request.method() == Method::POST && request.uri().path() == "/admin/banks";
+    let limit = if bank_upload && console::owner_session(&state, headers).await {
+        settings::MAX_UPLOAD_BYTES
     } else {
         MAX_BODY_BYTES
     };
     if declared.is_some_and(|n| n > limit as u64) {
-        return closing(too_large());
+        return closing(too_large(limit));
     }
     if let Some(encoding) = headers.get(header::CONTENT_ENCODING) {
         let plain = encoding
@@ -496,7 +498,7 @@ async fn read_bodies(State(state): State<AppState>, request: Request, next: Next
             let too_big = std::error::Error::source(&e)
                 .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
             if too_big {
-                closing(too_large())
+                closing(too_large(limit))
             } else {
                 closing(Problem::new(
                     StatusCode::BAD_REQUEST,

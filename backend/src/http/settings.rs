@@ -20,6 +20,8 @@ use serde::Deserialize;
 
 /// Largest bank file accepted (the embedded one is about 130 KB).
 pub const MAX_BANK_BYTES: usize = 1024 * 1024;
+/// Largest upload request: the bank file and the form around it.
+pub const MAX_UPLOAD_BYTES: usize = MAX_BANK_BYTES + 16 * 1024;
 /// The name the server's own bank goes by in the console's addresses.
 const OWN: &str = "own";
 /// Most new-lead recipients.
@@ -34,34 +36,67 @@ pub fn router() -> Router<AppState> {
             "/admin/banks",
             get(banks_page)
                 .post(upload_bank)
-                .layer(DefaultBodyLimit::max(MAX_BANK_BYTES)),
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .route("/admin/banks/{version}", get(bank_page))
         .route("/admin/banks/{version}/activate", post(activate_bank))
 }
 
-/// Changes the stored settings from their latest revision, retrying when another save
-/// came in between; then rebuilds this instance's live settings.
+/// Changes the stored settings and rebuilds this instance's live settings. With
+/// `expected`, only if they are still at that revision (a form that showed them);
+/// without, from their latest revision, retrying when another save came in between.
+/// `Ok(false)`: `expected` was no longer the latest. Stored settings that do not read
+/// back are left alone, never replaced by defaults.
 async fn update(
     state: &AppState,
     by: &str,
+    expected: Option<i64>,
     change: impl Fn(&mut Settings),
-) -> Result<(), crate::db::DbError> {
+) -> Result<bool, crate::db::DbError> {
     for _ in 0..5 {
         let row = state.db.settings().await?;
         let revision = row.as_ref().map_or(0, |r| r.revision);
-        let mut settings: Settings = row
-            .and_then(|r| serde_json::from_str(&r.body).ok())
-            .unwrap_or_default();
+        if expected.is_some_and(|e| e != revision) {
+            return Ok(false);
+        }
+        let mut settings: Settings = match row {
+            Some(row) => serde_json::from_str(&row.body)
+                .map_err(|_| crate::db::DbError::Unreadable("settings"))?,
+            None => Settings::default(),
+        };
         change(&mut settings);
         let body = serde_json::to_string(&settings).expect("settings serialise");
         if state.db.save_settings(revision, &body, by).await? {
-            return state.reload().await;
+            state.reload().await?;
+            return Ok(true);
+        }
+        if expected.is_some() {
+            return Ok(false);
         }
     }
     Err(crate::db::DbError::Sqlx(sqlx::Error::Protocol(
         "the settings kept changing while being saved".into(),
     )))
+}
+
+/// An uploaded bank by version, looked for again after a reload when this instance has
+/// not seen it yet (another instance took the upload a moment ago).
+async fn uploaded_bank(state: &AppState, version: &str) -> Option<std::sync::Arc<Bank>> {
+    let find = || {
+        state
+            .live()
+            .uploaded
+            .iter()
+            .find(|b| b.version() == version)
+            .cloned()
+    };
+    match find() {
+        Some(bank) => Some(bank),
+        None => {
+            state.reload().await.ok()?;
+            find()
+        }
+    }
 }
 
 fn not_owner(signed: &Signed, what: &str) -> Response {
@@ -237,7 +272,11 @@ fn check_site(form: &SiteForm) -> Result<(Site, Vec<String>), Vec<FieldError>> {
         .map(|e| e.trim().to_lowercase())
         .filter(|e| !e.is_empty())
         .collect();
-    if let Some(bad) = emails.iter().find(|e| !aims_engine::valid_email(e)) {
+    // The mailer must take each one too, or the new-lead emails would silently skip it.
+    if let Some(bad) = emails
+        .iter()
+        .find(|e| !aims_engine::valid_email(e) || e.parse::<lettre::message::Mailbox>().is_err())
+    {
         errors.push(FieldError {
             field: "notify_emails",
             text: format!("“{bad}” is not an email address."),
@@ -275,7 +314,6 @@ async fn save_settings(
     if !signed.owner() {
         return not_owner(&signed, "settings");
     }
-    let live = state.live();
     let page = |status, errors, form: SiteForm| {
         render(
             status,
@@ -288,7 +326,7 @@ async fn save_settings(
                 saved: false,
                 mail_enabled: state.config.mail_enabled(),
                 updated: String::new(),
-                from_flags: live.settings.site.is_none(),
+                from_flags: state.live().settings.site.is_none(),
             },
         )
     };
@@ -296,31 +334,31 @@ async fn save_settings(
         Ok(checked) => checked,
         Err(errors) => return page(StatusCode::UNPROCESSABLE_ENTITY, errors, form),
     };
-    let current = match state.db.settings_revision().await {
-        Ok(r) => r,
-        Err(e) => return storage_failed(e),
-    };
-    if current != form.revision {
-        let (fresh, _) = form_of(&state);
-        return page(
-            StatusCode::CONFLICT,
-            vec![FieldError {
-                field: "name",
-                text: "Someone saved the settings after you opened this page. The form now shows what they saved: make your changes again.".into(),
-            }],
-            fresh,
-        );
-    }
     let email = signed.session.email.clone();
-    match update(&state, &email, |s| {
+    let saved = update(&state, &email, Some(form.revision), |s| {
         s.site = Some(site.clone());
         s.notify_emails = Some(emails.clone());
     })
-    .await
-    {
-        Ok(()) => {
+    .await;
+    match saved {
+        Ok(true) => {
             tracing::info!("console: branding and call to action saved");
             Redirect::to("/admin/settings?saved=1").into_response()
+        }
+        Ok(false) => {
+            // Show what the other save stored, not what this instance had.
+            if let Err(e) = state.reload().await {
+                return storage_failed(e);
+            }
+            let (fresh, _) = form_of(&state);
+            page(
+                StatusCode::CONFLICT,
+                vec![FieldError {
+                    field: "name",
+                    text: "Someone saved the settings after you opened this page. The form now shows what they saved: make your changes again.".into(),
+                }],
+                fresh,
+            )
         }
         Err(e) => storage_failed(e),
     }
@@ -501,7 +539,7 @@ async fn save_webhook(
     };
     let email = signed.session.email.clone();
     let off = webhook.url.is_none();
-    if let Err(e) = update(&state, &email, |s| s.webhook = Some(webhook.clone())).await {
+    if let Err(e) = update(&state, &email, None, |s| s.webhook = Some(webhook.clone())).await {
         return storage_failed(e);
     }
     tracing::info!(off, "console: webhook saved");
@@ -657,8 +695,12 @@ async fn banks_page(
     signed: Signed,
     notice: Result<Query<BanksNotice>, QueryRejection>,
 ) -> Response {
-    let notice = notice.ok().and_then(|Query(n)| n.activated).map(|v| {
-        format!("Bank {v} is active: the widget asks its questions from the next page load.")
+    // The version in use now, not the one the address names.
+    let notice = notice.ok().and_then(|Query(n)| n.activated).map(|_| {
+        format!(
+            "Bank {} is active: the widget asks its questions from the next page load.",
+            state.bank().version()
+        )
     });
     banks_response(&state, &signed, StatusCode::OK, Vec::new(), None, notice).await
 }
@@ -686,6 +728,12 @@ async fn read_upload(mut multipart: Multipart) -> Result<(String, Option<String>
         match name.as_str() {
             "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
             "bank" => {
+                if bytes.len() > MAX_BANK_BYTES {
+                    return Err(format!(
+                        "The file is larger than {} KiB.",
+                        MAX_BANK_BYTES / 1024
+                    ));
+                }
                 let body = String::from_utf8(bytes.to_vec())
                     .map_err(|_| "The file is not UTF-8 text: save the bank as JSON.")?;
                 text = Some(body).filter(|t| !t.trim().is_empty());
@@ -736,7 +784,13 @@ async fn upload_bank(
         )
         .await;
     };
-    let bank = match Bank::from_json(&text) {
+    // Checking a large bank takes a while: off the request threads.
+    let (checked, text) =
+        match tokio::task::spawn_blocking(move || (Bank::from_json(&text), text)).await {
+            Ok(done) => done,
+            Err(e) => return super::Problem::internal(e).into_response(),
+        };
+    let bank = match checked {
         Ok(bank) => bank,
         Err(e) => {
             let problems = e
@@ -797,7 +851,8 @@ async fn upload_bank(
     };
     match stored {
         Ok(true) => {
-            if let Err(e) = state.reload().await {
+            // A new revision, so that every instance reloads and knows the bank.
+            if let Err(e) = update(&state, &signed.session.email, None, |_| {}).await {
                 return storage_failed(e);
             }
             tracing::info!(%version, "console: bank uploaded");
@@ -852,12 +907,11 @@ async fn bank_page(
     Path(version): Path<String>,
     uploaded: Result<Query<Uploaded>, QueryRejection>,
 ) -> Response {
-    let live = state.live();
     let bank = if version == OWN {
         state.own_bank.clone()
     } else {
-        match live.uploaded.iter().find(|b| b.version() == version) {
-            Some(b) => b.clone(),
+        match uploaded_bank(&state, &version).await {
+            Some(b) => b,
             None => {
                 return message(
                     StatusCode::NOT_FOUND,
@@ -868,6 +922,7 @@ async fn bank_page(
             }
         }
     };
+    let live = state.live();
     let active = if version == OWN {
         live.settings.active_bank.is_none()
     } else {
@@ -929,7 +984,7 @@ async fn activate_bank(
     }
     let active = if version == OWN {
         None
-    } else if state.live().uploaded.iter().any(|b| b.version() == version) {
+    } else if uploaded_bank(&state, &version).await.is_some() {
         Some(version.clone())
     } else {
         return message(
@@ -940,7 +995,7 @@ async fn activate_bank(
         );
     };
     let email = signed.session.email.clone();
-    if let Err(e) = update(&state, &email, |s| s.active_bank = active.clone()).await {
+    if let Err(e) = update(&state, &email, None, |s| s.active_bank = active.clone()).await {
         return storage_failed(e);
     }
     let shown = state.bank().version().to_string();

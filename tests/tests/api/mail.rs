@@ -334,5 +334,22 @@ async fn the_report_goes_to_the_visitor_only_when_they_ask(engine: Engine) {
         !all.iter().any(|m| m.contains("\nTo: ada@fintech.example")),
         "no report for the lead that did not ask"
     );
+    // The greeting does not repeat what the visitor typed as their name.
+    assert!(report.contains("Hello,\n"), "{report}");
+
+    // The same address asks again the same day (in other letters): the consultancy hears
+    // of the lead, the address gets no second report.
+    let mut again = with_lead(quick_input(), "Navy Labs", "Grace@NAVY.example");
+    again["lead"]["send_report"] = true.into();
+    let r = app.post_json("/api/v1/assessments", &again).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    smtp.wait_for(4).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let reports = smtp
+        .messages()
+        .iter()
+        .filter(|m| m.contains("Subject: Your ISO/IEC 42001 Gap Analysis Report"))
+        .count();
+    assert_eq!(reports, 1, "one report per address a day");
     app.stop().await;
 }

@@ -276,6 +276,22 @@ async fn an_uploaded_bank_is_checked_previewed_activated_and_kept(engine: Engine
             refused.html
         );
     }
+    // Only a signed-in owner may send a body that large: anyone else is held to the
+    // API's 64 KiB before the server reads it.
+    let anonymous = app
+        .post_raw(
+            "/admin/banks",
+            &"x".repeat(100_000),
+            "multipart/form-data; boundary=x",
+            None,
+        )
+        .await;
+    assert_eq!(anonymous.status, 413);
+    assert!(
+        anonymous.text.contains("at most 65536 bytes"),
+        "{}",
+        anonymous.text
+    );
     let not_json = owner
         .post_file(
             "/admin/banks",
@@ -364,13 +380,28 @@ async fn an_uploaded_bank_is_checked_previewed_activated_and_kept(engine: Engine
     input["bank_version"] = "9.0.0".into();
     let made = app.post_json("/api/v1/assessments", &input).await;
     assert_eq!(made.status, 201, "{}", made.text);
+    // A visitor who started with the earlier bank still submits, and the assessment is
+    // stored with the bank it was answered with.
     let old_input = quick_input();
-    let refused = app.post_json("/api/v1/assessments", &old_input).await;
+    let late = app.post_json("/api/v1/assessments", &old_input).await;
     assert_eq!(
-        refused.status, 422,
+        late.status, 201,
         "answers for the old version: {}",
-        refused.text
+        late.text
     );
+    let late_id = late.json()["id"].as_str().unwrap().to_string();
+    let late = app.get(&format!("/api/v1/assessments/{late_id}")).await;
+    assert_eq!(
+        late.json()["result"]["bank_version"],
+        old_version,
+        "{}",
+        late.text
+    );
+    let mut unknown = quick_input();
+    unknown["bank_version"] = "7.7.7".into();
+    let refused = app.post_json("/api/v1/assessments", &unknown).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(refused.text.contains("/bank_version"), "{}", refused.text);
 
     // The earlier assessment is still read with the bank it was made with.
     let read = app.get(&format!("/api/v1/assessments/{earlier_id}")).await;
@@ -412,6 +443,24 @@ async fn the_webhook_is_set_tested_and_its_deliveries_listed(engine: Engine) {
         .await;
     assert_eq!(short.status, 422);
     assert!(short.html.contains("id=\"secret-error\""));
+
+    // Leads do not cross the internet unencrypted.
+    let plain = owner
+        .post(
+            "/admin/webhook",
+            &[
+                ("csrf", &csrf),
+                ("url", "http://203.0.113.7/hooks/aims"),
+                ("secret", crate::helpers::WEBHOOK_SECRET),
+            ],
+        )
+        .await;
+    assert_eq!(plain.status, 422);
+    assert!(
+        plain.html.contains("Use https:// for a receiver outside"),
+        "{}",
+        plain.html
+    );
 
     let secret = crate::helpers::WEBHOOK_SECRET;
     let saved = owner
